@@ -1,0 +1,702 @@
+//! The 14 operations under the contract's names: JSON input with the node's keys
+//! (`Title`, `CaseIds`, `SpaceId`, ...) in, one call through the component, JSON output
+//! with the contract's keys (`StatusCode` and `ErrorMessage` included) out.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value};
+
+use crate::bindings::{
+    case_comments, case_tags, cases, connectors, AttachmentType, CaseComment, CaseConnectorType, CaseStatus,
+    CommentType, Connection, Error, ErrorKind, KibanaCase, Owner, Severity, SortField, SortOrder,
+};
+use crate::harness::Harness;
+
+/// One operation of the node, as the CLI lists it.
+pub struct Operation {
+    pub name: &'static str,
+    pub title: &'static str,
+    /// `(key, what it takes)`; required keys first.
+    pub inputs: &'static [(&'static str, &'static str)],
+    pub route: &'static str,
+}
+
+const SPACE: (&str, &str) = ("SpaceId", "optional: Kibana space (default `default`)");
+
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        name: "create-case",
+        title: "Create a Case",
+        inputs: &[
+            ("Title", "required: at most 160 characters"),
+            ("Owner", "required: cases | observability | securitySolution"),
+            ("Description", "optional: default the Title"),
+            ("ConnectorId", "optional: default none"),
+            ("ConnectorName", "optional: default none"),
+            ("ConnectorType", "optional: .none (default) | .jira | .servicenow | .servicenow-sir | .resilient | .swimlane | .cases-webhook"),
+            ("Severity", "optional: low (default) | medium | high | critical"),
+            ("Tags", "optional: comma-separated or array"),
+            ("Assignees", "optional: user profile uids, comma-separated or array"),
+            SPACE,
+        ],
+        route: "POST /api/cases",
+    },
+    Operation {
+        name: "delete-case",
+        title: "Delete a Case",
+        inputs: &[("CaseIds", "required: one or more ids, comma-separated or array"), SPACE],
+        route: "DELETE /api/cases?ids=[...]",
+    },
+    Operation {
+        name: "get-case",
+        title: "Get a Case",
+        inputs: &[("CaseId", "required"), ("IncludeComments", "optional: true | false (default)"), SPACE],
+        route: "GET /api/cases/{id} (+ comments/_find)",
+    },
+    Operation {
+        name: "get-many-cases",
+        title: "Get many Cases",
+        inputs: &[
+            ("Page", "optional: default 1"),
+            ("PerPage", "optional: default 20, at most 100"),
+            ("SortField", "optional: createdAt (default) | updatedAt | title | status | severity"),
+            ("SortOrder", "optional: desc (default) | asc"),
+            ("Search", "optional: search text"),
+            ("SearchFields", "optional: e.g. title,description"),
+            ("Status", "optional: open | in-progress | closed"),
+            ("Owner", "optional: one or more owners"),
+            ("Assignees", "optional: user profile uids"),
+            SPACE,
+        ],
+        route: "GET /api/cases/_find",
+    },
+    Operation {
+        name: "get-case-status",
+        title: "Get the Status of a Case",
+        inputs: &[("CaseId", "required"), SPACE],
+        route: "GET /api/cases/{id}",
+    },
+    Operation {
+        name: "update-case",
+        title: "Update a Case",
+        inputs: &[
+            ("CaseId", "required"),
+            ("Version", "required: the version last read"),
+            ("Title", "optional"),
+            ("Description", "optional"),
+            ("Status", "optional: open | in-progress | closed"),
+            ("Severity", "optional: low | medium | high | critical"),
+            ("Tags", "optional: replaces all tags"),
+            ("Assignees", "optional: replaces all assignees"),
+            SPACE,
+        ],
+        route: "PATCH /api/cases",
+    },
+    Operation {
+        name: "add-comment",
+        title: "Add a Comment to a Case",
+        inputs: &[
+            ("CaseId", "required"),
+            ("Comment", "required for user comments"),
+            ("CommentType", "optional: user (default) | alert"),
+            ("AlertId", "required for alert comments"),
+            ("AlertIndex", "optional, alert: default .alerts-security.alerts-{SpaceId}"),
+            ("RuleId", "optional, alert: default null"),
+            ("RuleName", "optional, alert: default null"),
+            SPACE,
+        ],
+        route: "POST /api/cases/{id}/comments",
+    },
+    Operation {
+        name: "get-comment",
+        title: "Get a Case Comment",
+        inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
+        route: "GET /api/cases/{id}/comments/{commentId}",
+    },
+    Operation {
+        name: "get-many-comments",
+        title: "Get many Case Comments",
+        inputs: &[("CaseId", "required"), ("Page", "optional: default 1"), ("PerPage", "optional: default 20"), SPACE],
+        route: "GET /api/cases/{id}/comments/_find",
+    },
+    Operation {
+        name: "remove-comment",
+        title: "Remove a Comment from a Case",
+        inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
+        route: "DELETE /api/cases/{id}/comments/{commentId}",
+    },
+    Operation {
+        name: "update-comment",
+        title: "Update a Comment from a Case",
+        inputs: &[
+            ("CaseId", "required"),
+            ("CommentId", "required"),
+            ("Comment", "required: the new text"),
+            ("Version", "required: the comment's version last read"),
+            SPACE,
+        ],
+        route: "PATCH /api/cases/{id}/comments",
+    },
+    Operation {
+        name: "add-tag",
+        title: "Add a Tag to a Case",
+        inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
+        route: "GET /api/cases/{id}, then PATCH /api/cases",
+    },
+    Operation {
+        name: "remove-tag",
+        title: "Remove a Tag from a Case",
+        inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
+        route: "GET /api/cases/{id}, then PATCH /api/cases",
+    },
+    Operation {
+        name: "create-connector",
+        title: "Create a Connector",
+        inputs: &[
+            ("Name", "required"),
+            ("ConnectorTypeId", "required: e.g. .jira, .servicenow, .webhook, .slack, .email, .index"),
+            ("Config", "JSON object, or a string holding one (default {})"),
+            ("Secrets", "JSON object, or a string holding one (default {}); never echoed"),
+            ("Description", "optional: kept in the output only; Kibana has no such field"),
+            SPACE,
+        ],
+        route: "POST /api/actions/connector",
+    },
+];
+
+pub fn find(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.name == name)
+}
+
+/// What one run produced: the JSON to print and whether the operation succeeded.
+pub struct Outcome {
+    pub json: Value,
+    pub ok: bool,
+}
+
+/// Runs `op` with the contract's JSON `input`. `conn` carries URL, auth and timeout;
+/// the input's `SpaceId` is applied to it. Parameter errors the CLI finds itself
+/// (unknown keys, values outside an enum) get StatusCode -1 like the component's.
+pub fn run(harness: &Harness, op: &Operation, input: &Value, mut conn: Connection) -> anyhow::Result<Outcome> {
+    let mut input = match Input::new(input) {
+        Ok(i) => i,
+        Err(e) => return Ok(failure(&e)),
+    };
+    let parsed = (|| -> Result<Call, Error> {
+        let allowed: Vec<&str> = op.inputs.iter().map(|(k, _)| *k).collect();
+        input.check_keys(&allowed)?;
+        if let Some(space) = input.opt_str("SpaceId")? {
+            conn.space_id = Some(space);
+        }
+        parse_call(op.name, &mut input)
+    })();
+    let call = match parsed {
+        Ok(c) => c,
+        Err(e) => return Ok(failure(&e)),
+    };
+    execute(harness, &conn, call)
+}
+
+/// An operation with its typed input.
+enum Call {
+    CreateCase(cases::CreateCaseInput),
+    DeleteCase(cases::DeleteCaseInput),
+    GetCase(cases::GetCaseInput),
+    GetManyCases(cases::GetManyCasesInput),
+    GetCaseStatus(String),
+    UpdateCase(cases::UpdateCaseInput),
+    AddComment(case_comments::AddCommentInput),
+    GetComment(String, String),
+    GetManyComments(case_comments::GetManyCommentsInput),
+    RemoveComment(String, String),
+    UpdateComment(case_comments::UpdateCommentInput),
+    AddTag(String, Vec<String>),
+    RemoveTag(String, Vec<String>),
+    CreateConnector(connectors::CreateConnectorInput),
+}
+
+fn parse_call(name: &str, i: &mut Input) -> Result<Call, Error> {
+    Ok(match name {
+        "create-case" => Call::CreateCase(cases::CreateCaseInput {
+            title: i.req_str("Title")?,
+            owner: i.req_enum("Owner", parse_owner)?,
+            description: i.opt_str("Description")?,
+            connector_id: i.opt_str("ConnectorId")?,
+            connector_name: i.opt_str("ConnectorName")?,
+            connector_type: i.opt_enum("ConnectorType", parse_connector_type)?,
+            severity: i.opt_enum("Severity", parse_severity)?,
+            tags: i.list("Tags")?,
+            assignees: i.list("Assignees")?,
+        }),
+        "delete-case" => Call::DeleteCase(cases::DeleteCaseInput { case_ids: i.list("CaseIds")? }),
+        "get-case" => Call::GetCase(cases::GetCaseInput {
+            case_id: i.req_str("CaseId")?,
+            include_comments: i.opt_bool("IncludeComments")?.unwrap_or(false),
+        }),
+        "get-many-cases" => Call::GetManyCases(cases::GetManyCasesInput {
+            page: i.opt_u32("Page")?,
+            per_page: i.opt_u32("PerPage")?,
+            sort_field: i.opt_enum("SortField", parse_sort_field)?,
+            sort_order: i.opt_enum("SortOrder", parse_sort_order)?,
+            search: i.opt_str("Search")?,
+            search_fields: i.list("SearchFields")?,
+            status: i.opt_enum("Status", parse_status)?,
+            owners: i.enum_list("Owner", parse_owner)?,
+            assignees: i.list("Assignees")?,
+        }),
+        "get-case-status" => Call::GetCaseStatus(i.req_str("CaseId")?),
+        "update-case" => Call::UpdateCase(cases::UpdateCaseInput {
+            case_id: i.req_str("CaseId")?,
+            version: i.req_str("Version")?,
+            title: i.opt_str("Title")?,
+            description: i.opt_str("Description")?,
+            status: i.opt_enum("Status", parse_status)?,
+            severity: i.opt_enum("Severity", parse_severity)?,
+            tags: i.opt_list("Tags")?,
+            assignees: i.opt_list("Assignees")?,
+        }),
+        "add-comment" => Call::AddComment(case_comments::AddCommentInput {
+            case_id: i.req_str("CaseId")?,
+            comment: i.opt_str("Comment")?,
+            comment_type: i.opt_enum("CommentType", parse_comment_type)?,
+            alert_id: i.opt_str("AlertId")?,
+            alert_index: i.opt_str("AlertIndex")?,
+            rule_id: i.opt_str("RuleId")?,
+            rule_name: i.opt_str("RuleName")?,
+        }),
+        "get-comment" => Call::GetComment(i.req_str("CaseId")?, i.req_str("CommentId")?),
+        "get-many-comments" => Call::GetManyComments(case_comments::GetManyCommentsInput {
+            case_id: i.req_str("CaseId")?,
+            page: i.opt_u32("Page")?,
+            per_page: i.opt_u32("PerPage")?,
+        }),
+        "remove-comment" => Call::RemoveComment(i.req_str("CaseId")?, i.req_str("CommentId")?),
+        "update-comment" => Call::UpdateComment(case_comments::UpdateCommentInput {
+            case_id: i.req_str("CaseId")?,
+            comment_id: i.req_str("CommentId")?,
+            comment: i.req_str("Comment")?,
+            version: i.req_str("Version")?,
+        }),
+        "add-tag" => Call::AddTag(i.req_str("CaseId")?, i.list("Tags")?),
+        "remove-tag" => Call::RemoveTag(i.req_str("CaseId")?, i.list("Tags")?),
+        "create-connector" => Call::CreateConnector(connectors::CreateConnectorInput {
+            name: i.req_str("Name")?,
+            connector_type_id: i.req_str("ConnectorTypeId")?,
+            config: i.opt_json_object("Config")?,
+            secrets: i.opt_json_object("Secrets")?,
+            description: i.opt_str("Description")?,
+        }),
+        other => return Err(param_error(format!("unknown operation `{other}`"))),
+    })
+}
+
+fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome> {
+    let out = match call {
+        Call::CreateCase(input) => h
+            .call(|b, s| b.automation_elastic_security_cases().call_create_case(s, conn, &input))?
+            .map(|c| (200, case_json(&c))),
+        Call::DeleteCase(input) => {
+            let r = h.call(|b, s| b.automation_elastic_security_cases().call_delete_case(s, conn, &input))?;
+            return Ok(match r {
+                Ok(d) => {
+                    let items: Vec<Value> = d
+                        .failed_items
+                        .iter()
+                        .map(|f| json!({"CaseId": f.case_id, "StatusCode": f.status_code, "ErrorMessage": f.error_message}))
+                        .collect();
+                    let ok = d.failed_count == 0;
+                    Outcome {
+                        json: with_status(
+                            json!({"DeletedCount": d.deleted_count, "FailedCount": d.failed_count, "FailedItems": items}),
+                            204,
+                            if ok { String::new() } else { format!("{} of the cases could not be deleted", d.failed_count) },
+                        ),
+                        ok,
+                    }
+                }
+                Err(e) => failure(&e),
+            });
+        }
+        Call::GetCase(input) => h
+            .call(|b, s| b.automation_elastic_security_cases().call_get_case(s, conn, &input))?
+            .map(|c| (200, case_json(&c))),
+        Call::GetManyCases(input) => h
+            .call(|b, s| b.automation_elastic_security_cases().call_get_many_cases(s, conn, &input))?
+            .map(|p| {
+                let cases: Vec<Value> = p.cases.iter().map(case_json).collect();
+                (200, json!({"Cases": cases, "Page": p.page, "PerPage": p.per_page, "Total": p.total}))
+            }),
+        Call::GetCaseStatus(id) => h
+            .call(|b, s| b.automation_elastic_security_cases().call_get_case_status(s, conn, &id))?
+            .map(|st| {
+                (
+                    200,
+                    json!({
+                        "CaseId": st.case_id, "Title": st.title, "Status": status_str(st.status),
+                        "Severity": severity_str(st.severity), "Owner": owner_str(st.owner),
+                        "UpdatedAt": st.updated_at, "UpdatedBy": st.updated_by,
+                        "TotalAlerts": st.total_alerts, "TotalComments": st.total_comments,
+                    }),
+                )
+            }),
+        Call::UpdateCase(input) => h
+            .call(|b, s| b.automation_elastic_security_cases().call_update_case(s, conn, &input))?
+            .map(|c| (200, case_json(&c))),
+        Call::AddComment(input) => h
+            .call(|b, s| b.automation_elastic_security_case_comments().call_add_comment(s, conn, &input))?
+            .map(|c| (200, comment_json(&c))),
+        Call::GetComment(case_id, comment_id) => h
+            .call(|b, s| b.automation_elastic_security_case_comments().call_get_comment(s, conn, &case_id, &comment_id))?
+            .map(|c| (200, comment_json(&c))),
+        Call::GetManyComments(input) => h
+            .call(|b, s| b.automation_elastic_security_case_comments().call_get_many_comments(s, conn, &input))?
+            .map(|p| {
+                let comments: Vec<Value> = p.comments.iter().map(comment_json).collect();
+                (200, json!({"Comments": comments, "Page": p.page, "PerPage": p.per_page, "Total": p.total}))
+            }),
+        Call::RemoveComment(case_id, comment_id) => h
+            .call(|b, s| b.automation_elastic_security_case_comments().call_remove_comment(s, conn, &case_id, &comment_id))?
+            .map(|r| (204, json!({"Deleted": r.deleted, "CaseId": r.case_id, "CommentId": r.comment_id}))),
+        Call::UpdateComment(input) => h
+            .call(|b, s| b.automation_elastic_security_case_comments().call_update_comment(s, conn, &input))?
+            .map(|c| (200, comment_json(&c))),
+        Call::AddTag(case_id, tags) => h
+            .call(|b, s| b.automation_elastic_security_case_tags().call_add_tag(s, conn, &case_id, &tags))?
+            .map(|t| (200, tags_json(&t))),
+        Call::RemoveTag(case_id, tags) => h
+            .call(|b, s| b.automation_elastic_security_case_tags().call_remove_tag(s, conn, &case_id, &tags))?
+            .map(|t| (200, tags_json(&t))),
+        Call::CreateConnector(input) => h
+            .call(|b, s| b.automation_elastic_security_connectors().call_create_connector(s, conn, &input))?
+            .map(|c| {
+                let config: Value = serde_json::from_str(&c.config).unwrap_or(Value::String(c.config.clone()));
+                (
+                    200,
+                    json!({
+                        "ConnectorId": c.connector_id, "Name": c.name, "ConnectorTypeId": c.connector_type_id,
+                        "Description": c.description, "Config": config,
+                        "IsPreconfigured": c.is_preconfigured, "IsDeprecated": c.is_deprecated,
+                        "IsMissingSecrets": c.is_missing_secrets,
+                        "CreatedAt": c.created_at, "CreatedBy": c.created_by,
+                        "UpdatedAt": c.updated_at, "UpdatedBy": c.updated_by,
+                    }),
+                )
+            }),
+    };
+    Ok(match out {
+        Ok((status, body)) => Outcome { json: with_status(body, status, String::new()), ok: true },
+        Err(e) => failure(&e),
+    })
+}
+
+fn with_status(mut body: Value, status: i32, message: String) -> Value {
+    if let Value::Object(map) = &mut body {
+        map.insert("StatusCode".into(), json!(status));
+        map.insert("ErrorMessage".into(), json!(message));
+    }
+    body
+}
+
+/// The JSON printed for a failed operation.
+pub fn failure(e: &Error) -> Outcome {
+    Outcome {
+        json: json!({"StatusCode": e.status_code, "ErrorMessage": e.message, "ErrorKind": kind_str(e.kind)}),
+        ok: false,
+    }
+}
+
+pub fn param_error(message: String) -> Error {
+    Error { status_code: -1, kind: ErrorKind::InvalidInput, message }
+}
+
+pub fn case_json(c: &KibanaCase) -> Value {
+    let mut v = json!({
+        "CaseId": c.case_id, "Title": c.title, "Description": c.description,
+        "Status": status_str(c.status), "Severity": severity_str(c.severity), "Owner": owner_str(c.owner),
+        "CreatedAt": c.created_at, "CreatedBy": c.created_by, "UpdatedAt": c.updated_at, "UpdatedBy": c.updated_by,
+        "Tags": c.tags, "Assignees": c.assignees.iter().map(|uid| json!({"Uid": uid})).collect::<Vec<_>>(),
+        "TotalAlerts": c.total_alerts, "TotalComments": c.total_comments, "Version": c.version,
+    });
+    if !c.comments.is_empty() {
+        if let Value::Object(map) = &mut v {
+            map.insert("Comments".into(), Value::Array(c.comments.iter().map(comment_json).collect()));
+        }
+    }
+    v
+}
+
+pub fn comment_json(c: &CaseComment) -> Value {
+    json!({
+        "CommentId": c.comment_id, "CaseId": c.case_id, "Type": attachment_str(c.comment_type),
+        "Comment": c.comment, "AlertIds": c.alert_ids,
+        "CreatedAt": c.created_at, "CreatedBy": c.created_by, "UpdatedAt": c.updated_at, "UpdatedBy": c.updated_by,
+        "Version": c.version,
+    })
+}
+
+fn tags_json(t: &case_tags::TagsOutput) -> Value {
+    json!({"CaseId": t.case_id, "Tags": t.tags, "Version": t.version})
+}
+
+pub fn owner_str(o: Owner) -> &'static str {
+    match o {
+        Owner::Cases => "cases",
+        Owner::Observability => "observability",
+        Owner::SecuritySolution => "securitySolution",
+    }
+}
+
+pub fn severity_str(s: Severity) -> &'static str {
+    match s {
+        Severity::Low => "low",
+        Severity::Medium => "medium",
+        Severity::High => "high",
+        Severity::Critical => "critical",
+    }
+}
+
+pub fn status_str(s: CaseStatus) -> &'static str {
+    match s {
+        CaseStatus::Open => "open",
+        CaseStatus::InProgress => "in-progress",
+        CaseStatus::Closed => "closed",
+    }
+}
+
+fn attachment_str(t: AttachmentType) -> &'static str {
+    match t {
+        AttachmentType::User => "user",
+        AttachmentType::Alert => "alert",
+        AttachmentType::Actions => "actions",
+        AttachmentType::ExternalReference => "externalReference",
+        AttachmentType::PersistableState => "persistableState",
+        AttachmentType::Other => "other",
+    }
+}
+
+pub fn kind_str(k: ErrorKind) -> &'static str {
+    match k {
+        ErrorKind::InvalidInput => "invalid-input",
+        ErrorKind::Unreachable => "unreachable",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::BadRequest => "bad-request",
+        ErrorKind::Unauthorized => "unauthorized",
+        ErrorKind::Forbidden => "forbidden",
+        ErrorKind::NotFound => "not-found",
+        ErrorKind::NotAcceptable => "not-acceptable",
+        ErrorKind::Conflict => "conflict",
+        ErrorKind::ClientError => "client-error",
+        ErrorKind::ServerError => "server-error",
+        ErrorKind::InvalidResponse => "invalid-response",
+    }
+}
+
+/// Accepts Kibana's spelling and the WIT's kebab-case one, any letter case.
+fn norm(s: &str) -> String {
+    s.trim().trim_start_matches('.').to_ascii_lowercase().replace(['-', '_'], "")
+}
+
+fn parse_owner(s: &str) -> Option<Owner> {
+    Some(match norm(s).as_str() {
+        "cases" => Owner::Cases,
+        "observability" => Owner::Observability,
+        "securitysolution" => Owner::SecuritySolution,
+        _ => return None,
+    })
+}
+
+fn parse_severity(s: &str) -> Option<Severity> {
+    Some(match norm(s).as_str() {
+        "low" => Severity::Low,
+        "medium" => Severity::Medium,
+        "high" => Severity::High,
+        "critical" => Severity::Critical,
+        _ => return None,
+    })
+}
+
+fn parse_status(s: &str) -> Option<CaseStatus> {
+    Some(match norm(s).as_str() {
+        "open" => CaseStatus::Open,
+        "inprogress" => CaseStatus::InProgress,
+        "closed" => CaseStatus::Closed,
+        _ => return None,
+    })
+}
+
+fn parse_sort_field(s: &str) -> Option<SortField> {
+    Some(match norm(s).as_str() {
+        "createdat" => SortField::CreatedAt,
+        "updatedat" => SortField::UpdatedAt,
+        "title" => SortField::Title,
+        "status" => SortField::Status,
+        "severity" => SortField::Severity,
+        _ => return None,
+    })
+}
+
+fn parse_sort_order(s: &str) -> Option<SortOrder> {
+    Some(match norm(s).as_str() {
+        "asc" => SortOrder::Asc,
+        "desc" => SortOrder::Desc,
+        _ => return None,
+    })
+}
+
+fn parse_comment_type(s: &str) -> Option<CommentType> {
+    Some(match norm(s).as_str() {
+        "user" => CommentType::User,
+        "alert" => CommentType::Alert,
+        _ => return None,
+    })
+}
+
+fn parse_connector_type(s: &str) -> Option<CaseConnectorType> {
+    Some(match norm(s).as_str() {
+        "none" => CaseConnectorType::None,
+        "jira" => CaseConnectorType::Jira,
+        "servicenow" => CaseConnectorType::Servicenow,
+        "servicenowsir" => CaseConnectorType::ServicenowSir,
+        "resilient" => CaseConnectorType::Resilient,
+        "swimlane" => CaseConnectorType::Swimlane,
+        "caseswebhook" => CaseConnectorType::CasesWebhook,
+        _ => return None,
+    })
+}
+
+/// The input object, read key by key; what was never read is an unknown key.
+struct Input {
+    map: Map<String, Value>,
+}
+
+impl Input {
+    fn new(v: &Value) -> Result<Self, Error> {
+        match v {
+            Value::Object(map) => Ok(Self { map: map.clone() }),
+            Value::Null => Ok(Self { map: Map::new() }),
+            _ => Err(param_error("input: must be a JSON object with the operation's keys".into())),
+        }
+    }
+
+    fn check_keys(&self, allowed: &[&str]) -> Result<(), Error> {
+        let unknown: BTreeSet<&str> = self.map.keys().map(String::as_str).filter(|k| !allowed.contains(k)).collect();
+        match unknown.into_iter().next() {
+            None => Ok(()),
+            Some(k) => Err(param_error(format!("{k}: unknown input for this operation (it takes: {})", allowed.join(", ")))),
+        }
+    }
+
+    /// Strings as they are; numbers and booleans as their text (platforms often
+    /// send everything as strings, and sometimes nothing as one).
+    fn opt_str(&mut self, key: &str) -> Result<Option<String>, Error> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+            Some(_) => Err(param_error(format!("{key}: must be a string"))),
+        }
+    }
+
+    /// Required strings are passed on even when blank: the component names the field.
+    fn req_str(&mut self, key: &str) -> Result<String, Error> {
+        self.opt_str(key)?.ok_or_else(|| param_error(format!("{key}: required")))
+    }
+
+    fn opt_list(&mut self, key: &str) -> Result<Option<Vec<String>>, Error> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Number(n) => Ok(n.to_string()),
+                    _ => Err(param_error(format!("{key}: items must be strings"))),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(param_error(format!("{key}: must be a comma-separated string or an array of strings"))),
+        }
+    }
+
+    fn list(&mut self, key: &str) -> Result<Vec<String>, Error> {
+        Ok(self.opt_list(key)?.unwrap_or_default())
+    }
+
+    fn opt_enum<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, Error> {
+        match self.opt_str(key)? {
+            None => Ok(None),
+            Some(s) if s.trim().is_empty() => Ok(None),
+            Some(s) => parse(&s).map(Some).ok_or_else(|| bad_enum(key, &s)),
+        }
+    }
+
+    fn req_enum<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, Error> {
+        self.opt_enum(key, parse)?.ok_or_else(|| param_error(format!("{key}: required ({})", allowed_values(key))))
+    }
+
+    fn enum_list<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<Vec<T>, Error> {
+        let mut out = Vec::new();
+        for item in self.list(key)? {
+            for part in item.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                out.push(parse(part).ok_or_else(|| bad_enum(key, part))?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn opt_u32(&mut self, key: &str) -> Result<Option<u32>, Error> {
+        let bad = || param_error(format!("{key}: must be a whole number from 0 to 4294967295"));
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()).map(Some).ok_or_else(bad),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| bad()),
+            Some(_) => Err(bad()),
+        }
+    }
+
+    fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, Error> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "" => Ok(None),
+                "true" | "1" | "yes" => Ok(Some(true)),
+                "false" | "0" | "no" => Ok(Some(false)),
+                _ => Err(param_error(format!("{key}: must be true or false"))),
+            },
+            Some(_) => Err(param_error(format!("{key}: must be true or false"))),
+        }
+    }
+
+    /// Config and Secrets: an object, or a string holding one (checked by the
+    /// component). The value itself never goes into a message.
+    fn opt_json_object(&mut self, key: &str) -> Result<Option<String>, Error> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(v @ Value::Object(_)) => Ok(Some(v.to_string())),
+            Some(_) => Err(param_error(format!("{key}: must be a JSON object, or a string holding one"))),
+        }
+    }
+}
+
+fn allowed_values(key: &str) -> &'static str {
+    match key {
+        "Owner" => "cases, observability or securitySolution",
+        "Severity" => "low, medium, high or critical",
+        "Status" => "open, in-progress or closed",
+        "SortField" => "createdAt, updatedAt, title, status or severity",
+        "SortOrder" => "asc or desc",
+        "CommentType" => "user or alert",
+        "ConnectorType" => ".none, .jira, .servicenow, .servicenow-sir, .resilient, .swimlane or .cases-webhook",
+        _ => "see --help",
+    }
+}
+
+fn bad_enum(key: &str, value: &str) -> Error {
+    let shown: String = value.chars().take(64).collect();
+    param_error(format!("{key}: `{shown}` is not one of {}", allowed_values(key)))
+}
