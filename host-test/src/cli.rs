@@ -18,9 +18,14 @@ pub const EXIT_FAILED: u8 = 1;
 pub enum Command {
     Help(String),
     Operations,
-    Call { operation: &'static ops::Operation, input: Value },
+    Call {
+        operation: &'static ops::Operation,
+        input: Value,
+    },
     Demo,
-    Stub { listen: String },
+    Stub {
+        listen: String,
+    },
 }
 
 pub struct Cli {
@@ -155,7 +160,9 @@ impl Cli {
                     return Ok(v);
                 }
                 i += 1;
-                args.get(i).cloned().with_context(|| format!("{name} needs a value"))
+                args.get(i)
+                    .cloned()
+                    .with_context(|| format!("{name} needs a value"))
             };
             match flag {
                 "-h" | "--help" => help = true,
@@ -166,9 +173,15 @@ impl Cli {
                 "--password" => cli.password = Some(value("--password")?),
                 "--timeout" => {
                     let v = value("--timeout")?;
-                    let secs: f64 = v.parse().ok().filter(|s: &f64| *s > 0.0 && *s <= 600.0).with_context(|| {
-                        format!("--timeout: `{v}` is not a number of seconds between 0.001 and 600")
-                    })?;
+                    let secs: f64 = v
+                        .parse()
+                        .ok()
+                        .filter(|s: &f64| *s > 0.0 && *s <= 600.0)
+                        .with_context(|| {
+                            format!(
+                                "--timeout: `{v}` is not a number of seconds between 0.001 and 600"
+                            )
+                        })?;
                     cli.timeout_ms = Some(((secs * 1000.0).round() as u32).max(1));
                 }
                 "--component" => cli.component = Some(PathBuf::from(value("--component")?)),
@@ -186,19 +199,27 @@ impl Cli {
             [cmd, ..] if help => Command::Help(help_for(Some(cmd))?),
             ["operations"] => Command::Operations,
             ["demo"] => Command::Demo,
-            ["stub"] => Command::Stub { listen: listen.unwrap_or_else(|| "127.0.0.1:5601".into()) },
+            ["stub"] => Command::Stub {
+                listen: listen.unwrap_or_else(|| "127.0.0.1:5601".into()),
+            },
             ["call"] => bail!("call: which operation? One of: {}", op_names()),
             ["call", name] => {
-                let operation = ops::find(name)
-                    .with_context(|| format!("call: unknown operation `{name}`; one of: {}", op_names()))?;
+                let operation = ops::find(name).with_context(|| {
+                    format!("call: unknown operation `{name}`; one of: {}", op_names())
+                })?;
                 let input = match input {
                     None => json!({}),
                     Some(text) => parse_input(&text)?,
                 };
                 Command::Call { operation, input }
             }
-            [cmd, extra @ ..] if !extra.is_empty() && matches!(*cmd, "call" | "demo" | "stub" | "operations") => {
-                bail!("{cmd}: unexpected argument `{}`", extra[extra.len().saturating_sub(1)])
+            [cmd, extra @ ..]
+                if !extra.is_empty() && matches!(*cmd, "call" | "demo" | "stub" | "operations") =>
+            {
+                bail!(
+                    "{cmd}: unexpected argument `{}`",
+                    extra[extra.len().saturating_sub(1)]
+                )
             }
             [cmd, ..] => bail!("unknown command `{cmd}`"),
         };
@@ -223,22 +244,36 @@ impl Cli {
         let password = self.password.clone().or_else(|| env("KIBANA_PASSWORD"));
         let auth = match (api_key, username) {
             (Some(key), _) => Some(Auth::ApiKey(key)),
-            (None, Some(username)) => {
-                Some(Auth::Basic(BasicCredentials { username, password: password.unwrap_or_default() }))
-            }
+            (None, Some(username)) => Some(Auth::Basic(BasicCredentials {
+                username,
+                password: password.unwrap_or_default(),
+            })),
             (None, None) => None,
         };
-        Ok(Connection { base_url: url, auth, space_id: None, timeout_ms: self.timeout_ms })
+        Ok(Connection {
+            base_url: url,
+            auth,
+            space_id: None,
+            timeout_ms: self.timeout_ms,
+        })
     }
 
     fn print(&self, v: &Value) {
-        let text = if self.compact { v.to_string() } else { serde_json::to_string_pretty(v).unwrap_or_default() };
+        let text = if self.compact {
+            v.to_string()
+        } else {
+            serde_json::to_string_pretty(v).unwrap_or_default()
+        };
         println!("{text}");
     }
 }
 
 fn op_names() -> String {
-    ops::OPERATIONS.iter().map(|o| o.name).collect::<Vec<_>>().join(", ")
+    ops::OPERATIONS
+        .iter()
+        .map(|o| o.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn help_for(cmd: Option<&str>) -> Result<String> {
@@ -260,7 +295,11 @@ fn operation_help(op: &ops::Operation) -> String {
     for (key, what) in op.inputs {
         let _ = writeln!(s, "    {key:<16} {what}");
     }
-    let _ = writeln!(s, "\nUSAGE:\n    elastic-security call {} --input '{{...}}' [connection options]", op.name);
+    let _ = writeln!(
+        s,
+        "\nUSAGE:\n    elastic-security call {} --input '{{...}}' [connection options]",
+        op.name
+    );
     s
 }
 
@@ -279,7 +318,8 @@ fn parse_input(text: &str) -> Result<Value> {
     let raw = if let Some(path) = text.strip_prefix('@') {
         if path == "-" {
             let mut buf = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf).context("--input @-: cannot read stdin")?;
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
+                .context("--input @-: cannot read stdin")?;
             buf
         } else {
             std::fs::read_to_string(path).with_context(|| format!("--input: cannot read {path}"))?
@@ -295,7 +335,9 @@ fn parse_input(text: &str) -> Result<Value> {
 }
 
 pub fn run_call(cli: &Cli) -> Result<u8> {
-    let Command::Call { operation, input } = &cli.command else { bail!("not a call") };
+    let Command::Call { operation, input } = &cli.command else {
+        bail!("not a call")
+    };
     let conn = cli.connection()?;
     let harness = cli.harness()?;
     let outcome = ops::run(&harness, operation, input, conn)?;
@@ -307,8 +349,13 @@ pub fn run_stub(listen: &str) -> Result<u8> {
     let sim = Simulator::start_with(SimConfig::default(), listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
     println!("Kibana simulator listening on {}", sim.url());
-    println!("API key: sim-api-key   Basic: elastic / changeme   spaces: default, security, soc-team");
-    println!("Try: elastic-security call get-many-cases --url {} --api-key sim-api-key", sim.url());
+    println!(
+        "API key: sim-api-key   Basic: elastic / changeme   spaces: default, security, soc-team"
+    );
+    println!(
+        "Try: elastic-security call get-many-cases --url {} --api-key sim-api-key",
+        sim.url()
+    );
     sim.run_forever()
 }
 
@@ -321,8 +368,17 @@ pub fn run_demo(cli: &Cli) -> Result<u8> {
         space_id: None,
         timeout_ms: Some(10_000),
     };
-    println!("Kibana simulator on {} (API key auth); component: {}\n", sim.url(), component_label(cli));
-    let mut demo = Demo { harness: &harness, conn, step: 0, failures: 0 };
+    println!(
+        "Kibana simulator on {} (API key auth); component: {}\n",
+        sim.url(),
+        component_label(cli)
+    );
+    let mut demo = Demo {
+        harness: &harness,
+        conn,
+        step: 0,
+        failures: 0,
+    };
 
     let connector = demo.step(
         "create-connector",
@@ -346,7 +402,11 @@ pub fn run_demo(cli: &Cli) -> Result<u8> {
         json!({"CaseId": case_id, "Version": case["Version"], "Status": "in-progress", "Severity": "high"}),
         &["Status", "Severity", "UpdatedBy", "Version"],
     )?;
-    demo.step("add-tag", json!({"CaseId": case_id, "Tags": "finance,triage,phishing"}), &["Tags"])?;
+    demo.step(
+        "add-tag",
+        json!({"CaseId": case_id, "Tags": "finance,triage,phishing"}),
+        &["Tags"],
+    )?;
     let comment = demo.step(
         "add-comment",
         json!({"CaseId": case_id, "Comment": "Blocked the sender domain at the mail gateway."}),
@@ -358,7 +418,11 @@ pub fn run_demo(cli: &Cli) -> Result<u8> {
                "RuleName": "Credential phishing link clicked"}),
         &["CommentId", "Type", "AlertIds"],
     )?;
-    demo.step("get-case", json!({"CaseId": case_id, "IncludeComments": true}), &["Title", "TotalComments", "TotalAlerts", "Tags"])?;
+    demo.step(
+        "get-case",
+        json!({"CaseId": case_id, "IncludeComments": true}),
+        &["Title", "TotalComments", "TotalAlerts", "Tags"],
+    )?;
     demo.step(
         "update-comment",
         json!({"CaseId": case_id, "CommentId": comment["CommentId"], "Version": comment["Version"],
@@ -371,14 +435,26 @@ pub fn run_demo(cli: &Cli) -> Result<u8> {
         json!({"Status": "in-progress", "Owner": "securitySolution", "Search": "phishing"}),
         &["Total", "Page", "PerPage"],
     )?;
-    demo.step("get-case-status", json!({"CaseId": case_id}), &["Status", "Severity", "TotalComments"])?;
-    demo.step("remove-tag", json!({"CaseId": case_id, "Tags": "triage"}), &["Tags"])?;
+    demo.step(
+        "get-case-status",
+        json!({"CaseId": case_id}),
+        &["Status", "Severity", "TotalComments"],
+    )?;
+    demo.step(
+        "remove-tag",
+        json!({"CaseId": case_id, "Tags": "triage"}),
+        &["Tags"],
+    )?;
     demo.step(
         "remove-comment",
         json!({"CaseId": case_id, "CommentId": comment["CommentId"]}),
         &["Deleted", "CommentId"],
     )?;
-    demo.step("delete-case", json!({"CaseIds": case_id}), &["DeletedCount", "FailedCount"])?;
+    demo.step(
+        "delete-case",
+        json!({"CaseIds": case_id}),
+        &["DeletedCount", "FailedCount"],
+    )?;
     demo.step("get-case", json!({"CaseId": case_id}), &[])?;
 
     // The last step is meant to fail (the case is gone): that is one expected failure.

@@ -64,8 +64,10 @@ impl Harness {
 
     /// A component file (`.wasm`) of the user's choice.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read component {}", path.display()))?;
-        Self::from_bytes(&bytes).with_context(|| format!("cannot load component {}", path.display()))
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read component {}", path.display()))?;
+        Self::from_bytes(&bytes)
+            .with_context(|| format!("cannot load component {}", path.display()))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
@@ -99,7 +101,10 @@ impl Harness {
 
     /// Runs `f` against a fresh instance. An `Err` here is a host failure or a trap,
     /// never an operation's own error (those come back inside `R`).
-    pub fn call<R>(&self, f: impl FnOnce(&ElasticSecurity, &mut Store<HostState>) -> wasmtime::Result<R>) -> Result<R> {
+    pub fn call<R>(
+        &self,
+        f: impl FnOnce(&ElasticSecurity, &mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> Result<R> {
         let mut instance = self.instantiate()?;
         f(&instance.bindings, &mut instance.store).map_err(to_anyhow)
     }

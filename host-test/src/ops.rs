@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use crate::bindings::{
-    case_comments, case_tags, cases, connectors, AttachmentType, CaseComment, CaseConnectorType, CaseStatus,
-    CommentType, Connection, Error, ErrorKind, KibanaCase, Owner, Severity, SortField, SortOrder,
+    case_comments, case_tags, cases, connectors, AttachmentType, CaseComment, CaseConnectorType,
+    CaseStatus, CommentType, Connection, Error, ErrorKind, KibanaCase, Owner, Severity, SortField,
+    SortOrder,
 };
 use crate::harness::Harness;
 
@@ -177,7 +178,12 @@ pub struct Outcome {
 /// Runs `op` with the contract's JSON `input`. `conn` carries URL, auth and timeout;
 /// the input's `SpaceId` is applied to it. Parameter errors the CLI finds itself
 /// (unknown keys, values outside an enum) get StatusCode -1 like the component's.
-pub fn run(harness: &Harness, op: &Operation, input: &Value, mut conn: Connection) -> anyhow::Result<Outcome> {
+pub fn run(
+    harness: &Harness,
+    op: &Operation,
+    input: &Value,
+    mut conn: Connection,
+) -> anyhow::Result<Outcome> {
     let mut input = match Input::new(input) {
         Ok(i) => i,
         Err(e) => return Ok(failure(&e)),
@@ -228,7 +234,9 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Error> {
             tags: i.list("Tags")?,
             assignees: i.list("Assignees")?,
         }),
-        "delete-case" => Call::DeleteCase(cases::DeleteCaseInput { case_ids: i.list("CaseIds")? }),
+        "delete-case" => Call::DeleteCase(cases::DeleteCaseInput {
+            case_ids: i.list("CaseIds")?,
+        }),
         "get-case" => Call::GetCase(cases::GetCaseInput {
             case_id: i.req_str("CaseId")?,
             include_comments: i.opt_bool("IncludeComments")?.unwrap_or(false),
@@ -292,11 +300,10 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Error> {
 
 fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome> {
     let out = match call {
-        Call::CreateCase(input) => h
-            .call(|b, s| b.automation_elastic_security_cases().call_create_case(s, conn, &input))?
+        Call::CreateCase(input) => h.create_case(conn, &input)?
             .map(|c| (200, case_json(&c))),
         Call::DeleteCase(input) => {
-            let r = h.call(|b, s| b.automation_elastic_security_cases().call_delete_case(s, conn, &input))?;
+            let r = h.delete_case(conn, &input)?;
             return Ok(match r {
                 Ok(d) => {
                     let items: Vec<Value> = d
@@ -317,17 +324,14 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
                 Err(e) => failure(&e),
             });
         }
-        Call::GetCase(input) => h
-            .call(|b, s| b.automation_elastic_security_cases().call_get_case(s, conn, &input))?
+        Call::GetCase(input) => h.get_case(conn, &input)?
             .map(|c| (200, case_json(&c))),
-        Call::GetManyCases(input) => h
-            .call(|b, s| b.automation_elastic_security_cases().call_get_many_cases(s, conn, &input))?
+        Call::GetManyCases(input) => h.get_many_cases(conn, &input)?
             .map(|p| {
                 let cases: Vec<Value> = p.cases.iter().map(case_json).collect();
                 (200, json!({"Cases": cases, "Page": p.page, "PerPage": p.per_page, "Total": p.total}))
             }),
-        Call::GetCaseStatus(id) => h
-            .call(|b, s| b.automation_elastic_security_cases().call_get_case_status(s, conn, &id))?
+        Call::GetCaseStatus(id) => h.get_case_status(conn, &id)?
             .map(|st| {
                 (
                     200,
@@ -339,35 +343,26 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
                     }),
                 )
             }),
-        Call::UpdateCase(input) => h
-            .call(|b, s| b.automation_elastic_security_cases().call_update_case(s, conn, &input))?
+        Call::UpdateCase(input) => h.update_case(conn, &input)?
             .map(|c| (200, case_json(&c))),
-        Call::AddComment(input) => h
-            .call(|b, s| b.automation_elastic_security_case_comments().call_add_comment(s, conn, &input))?
+        Call::AddComment(input) => h.add_comment(conn, &input)?
             .map(|c| (200, comment_json(&c))),
-        Call::GetComment(case_id, comment_id) => h
-            .call(|b, s| b.automation_elastic_security_case_comments().call_get_comment(s, conn, &case_id, &comment_id))?
+        Call::GetComment(case_id, comment_id) => h.get_comment(conn, &case_id, &comment_id)?
             .map(|c| (200, comment_json(&c))),
-        Call::GetManyComments(input) => h
-            .call(|b, s| b.automation_elastic_security_case_comments().call_get_many_comments(s, conn, &input))?
+        Call::GetManyComments(input) => h.get_many_comments(conn, &input)?
             .map(|p| {
                 let comments: Vec<Value> = p.comments.iter().map(comment_json).collect();
                 (200, json!({"Comments": comments, "Page": p.page, "PerPage": p.per_page, "Total": p.total}))
             }),
-        Call::RemoveComment(case_id, comment_id) => h
-            .call(|b, s| b.automation_elastic_security_case_comments().call_remove_comment(s, conn, &case_id, &comment_id))?
+        Call::RemoveComment(case_id, comment_id) => h.remove_comment(conn, &case_id, &comment_id)?
             .map(|r| (204, json!({"Deleted": r.deleted, "CaseId": r.case_id, "CommentId": r.comment_id}))),
-        Call::UpdateComment(input) => h
-            .call(|b, s| b.automation_elastic_security_case_comments().call_update_comment(s, conn, &input))?
+        Call::UpdateComment(input) => h.update_comment(conn, &input)?
             .map(|c| (200, comment_json(&c))),
-        Call::AddTag(case_id, tags) => h
-            .call(|b, s| b.automation_elastic_security_case_tags().call_add_tag(s, conn, &case_id, &tags))?
+        Call::AddTag(case_id, tags) => h.add_tag(conn, &case_id, &tags)?
             .map(|t| (200, tags_json(&t))),
-        Call::RemoveTag(case_id, tags) => h
-            .call(|b, s| b.automation_elastic_security_case_tags().call_remove_tag(s, conn, &case_id, &tags))?
+        Call::RemoveTag(case_id, tags) => h.remove_tag(conn, &case_id, &tags)?
             .map(|t| (200, tags_json(&t))),
-        Call::CreateConnector(input) => h
-            .call(|b, s| b.automation_elastic_security_connectors().call_create_connector(s, conn, &input))?
+        Call::CreateConnector(input) => h.create_connector(conn, &input)?
             .map(|c| {
                 let config: Value = serde_json::from_str(&c.config).unwrap_or(Value::String(c.config.clone()));
                 (
@@ -384,7 +379,10 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
             }),
     };
     Ok(match out {
-        Ok((status, body)) => Outcome { json: with_status(body, status, String::new()), ok: true },
+        Ok((status, body)) => Outcome {
+            json: with_status(body, status, String::new()),
+            ok: true,
+        },
         Err(e) => failure(&e),
     })
 }
@@ -406,7 +404,11 @@ pub fn failure(e: &Error) -> Outcome {
 }
 
 pub fn param_error(message: String) -> Error {
-    Error { status_code: -1, kind: ErrorKind::InvalidInput, message }
+    Error {
+        status_code: -1,
+        kind: ErrorKind::InvalidInput,
+        message,
+    }
 }
 
 pub fn case_json(c: &KibanaCase) -> Value {
@@ -419,7 +421,10 @@ pub fn case_json(c: &KibanaCase) -> Value {
     });
     if !c.comments.is_empty() {
         if let Value::Object(map) = &mut v {
-            map.insert("Comments".into(), Value::Array(c.comments.iter().map(comment_json).collect()));
+            map.insert(
+                "Comments".into(),
+                Value::Array(c.comments.iter().map(comment_json).collect()),
+            );
         }
     }
     v
@@ -493,7 +498,10 @@ pub fn kind_str(k: ErrorKind) -> &'static str {
 
 /// Accepts Kibana's spelling and the WIT's kebab-case one, any letter case.
 fn norm(s: &str) -> String {
-    s.trim().trim_start_matches('.').to_ascii_lowercase().replace(['-', '_'], "")
+    s.trim()
+        .trim_start_matches('.')
+        .to_ascii_lowercase()
+        .replace(['-', '_'], "")
 }
 
 fn parse_owner(s: &str) -> Option<Owner> {
@@ -574,15 +582,25 @@ impl Input {
         match v {
             Value::Object(map) => Ok(Self { map: map.clone() }),
             Value::Null => Ok(Self { map: Map::new() }),
-            _ => Err(param_error("input: must be a JSON object with the operation's keys".into())),
+            _ => Err(param_error(
+                "input: must be a JSON object with the operation's keys".into(),
+            )),
         }
     }
 
     fn check_keys(&self, allowed: &[&str]) -> Result<(), Error> {
-        let unknown: BTreeSet<&str> = self.map.keys().map(String::as_str).filter(|k| !allowed.contains(k)).collect();
+        let unknown: BTreeSet<&str> = self
+            .map
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !allowed.contains(k))
+            .collect();
         match unknown.into_iter().next() {
             None => Ok(()),
-            Some(k) => Err(param_error(format!("{k}: unknown input for this operation (it takes: {})", allowed.join(", ")))),
+            Some(k) => Err(param_error(format!(
+                "{k}: unknown input for this operation (it takes: {})",
+                allowed.join(", ")
+            ))),
         }
     }
 
@@ -600,7 +618,8 @@ impl Input {
 
     /// Required strings are passed on even when blank: the component names the field.
     fn req_str(&mut self, key: &str) -> Result<String, Error> {
-        self.opt_str(key)?.ok_or_else(|| param_error(format!("{key}: required")))
+        self.opt_str(key)?
+            .ok_or_else(|| param_error(format!("{key}: required")))
     }
 
     fn opt_list(&mut self, key: &str) -> Result<Option<Vec<String>>, Error> {
@@ -616,7 +635,9 @@ impl Input {
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(_) => Err(param_error(format!("{key}: must be a comma-separated string or an array of strings"))),
+            Some(_) => Err(param_error(format!(
+                "{key}: must be a comma-separated string or an array of strings"
+            ))),
         }
     }
 
@@ -633,7 +654,8 @@ impl Input {
     }
 
     fn req_enum<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, Error> {
-        self.opt_enum(key, parse)?.ok_or_else(|| param_error(format!("{key}: required ({})", allowed_values(key))))
+        self.opt_enum(key, parse)?
+            .ok_or_else(|| param_error(format!("{key}: required ({})", allowed_values(key))))
     }
 
     fn enum_list<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<Vec<T>, Error> {
@@ -647,10 +669,18 @@ impl Input {
     }
 
     fn opt_u32(&mut self, key: &str) -> Result<Option<u32>, Error> {
-        let bad = || param_error(format!("{key}: must be a whole number from 0 to 4294967295"));
+        let bad = || {
+            param_error(format!(
+                "{key}: must be a whole number from 0 to 4294967295"
+            ))
+        };
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()).map(Some).ok_or_else(bad),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(bad),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => s.trim().parse::<u32>().map(Some).map_err(|_| bad()),
             Some(_) => Err(bad()),
@@ -678,7 +708,9 @@ impl Input {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(v @ Value::Object(_)) => Ok(Some(v.to_string())),
-            Some(_) => Err(param_error(format!("{key}: must be a JSON object, or a string holding one"))),
+            Some(_) => Err(param_error(format!(
+                "{key}: must be a JSON object, or a string holding one"
+            ))),
         }
     }
 }
@@ -691,12 +723,17 @@ fn allowed_values(key: &str) -> &'static str {
         "SortField" => "createdAt, updatedAt, title, status or severity",
         "SortOrder" => "asc or desc",
         "CommentType" => "user or alert",
-        "ConnectorType" => ".none, .jira, .servicenow, .servicenow-sir, .resilient, .swimlane or .cases-webhook",
+        "ConnectorType" => {
+            ".none, .jira, .servicenow, .servicenow-sir, .resilient, .swimlane or .cases-webhook"
+        }
         _ => "see --help",
     }
 }
 
 fn bad_enum(key: &str, value: &str) -> Error {
     let shown: String = value.chars().take(64).collect();
-    param_error(format!("{key}: `{shown}` is not one of {}", allowed_values(key)))
+    param_error(format!(
+        "{key}: `{shown}` is not one of {}",
+        allowed_values(key)
+    ))
 }

@@ -1,0 +1,9 @@
+//! Native side of elastic-security: the wasmtime harness that runs the component, the
+//! stateful Kibana simulator, the operation table behind the CLI, and the CLI itself.
+
+pub mod api;
+pub mod bindings;
+pub mod cli;
+pub mod harness;
+pub mod ops;
+pub mod sim;

@@ -1,0 +1,800 @@
+//! Cases: create, get, find, update, delete, status.
+
+use std::cmp::Ordering;
+
+use serde_json::{json, Map, Value};
+
+use super::json::{self as j, Obj};
+use super::{comments, util, version_string, Ctx, Handled, Response, SpaceData, State};
+
+pub(crate) const OWNERS: &[&str] = &["cases", "observability", "securitySolution"];
+const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
+const STATUSES: &[&str] = &["open", "in-progress", "closed"];
+const CONNECTOR_TYPES: &[&str] = &[
+    ".none",
+    ".jira",
+    ".servicenow",
+    ".servicenow-sir",
+    ".resilient",
+    ".swimlane",
+    ".cases-webhook",
+];
+const CREATE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "tags",
+    "connector",
+    "settings",
+    "owner",
+    "severity",
+    "assignees",
+    "category",
+    "customFields",
+];
+const UPDATE_KEYS: &[&str] = &[
+    "id",
+    "version",
+    "title",
+    "description",
+    "tags",
+    "status",
+    "severity",
+    "assignees",
+    "connector",
+    "settings",
+    "category",
+    "customFields",
+];
+const FIND_KEYS: &[&str] = &[
+    "page",
+    "perPage",
+    "sortField",
+    "sortOrder",
+    "search",
+    "searchFields",
+    "status",
+    "severity",
+    "owner",
+    "assignees",
+    "tags",
+    "category",
+    "reporters",
+    "from",
+    "to",
+    "defaultSearchOperator",
+];
+
+pub(crate) const MAX_PER_PAGE: u64 = 100;
+pub(crate) const MAX_DOCS: u64 = 10_000;
+
+/// A stored case.
+pub(crate) struct Case {
+    pub(crate) id: String,
+    pub(crate) version: u64,
+    pub(crate) seq: u64,
+    pub(crate) incremental_id: u64,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) tags: Vec<String>,
+    pub(crate) settings: Value,
+    pub(crate) owner: String,
+    pub(crate) severity: String,
+    pub(crate) status: String,
+    pub(crate) assignees: Vec<Value>,
+    pub(crate) connector: Value,
+    pub(crate) category: Option<String>,
+    pub(crate) custom_fields: Value,
+    pub(crate) created_at: u64,
+    pub(crate) created_by: Value,
+    pub(crate) updated_at: Option<u64>,
+    pub(crate) updated_by: Option<Value>,
+    pub(crate) closed_at: Option<u64>,
+    pub(crate) closed_by: Option<Value>,
+}
+
+/// Whether and how a rendered case carries `comments`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CommentsMode {
+    /// No `comments` key (9.x get case).
+    Omit,
+    /// `comments: []`.
+    Empty,
+    /// Every attachment of the case, oldest first.
+    All,
+}
+
+/// The case as Kibana answers it (`case_response_properties`).
+pub(crate) fn render_case(case: &Case, space: &SpaceData, mode: CommentsMode) -> Value {
+    let (total_comment, total_alerts) = comments::totals(space, &case.id);
+    let mut out = Map::new();
+    let mut put = |k: &str, v: Value| {
+        out.insert(k.to_string(), v);
+    };
+    put("id", json!(case.id));
+    put("version", json!(version_string(case.version)));
+    put("incremental_id", json!(case.incremental_id));
+    put("totalComment", json!(total_comment));
+    put("totalAlerts", json!(total_alerts));
+    put("totalEvents", json!(0));
+    put("total_observables", json!(0));
+    put("observables", json!([]));
+    put("title", json!(case.title));
+    put("description", json!(case.description));
+    put("tags", json!(case.tags));
+    put("settings", case.settings.clone());
+    put("owner", json!(case.owner));
+    put("severity", json!(case.severity));
+    put("status", json!(case.status));
+    put("assignees", Value::Array(case.assignees.clone()));
+    put("connector", case.connector.clone());
+    put("category", json!(case.category));
+    put("customFields", case.custom_fields.clone());
+    put("created_at", json!(util::iso8601(case.created_at)));
+    put("created_by", case.created_by.clone());
+    put("updated_at", json!(case.updated_at.map(util::iso8601)));
+    put("updated_by", case.updated_by.clone().unwrap_or(Value::Null));
+    put("closed_at", json!(case.closed_at.map(util::iso8601)));
+    put("closed_by", case.closed_by.clone().unwrap_or(Value::Null));
+    put(
+        "duration",
+        json!(case
+            .closed_at
+            .map(|closed| closed.saturating_sub(case.created_at) / 1000)),
+    );
+    put("external_service", Value::Null);
+    match mode {
+        CommentsMode::Omit => {}
+        CommentsMode::Empty => put("comments", json!([])),
+        CommentsMode::All => put(
+            "comments",
+            Value::Array(comments::for_case(space, &case.id)),
+        ),
+    }
+    Value::Object(out)
+}
+
+pub(crate) fn case_not_found(id: &str) -> Response {
+    Response::not_found(format!("Saved object [cases/{id}] not found"))
+}
+
+fn platinum_required() -> Response {
+    Response::error(
+        403,
+        "In order to assign users to cases, you must be subscribed to an Elastic Platinum license",
+    )
+}
+
+/// Validated case fields from a create or update body (each `None` when absent).
+#[derive(Default)]
+struct Fields {
+    title: Option<String>,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+    connector: Option<Value>,
+    settings: Option<Value>,
+    owner: Option<String>,
+    severity: Option<String>,
+    status: Option<String>,
+    assignees: Option<Vec<Value>>,
+    category: Option<Option<String>>,
+    custom_fields: Option<Value>,
+}
+
+fn parse_fields(obj: &Obj) -> Result<Fields, Response> {
+    let mut f = Fields::default();
+    for (key, value) in obj {
+        match key.as_str() {
+            "title" => f.title = Some(j::text("title", value, 160)?),
+            "description" => f.description = Some(j::text("description", value, 30_000)?),
+            "tags" => f.tags = Some(parse_tags(value)?),
+            "connector" => f.connector = Some(parse_connector(value)?),
+            "settings" => f.settings = Some(parse_settings(value)?),
+            "owner" => f.owner = Some(j::one_of("owner", value, OWNERS)?),
+            "severity" => f.severity = Some(j::one_of("severity", value, SEVERITIES)?),
+            "status" => f.status = Some(j::one_of("status", value, STATUSES)?),
+            "assignees" => f.assignees = Some(parse_assignees(value)?),
+            "category" => {
+                f.category = Some(match value {
+                    Value::Null => None,
+                    v => Some(j::text("category", v, 50)?),
+                })
+            }
+            "customFields" => f.custom_fields = Some(parse_custom_fields(value)?),
+            // `id`, `version`; unknown keys were refused by the caller.
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+fn parse_tags(value: &Value) -> Result<Vec<String>, Response> {
+    j::array("tags", value, 200)?
+        .iter()
+        .map(|t| match t {
+            Value::String(s) if s.trim().is_empty() => Err(Response::bad_request(
+                "The tag field cannot be an empty string.",
+            )),
+            Value::String(s) if s.chars().count() > 256 => Err(Response::bad_request(
+                "The length of the tag is too long. The maximum length is 256.",
+            )),
+            Value::String(s) => Ok(s.clone()),
+            other => Err(j::invalid("tags", Some(other))),
+        })
+        .collect()
+}
+
+fn parse_connector(value: &Value) -> Result<Value, Response> {
+    let Value::Object(o) = value else {
+        return Err(j::invalid("connector", Some(value)));
+    };
+    j::check_keys(o, &["id", "name", "type", "fields"])?;
+    let id = j::req_str(o, "id")?;
+    let name = j::req_str(o, "name")?;
+    let ty = match o.get("type") {
+        Some(v) => j::one_of("type", v, CONNECTOR_TYPES)?,
+        None => return Err(j::invalid("type", None)),
+    };
+    let fields = match o.get("fields") {
+        Some(Value::Null) => Value::Null,
+        Some(Value::Object(m)) if ty != ".none" => Value::Object(m.clone()),
+        other => return Err(j::invalid("fields", other)),
+    };
+    Ok(json!({ "id": id, "name": name, "type": ty, "fields": fields }))
+}
+
+fn parse_settings(value: &Value) -> Result<Value, Response> {
+    let Value::Object(o) = value else {
+        return Err(j::invalid("settings", Some(value)));
+    };
+    j::check_keys(o, &["syncAlerts", "extractObservables"])?;
+    match o.get("syncAlerts") {
+        Some(Value::Bool(_)) => {}
+        other => return Err(j::invalid("syncAlerts", other)),
+    }
+    match o.get("extractObservables") {
+        None | Some(Value::Bool(_)) => {}
+        other => return Err(j::invalid("extractObservables", other)),
+    }
+    Ok(value.clone())
+}
+
+fn parse_assignees(value: &Value) -> Result<Vec<Value>, Response> {
+    j::array("assignees", value, 10)?
+        .iter()
+        .map(|a| {
+            let Value::Object(o) = a else {
+                return Err(j::invalid("assignees", Some(a)));
+            };
+            j::check_keys(o, &["uid"])?;
+            Ok(json!({ "uid": j::req_str(o, "uid")? }))
+        })
+        .collect()
+}
+
+fn parse_custom_fields(value: &Value) -> Result<Value, Response> {
+    let items = j::array("customFields", value, 10)?;
+    for item in items {
+        let Value::Object(o) = item else {
+            return Err(j::invalid("customFields", Some(item)));
+        };
+        j::check_keys(o, &["key", "type", "value"])?;
+        j::req_str(o, "key")?;
+        let ty = match o.get("type") {
+            Some(v) => j::one_of("type", v, &["text", "toggle"])?,
+            None => return Err(j::invalid("type", None)),
+        };
+        match (ty.as_str(), o.get("value")) {
+            (_, Some(Value::Null)) | ("toggle", Some(Value::Bool(_))) => {}
+            ("text", Some(Value::String(s))) if !s.is_empty() && s.chars().count() <= 160 => {}
+            (_, other) => return Err(j::invalid("value", other)),
+        }
+    }
+    Ok(value.clone())
+}
+
+/// `POST /api/cases`
+pub(crate) fn create(ctx: &Ctx, state: &mut State) -> Handled {
+    let body = j::body_object(ctx.req)?;
+    j::check_keys(&body, CREATE_KEYS)?;
+    let f = parse_fields(&body)?;
+    let title = f.title.ok_or_else(|| j::invalid("title", None))?;
+    let description = f
+        .description
+        .ok_or_else(|| j::invalid("description", None))?;
+    let tags = f.tags.ok_or_else(|| j::invalid("tags", None))?;
+    let connector = f.connector.ok_or_else(|| j::invalid("connector", None))?;
+    let settings = f.settings.ok_or_else(|| j::invalid("settings", None))?;
+    let owner = f.owner.ok_or_else(|| j::invalid("owner", None))?;
+    let assignees = f.assignees.unwrap_or_default();
+    if !assignees.is_empty() && !ctx.config.platinum {
+        return Err(platinum_required());
+    }
+
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    space.next_incremental_id += 1;
+    let case = Case {
+        id: state.ids.new_id(),
+        version: state.ids.next_version(),
+        seq: state.ids.next_seq(),
+        incremental_id: space.next_incremental_id,
+        title,
+        description,
+        tags,
+        settings,
+        owner,
+        severity: f.severity.unwrap_or_else(|| "low".to_string()),
+        status: "open".to_string(),
+        assignees,
+        connector,
+        category: f.category.flatten(),
+        custom_fields: f.custom_fields.unwrap_or_else(|| json!([])),
+        created_at: util::now_ms(),
+        created_by: ctx.user(),
+        updated_at: None,
+        updated_by: None,
+        closed_at: None,
+        closed_by: None,
+    };
+    let answer = render_case(&case, space, CommentsMode::Empty);
+    space.cases.push(case);
+    if ctx.config.bump_version_after_create {
+        // Kibana's incremental-id task updates the new case right away.
+        let bumped = state.ids.next_version();
+        if let Some(case) = space.cases.last_mut() {
+            case.version = bumped;
+        }
+    }
+    Ok(Response::ok(&answer))
+}
+
+/// `GET /api/cases/{id}`
+pub(crate) fn get(ctx: &Ctx, state: &mut State, id: &str) -> Handled {
+    let mode = if ctx.config.major_version < 9 {
+        match ctx.query_one("includeComments") {
+            None | Some("true") => CommentsMode::All,
+            Some("false") => CommentsMode::Empty,
+            Some(other) => return Err(j::invalid("includeComments", Some(&json!(other)))),
+        }
+    } else {
+        // Removed in 9.0: the query is ignored and comments are never returned.
+        CommentsMode::Omit
+    };
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let case = space
+        .cases
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| case_not_found(id))?;
+    Ok(Response::ok(&render_case(case, space, mode)))
+}
+
+/// Parse `page` / `perPage` with Kibana's limits.
+pub(crate) fn paging(ctx: &Ctx) -> Result<(u64, u64), Response> {
+    let int = |key: &str, default: u64| -> Result<u64, Response> {
+        match ctx.query_one(key) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u64>()
+                .map_err(|_| j::invalid(key, Some(&json!(v)))),
+        }
+    };
+    let page = int("page", 1)?;
+    let per_page = int("perPage", 20)?;
+    if page == 0 {
+        return Err(j::invalid("page", Some(&json!("0"))));
+    }
+    if per_page > MAX_PER_PAGE {
+        return Err(Response::bad_request(format!(
+            "The provided perPage value is too high. The maximum allowed perPage value is {MAX_PER_PAGE}."
+        )));
+    }
+    if page.saturating_mul(per_page) > MAX_DOCS {
+        return Err(Response::bad_request(
+            "The number of documents is too high. Paginating through more than 10,000 documents is not possible.",
+        ));
+    }
+    Ok((page, per_page))
+}
+
+/// `sortOrder`: `true` for descending.
+pub(crate) fn sort_desc(ctx: &Ctx, default_desc: bool) -> Result<bool, Response> {
+    match ctx.query_one("sortOrder") {
+        None => Ok(default_desc),
+        Some("desc") => Ok(true),
+        Some("asc") => Ok(false),
+        Some(other) => Err(j::invalid("sortOrder", Some(&json!(other)))),
+    }
+}
+
+/// The items of `items` on page `page` of `per_page`.
+pub(crate) fn page_slice<T>(items: &[T], page: u64, per_page: u64) -> &[T] {
+    let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let start = start.min(items.len());
+    let end = start
+        .saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX))
+        .min(items.len());
+    &items[start..end]
+}
+
+/// Every value of a repeatable query key, each checked against `allowed`.
+fn multi<'a>(ctx: &'a Ctx, key: &str, allowed: &[&str]) -> Result<Vec<&'a str>, Response> {
+    let values = ctx.query_all(key);
+    for v in &values {
+        if !allowed.contains(v) {
+            return Err(j::invalid(key, Some(&json!(v))));
+        }
+    }
+    Ok(values)
+}
+
+fn status_rank(s: &str) -> u8 {
+    match s {
+        "open" => 0,
+        "in-progress" => 1,
+        _ => 2,
+    }
+}
+
+fn severity_rank(s: &str) -> u8 {
+    match s {
+        "low" => 0,
+        "medium" => 1,
+        "high" => 2,
+        _ => 3,
+    }
+}
+
+fn directed(o: Ordering, desc: bool) -> Ordering {
+    if desc {
+        o.reverse()
+    } else {
+        o
+    }
+}
+
+/// Missing values sort last in both directions, like Elasticsearch.
+fn cmp_opt<T: Ord>(a: Option<T>, b: Option<T>, desc: bool) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => directed(x.cmp(&y), desc),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// `GET /api/cases/_find`
+pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
+    ctx.check_query_keys(FIND_KEYS)?;
+    let (page, per_page) = paging(ctx)?;
+    let sort_field = match ctx.query_one("sortField") {
+        None | Some("createdAt" | "created_at") => "createdAt",
+        Some("updatedAt" | "updated_at") => "updatedAt",
+        Some("closedAt" | "closed_at") => "closedAt",
+        Some("title") => "title",
+        Some("status") => "status",
+        Some("severity") => "severity",
+        Some("category") => "category",
+        Some(other) => return Err(j::invalid("sortField", Some(&json!(other)))),
+    };
+    let desc = sort_desc(ctx, true)?;
+    let statuses = multi(ctx, "status", STATUSES)?;
+    let severities = multi(ctx, "severity", SEVERITIES)?;
+    let owners = multi(ctx, "owner", OWNERS)?;
+    let search_fields = multi(ctx, "searchFields", &["title", "description"])?;
+    let assignees = ctx.query_all("assignees");
+    let tags = ctx.query_all("tags");
+    let categories = ctx.query_all("category");
+    let reporters = ctx.query_all("reporters");
+    let search = ctx
+        .query_one("search")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
+
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let matches = |c: &&Case| -> bool {
+        if !severities.is_empty() && !severities.contains(&c.severity.as_str()) {
+            return false;
+        }
+        if !owners.is_empty() && !owners.contains(&c.owner.as_str()) {
+            return false;
+        }
+        if !tags.is_empty() && !c.tags.iter().any(|t| tags.contains(&t.as_str())) {
+            return false;
+        }
+        if !categories.is_empty()
+            && !c
+                .category
+                .as_deref()
+                .is_some_and(|cat| categories.contains(&cat))
+        {
+            return false;
+        }
+        if !reporters.is_empty()
+            && !c.created_by["username"]
+                .as_str()
+                .is_some_and(|u| reporters.contains(&u))
+        {
+            return false;
+        }
+        if !assignees.is_empty() {
+            let hit = assignees.iter().any(|a| {
+                if *a == "none" {
+                    c.assignees.is_empty()
+                } else {
+                    c.assignees.iter().any(|x| x["uid"].as_str() == Some(*a))
+                }
+            });
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(q) = &search {
+            let in_title = search_fields.is_empty() || search_fields.contains(&"title");
+            let in_description = search_fields.is_empty() || search_fields.contains(&"description");
+            let hit = c.id.to_lowercase() == *q
+                || (in_title && c.title.to_lowercase().contains(q.as_str()))
+                || (in_description && c.description.to_lowercase().contains(q.as_str()));
+            if !hit {
+                return false;
+            }
+        }
+        true
+    };
+    // The status counts ignore the status filter, like Kibana's.
+    let base: Vec<&Case> = space.cases.iter().filter(matches).collect();
+    let count = |s: &str| base.iter().filter(|c| c.status == s).count();
+    let (open, in_progress, closed) = (count("open"), count("in-progress"), count("closed"));
+    let mut hits: Vec<&Case> = base
+        .into_iter()
+        .filter(|c| statuses.is_empty() || statuses.contains(&c.status.as_str()))
+        .collect();
+    hits.sort_by(|a, b| {
+        let primary = match sort_field {
+            "updatedAt" => cmp_opt(a.updated_at, b.updated_at, desc),
+            "closedAt" => cmp_opt(a.closed_at, b.closed_at, desc),
+            "title" => directed(a.title.cmp(&b.title), desc),
+            "status" => directed(status_rank(&a.status).cmp(&status_rank(&b.status)), desc),
+            "severity" => directed(
+                severity_rank(&a.severity).cmp(&severity_rank(&b.severity)),
+                desc,
+            ),
+            "category" => cmp_opt(a.category.as_ref(), b.category.as_ref(), desc),
+            _ => directed(a.created_at.cmp(&b.created_at), desc),
+        };
+        primary.then_with(|| directed(a.seq.cmp(&b.seq), desc))
+    });
+    let cases: Vec<Value> = page_slice(&hits, page, per_page)
+        .iter()
+        .map(|c| render_case(c, space, CommentsMode::Empty))
+        .collect();
+    Ok(Response::ok(&json!({
+        "page": page,
+        "per_page": per_page,
+        "total": hits.len(),
+        "cases": cases,
+        "count_open_cases": open,
+        "count_in_progress_cases": in_progress,
+        "count_closed_cases": closed,
+    })))
+}
+
+/// `GET /api/cases/status` (8.x only)
+pub(crate) fn status(ctx: &Ctx, state: &mut State) -> Handled {
+    ctx.check_query_keys(&["owner"])?;
+    let owners = multi(ctx, "owner", OWNERS)?;
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let count = |s: &str| {
+        space
+            .cases
+            .iter()
+            .filter(|c| c.status == s && (owners.is_empty() || owners.contains(&c.owner.as_str())))
+            .count()
+    };
+    Ok(Response::ok(&json!({
+        "count_open_cases": count("open"),
+        "count_in_progress_cases": count("in-progress"),
+        "count_closed_cases": count("closed"),
+    })))
+}
+
+fn has_changes(case: &Case, f: &Fields) -> bool {
+    f.title.as_ref().is_some_and(|v| *v != case.title)
+        || f.description
+            .as_ref()
+            .is_some_and(|v| *v != case.description)
+        || f.tags.as_ref().is_some_and(|v| *v != case.tags)
+        || f.connector.as_ref().is_some_and(|v| *v != case.connector)
+        || f.settings.as_ref().is_some_and(|v| *v != case.settings)
+        || f.severity.as_ref().is_some_and(|v| *v != case.severity)
+        || f.status.as_ref().is_some_and(|v| *v != case.status)
+        || f.assignees.as_ref().is_some_and(|v| *v != case.assignees)
+        || f.category.as_ref().is_some_and(|v| *v != case.category)
+        || f.custom_fields
+            .as_ref()
+            .is_some_and(|v| *v != case.custom_fields)
+}
+
+fn apply(case: &mut Case, f: Fields, version: u64, now: u64, user: &Value) {
+    if let Some(v) = f.title {
+        case.title = v;
+    }
+    if let Some(v) = f.description {
+        case.description = v;
+    }
+    if let Some(v) = f.tags {
+        case.tags = v;
+    }
+    if let Some(v) = f.connector {
+        case.connector = v;
+    }
+    if let Some(v) = f.settings {
+        case.settings = v;
+    }
+    if let Some(v) = f.severity {
+        case.severity = v;
+    }
+    if let Some(v) = f.assignees {
+        case.assignees = v;
+    }
+    if let Some(v) = f.category {
+        case.category = v;
+    }
+    if let Some(v) = f.custom_fields {
+        case.custom_fields = v;
+    }
+    if let Some(v) = f.status {
+        if v == "closed" && case.status != "closed" {
+            case.closed_at = Some(now);
+            case.closed_by = Some(user.clone());
+        } else if v != "closed" && case.status == "closed" {
+            case.closed_at = None;
+            case.closed_by = None;
+        }
+        case.status = v;
+    }
+    case.version = version;
+    case.updated_at = Some(now);
+    case.updated_by = Some(user.clone());
+}
+
+/// `PATCH /api/cases` (all-or-nothing)
+pub(crate) fn update(ctx: &Ctx, state: &mut State) -> Handled {
+    let body = j::body_object(ctx.req)?;
+    j::check_keys(&body, &["cases"])?;
+    let items = match body.get("cases") {
+        Some(v) => j::array("cases", v, 100)?,
+        None => return Err(j::invalid("cases", None)),
+    };
+    if items.is_empty() {
+        return Err(Response::bad_request(
+            "The length of the field cases is too short. Array must be of length >= 1.",
+        ));
+    }
+    let mut patches: Vec<(String, String, Fields)> = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::Object(o) = item else {
+            return Err(j::invalid("cases", Some(item)));
+        };
+        j::check_keys(o, UPDATE_KEYS)?;
+        let id = j::req_str(o, "id")?;
+        let version = j::req_str(o, "version")?;
+        patches.push((id, version, parse_fields(o)?));
+    }
+
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let find = |id: &str| space.cases.iter().position(|c| c.id == id);
+    let missing: Vec<&str> = patches
+        .iter()
+        .filter(|(id, _, _)| find(id).is_none())
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Response::not_found(format!(
+            "These cases {} do not exist. Please check you have the correct ids.",
+            missing.join(", ")
+        )));
+    }
+    let mut indices = Vec::with_capacity(patches.len());
+    let mut conflicted: Vec<&str> = Vec::new();
+    for (id, version, _) in &patches {
+        let idx = find(id).ok_or_else(|| case_not_found(id))?;
+        if version_string(space.cases[idx].version) != *version {
+            conflicted.push(id);
+        }
+        indices.push(idx);
+    }
+    if let [one] = conflicted.as_slice() {
+        return Err(Response::error(
+            409,
+            format!("This case {one} has been updated. Please refresh before saving additional updates."),
+        ));
+    }
+    if !conflicted.is_empty() {
+        return Err(Response::error(
+            409,
+            format!(
+                "These cases {} have been updated. Please refresh before saving additional updates.",
+                conflicted.join(", ")
+            ),
+        ));
+    }
+    let assigns = patches
+        .iter()
+        .any(|(_, _, f)| f.assignees.as_ref().is_some_and(|a| !a.is_empty()));
+    if assigns && !ctx.config.platinum {
+        return Err(platinum_required());
+    }
+    let changing: Vec<bool> = patches
+        .iter()
+        .zip(&indices)
+        .map(|((_, _, f), idx)| has_changes(&space.cases[*idx], f))
+        .collect();
+    if !changing.contains(&true) {
+        return Err(Response::error(
+            406,
+            "All update fields are identical to current version.",
+        ));
+    }
+
+    let now = util::now_ms();
+    let user = ctx.user();
+    let mut updated = Vec::new();
+    for (((_, _, fields), idx), changes) in patches.into_iter().zip(indices).zip(changing) {
+        if changes {
+            let version = state.ids.next_version();
+            apply(&mut space.cases[idx], fields, version, now, &user);
+            updated.push(idx);
+        }
+    }
+    let answer: Vec<Value> = updated
+        .iter()
+        .map(|idx| render_case(&space.cases[*idx], space, CommentsMode::Empty))
+        .collect();
+    Ok(Response::ok(&Value::Array(answer)))
+}
+
+/// `DELETE /api/cases?ids=[...]` (all-or-nothing)
+pub(crate) fn delete(ctx: &Ctx, state: &mut State) -> Handled {
+    ctx.check_query_keys(&["ids"])?;
+    let mut ids: Vec<String> = Vec::new();
+    for raw in ctx.query_all("ids") {
+        let trimmed = raw.trim();
+        if trimmed.starts_with('[') {
+            let parsed: Vec<Value> =
+                serde_json::from_str(trimmed).map_err(|_| j::invalid("ids", Some(&json!(raw))))?;
+            for v in parsed {
+                match v {
+                    Value::String(s) => ids.push(s),
+                    other => return Err(j::invalid("ids", Some(&other))),
+                }
+            }
+        } else {
+            ids.push(raw.to_string());
+        }
+    }
+    let mut unique: Vec<String> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    if unique.is_empty() {
+        return Err(j::invalid("ids", None));
+    }
+    if unique.len() > 100 {
+        return Err(Response::bad_request(
+            "The length of the field ids is too long. Array must be of length <= 100.",
+        ));
+    }
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    if let Some(missing) = unique
+        .iter()
+        .find(|id| !space.cases.iter().any(|c| c.id == **id))
+    {
+        return Err(case_not_found(missing));
+    }
+    space.cases.retain(|c| !unique.contains(&c.id));
+    space.comments.retain(|c| !unique.contains(&c.case_id));
+    Ok(Response::no_content())
+}

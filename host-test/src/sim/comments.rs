@@ -1,0 +1,340 @@
+//! Case comments (attachments of type `user` and `alert`).
+
+use serde_json::{json, Map, Value};
+
+use super::cases::{self, case_not_found, render_case, CommentsMode, OWNERS};
+use super::json::{self as j, Obj};
+use super::{util, version_string, Ctx, Handled, Response, SpaceData, State};
+
+/// A stored comment.
+pub(crate) struct Comment {
+    pub(crate) id: String,
+    pub(crate) case_id: String,
+    pub(crate) version: u64,
+    pub(crate) owner: String,
+    pub(crate) body: CommentBody,
+    pub(crate) created_at: u64,
+    pub(crate) created_by: Value,
+    pub(crate) updated_at: Option<u64>,
+    pub(crate) updated_by: Option<Value>,
+}
+
+#[derive(Clone, PartialEq)]
+pub(crate) enum CommentBody {
+    User(String),
+    Alert {
+        alert_id: Value,
+        index: Value,
+        rule: Value,
+    },
+}
+
+impl CommentBody {
+    fn type_name(&self) -> &'static str {
+        match self {
+            CommentBody::User(_) => "user",
+            CommentBody::Alert { .. } => "alert",
+        }
+    }
+}
+
+/// The comment as Kibana answers it.
+pub(crate) fn render(c: &Comment) -> Value {
+    let mut out = Map::new();
+    let mut put = |k: &str, v: Value| {
+        out.insert(k.to_string(), v);
+    };
+    put("id", json!(c.id));
+    put("version", json!(version_string(c.version)));
+    put("type", json!(c.body.type_name()));
+    put("owner", json!(c.owner));
+    match &c.body {
+        CommentBody::User(text) => put("comment", json!(text)),
+        CommentBody::Alert {
+            alert_id,
+            index,
+            rule,
+        } => {
+            put("alertId", alert_id.clone());
+            put("index", index.clone());
+            put("rule", rule.clone());
+        }
+    }
+    put("created_at", json!(util::iso8601(c.created_at)));
+    put("created_by", c.created_by.clone());
+    put("pushed_at", Value::Null);
+    put("pushed_by", Value::Null);
+    put("updated_at", json!(c.updated_at.map(util::iso8601)));
+    put("updated_by", c.updated_by.clone().unwrap_or(Value::Null));
+    Value::Object(out)
+}
+
+/// `(totalComment, totalAlerts)` of a case: user comments, and attached alert ids.
+pub(crate) fn totals(space: &SpaceData, case_id: &str) -> (usize, usize) {
+    let mut user = 0;
+    let mut alerts = 0;
+    for c in space.comments.iter().filter(|c| c.case_id == case_id) {
+        match &c.body {
+            CommentBody::User(_) => user += 1,
+            CommentBody::Alert { alert_id, .. } => {
+                alerts += alert_id.as_array().map_or(1, Vec::len);
+            }
+        }
+    }
+    (user, alerts)
+}
+
+/// Every comment of a case, rendered, oldest first.
+pub(crate) fn for_case(space: &SpaceData, case_id: &str) -> Vec<Value> {
+    space
+        .comments
+        .iter()
+        .filter(|c| c.case_id == case_id)
+        .map(render)
+        .collect()
+}
+
+fn comment_not_found(id: &str) -> Response {
+    Response::not_found(format!("Saved object [cases-comments/{id}] not found"))
+}
+
+/// A string, or a non-empty array of strings.
+fn string_or_array(obj: &Obj, field: &str) -> Result<Value, Response> {
+    match obj.get(field) {
+        Some(Value::String(s)) => Ok(json!(s)),
+        Some(Value::Array(items))
+            if !items.is_empty() && items.len() <= 1000 && items.iter().all(Value::is_string) =>
+        {
+            Ok(Value::Array(items.clone()))
+        }
+        other => Err(j::invalid(field, other)),
+    }
+}
+
+/// Parse an attachment body; `extra` are further allowed keys (`id`, `version` on update).
+fn parse_attachment(obj: &Obj, extra: &[&str]) -> Result<(String, CommentBody), Response> {
+    let ty = match obj.get("type") {
+        Some(v) => j::one_of("type", v, &["user", "alert"])?,
+        None => return Err(j::invalid("type", None)),
+    };
+    let base: &[&str] = if ty == "user" {
+        &["type", "comment", "owner"]
+    } else {
+        &["type", "alertId", "index", "rule", "owner"]
+    };
+    let allowed: Vec<&str> = base.iter().chain(extra).copied().collect();
+    j::check_keys(obj, &allowed)?;
+    let body = if ty == "user" {
+        let comment = obj
+            .get("comment")
+            .ok_or_else(|| j::invalid("comment", None))?;
+        CommentBody::User(j::text("comment", comment, 30_000)?)
+    } else {
+        let alert_id = string_or_array(obj, "alertId")?;
+        let index = string_or_array(obj, "index")?;
+        if let (Some(ids), Some(indices)) = (alert_id.as_array(), index.as_array()) {
+            if ids.len() != indices.len() {
+                return Err(Response::bad_request(format!(
+                    "Received an alert comment with ids and indices arrays of different lengths. alertId: {}, index: {}",
+                    ids.len(),
+                    indices.len()
+                )));
+            }
+        }
+        let rule = match obj.get("rule") {
+            Some(Value::Object(r)) => {
+                j::check_keys(r, &["id", "name"])?;
+                for key in ["id", "name"] {
+                    match r.get(key) {
+                        Some(Value::String(_) | Value::Null) => {}
+                        other => return Err(j::invalid(key, other)),
+                    }
+                }
+                Value::Object(r.clone())
+            }
+            other => return Err(j::invalid("rule", other)),
+        };
+        CommentBody::Alert {
+            alert_id,
+            index,
+            rule,
+        }
+    };
+    let owner = match obj.get("owner") {
+        Some(v) => j::one_of("owner", v, OWNERS)?,
+        None => return Err(j::invalid("owner", None)),
+    };
+    Ok((owner, body))
+}
+
+fn case_index(space: &SpaceData, case_id: &str) -> Result<usize, Response> {
+    space
+        .cases
+        .iter()
+        .position(|c| c.id == case_id)
+        .ok_or_else(|| case_not_found(case_id))
+}
+
+/// `POST /api/cases/{id}/comments`
+pub(crate) fn add(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
+    let body = j::body_object(ctx.req)?;
+    let (owner, body) = parse_attachment(&body, &[])?;
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let idx = case_index(space, case_id)?;
+    if space.cases[idx].owner != owner {
+        return Err(Response::bad_request(format!(
+            "The owner field of the comment must match the case owner. Comment owner: {owner}, case owner: {}",
+            space.cases[idx].owner
+        )));
+    }
+    if matches!(body, CommentBody::Alert { .. }) && space.cases[idx].status == "closed" {
+        return Err(Response::bad_request(
+            "Alert cannot be attached to a closed case",
+        ));
+    }
+    let now = util::now_ms();
+    let comment = Comment {
+        id: state.ids.new_id(),
+        case_id: case_id.to_string(),
+        version: state.ids.next_version(),
+        owner,
+        body,
+        created_at: now,
+        created_by: ctx.user(),
+        updated_at: None,
+        updated_by: None,
+    };
+    space.comments.push(comment);
+    let case = &mut space.cases[idx];
+    case.version = state.ids.next_version();
+    case.updated_at = Some(now);
+    case.updated_by = Some(ctx.user());
+    Ok(Response::ok(&render_case(
+        &space.cases[idx],
+        space,
+        CommentsMode::All,
+    )))
+}
+
+/// `PATCH /api/cases/{id}/comments`
+pub(crate) fn update(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
+    let body = j::body_object(ctx.req)?;
+    let (owner, new_body) = parse_attachment(&body, &["id", "version"])?;
+    let comment_id = j::req_str(&body, "id")?;
+    let version = j::req_str(&body, "version")?;
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let idx = case_index(space, case_id)?;
+    let cidx = space
+        .comments
+        .iter()
+        .position(|c| c.id == comment_id)
+        .ok_or_else(|| comment_not_found(&comment_id))?;
+    let comment = &space.comments[cidx];
+    if comment.body.type_name() != new_body.type_name() {
+        return Err(Response::bad_request(
+            "You cannot change the type of the comment.",
+        ));
+    }
+    if comment.owner != owner {
+        return Err(Response::bad_request(
+            "You cannot change the owner of the comment.",
+        ));
+    }
+    if comment.case_id != case_id {
+        return Err(Response::not_found(format!(
+            "This comment {comment_id} does not exist in {case_id}."
+        )));
+    }
+    if version_string(comment.version) != version {
+        return Err(Response::error(
+            409,
+            "This case has been updated. Please refresh before saving additional updates.",
+        ));
+    }
+    let now = util::now_ms();
+    let comment = &mut space.comments[cidx];
+    comment.body = new_body;
+    comment.version = state.ids.next_version();
+    comment.updated_at = Some(now);
+    comment.updated_by = Some(ctx.user());
+    let case = &mut space.cases[idx];
+    case.version = state.ids.next_version();
+    case.updated_at = Some(now);
+    case.updated_by = Some(ctx.user());
+    Ok(Response::ok(&render_case(
+        &space.cases[idx],
+        space,
+        CommentsMode::All,
+    )))
+}
+
+/// `GET /api/cases/{id}/comments/{cid}`
+pub(crate) fn get(ctx: &Ctx, state: &mut State, case_id: &str, comment_id: &str) -> Handled {
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    case_index(space, case_id)?;
+    let comment = space
+        .comments
+        .iter()
+        .find(|c| c.id == comment_id && c.case_id == case_id)
+        .ok_or_else(|| comment_not_found(comment_id))?;
+    Ok(Response::ok(&render(comment)))
+}
+
+/// `GET /api/cases/{id}/comments/_find`: user comments only, oldest first by default.
+pub(crate) fn find(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
+    ctx.check_query_keys(&["page", "perPage", "sortOrder", "sortField"])?;
+    let (page, per_page) = cases::paging(ctx)?;
+    let desc = cases::sort_desc(ctx, false)?;
+    match ctx.query_one("sortField") {
+        None | Some("createdAt" | "created_at") => {}
+        Some(other) => return Err(j::invalid("sortField", Some(&json!(other)))),
+    }
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    case_index(space, case_id)?;
+    let mut found: Vec<&Comment> = space
+        .comments
+        .iter()
+        .filter(|c| c.case_id == case_id && matches!(c.body, CommentBody::User(_)))
+        .collect();
+    if desc {
+        found.reverse();
+    }
+    let comments: Vec<Value> = cases::page_slice(&found, page, per_page)
+        .iter()
+        .map(|c| render(c))
+        .collect();
+    Ok(Response::ok(&json!({
+        "page": page,
+        "per_page": per_page,
+        "total": found.len(),
+        "comments": comments,
+    })))
+}
+
+/// `GET /api/cases/{id}/comments` (8.x only): every attachment of the case.
+pub(crate) fn list(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    case_index(space, case_id)?;
+    Ok(Response::ok(&Value::Array(for_case(space, case_id))))
+}
+
+/// `DELETE /api/cases/{id}/comments/{cid}`
+pub(crate) fn delete(ctx: &Ctx, state: &mut State, case_id: &str, comment_id: &str) -> Handled {
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    case_index(space, case_id)?;
+    let cidx = space
+        .comments
+        .iter()
+        .position(|c| c.id == comment_id && c.case_id == case_id)
+        .ok_or_else(|| comment_not_found(comment_id))?;
+    space.comments.remove(cidx);
+    Ok(Response::no_content())
+}
+
+/// `DELETE /api/cases/{id}/comments`: every attachment of the case.
+pub(crate) fn delete_all(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    case_index(space, case_id)?;
+    space.comments.retain(|c| c.case_id != case_id);
+    Ok(Response::no_content())
+}

@@ -1,0 +1,95 @@
+//! xsrf and auth checks, space prefix, and dispatch to the route handlers.
+
+use super::{cases, comments, connectors, util, Ctx, RecordedRequest, Response, Shared, SimConfig};
+
+/// Answer one request (faults are handled by the server before this).
+pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
+    let config = &shared.config;
+    let method = req.method.as_str();
+
+    if matches!(method, "POST" | "PATCH" | "PUT" | "DELETE") && req.header("kbn-xsrf").is_none() {
+        return Response::bad_request("Request must contain a kbn-xsrf header.");
+    }
+    let Some(username) = authenticate(config, req) else {
+        return Response::error(401, "Unable to authenticate with the provided credentials.");
+    };
+
+    // Split the raw path first, then decode each segment: `%2F` stays inside its segment.
+    let Some(segments) = req
+        .path
+        .split('/')
+        .skip(1)
+        .map(|s| util::percent_decode(s, false))
+        .collect::<Option<Vec<String>>>()
+    else {
+        return Response::bad_request("Invalid request url");
+    };
+    let (space, route): (String, &[String]) = match segments.as_slice() {
+        [s, space, rest @ ..] if s == "s" => (space.clone(), rest),
+        rest => ("default".to_string(), rest),
+    };
+    if space != "default" && !config.spaces.contains(&space) {
+        return Response::not_found("Not Found");
+    }
+    let Some(query) = util::parse_query(&req.query) else {
+        return Response::bad_request("Invalid request query");
+    };
+
+    let ctx = Ctx {
+        config,
+        req,
+        space,
+        username,
+        query,
+    };
+    let v8 = config.major_version < 9;
+    let route: Vec<&str> = route.iter().map(String::as_str).collect();
+    let mut guard = shared.lock_state();
+    let state = &mut *guard;
+    let result = match (method, route.as_slice()) {
+        ("POST", ["api", "cases"]) => cases::create(&ctx, state),
+        ("PATCH", ["api", "cases"]) => cases::update(&ctx, state),
+        ("DELETE", ["api", "cases"]) => cases::delete(&ctx, state),
+        ("GET", ["api", "cases", "_find"]) => cases::find(&ctx, state),
+        ("GET", ["api", "cases", "status"]) if v8 => cases::status(&ctx, state),
+        ("GET", ["api", "cases", id]) => cases::get(&ctx, state, id),
+        ("POST", ["api", "cases", id, "comments"]) => comments::add(&ctx, state, id),
+        ("PATCH", ["api", "cases", id, "comments"]) => comments::update(&ctx, state, id),
+        ("DELETE", ["api", "cases", id, "comments"]) => comments::delete_all(&ctx, state, id),
+        ("GET", ["api", "cases", id, "comments"]) if v8 => comments::list(&ctx, state, id),
+        ("GET", ["api", "cases", id, "comments", "_find"]) => comments::find(&ctx, state, id),
+        ("GET", ["api", "cases", id, "comments", cid]) => comments::get(&ctx, state, id, cid),
+        ("DELETE", ["api", "cases", id, "comments", cid]) => comments::delete(&ctx, state, id, cid),
+        ("POST", ["api", "actions", "connector"]) => connectors::create(&ctx, state, None),
+        ("POST", ["api", "actions", "connector", id]) => connectors::create(&ctx, state, Some(id)),
+        ("GET", ["api", "actions", "connector", id]) => connectors::get(&ctx, state, id),
+        ("DELETE", ["api", "actions", "connector", id]) => connectors::delete(&ctx, state, id),
+        ("GET", ["api", "actions", "connectors"]) => connectors::list(&ctx, state),
+        _ => Err(Response::not_found("Not Found")),
+    };
+    result.unwrap_or_else(|e| e)
+}
+
+/// The user name for valid credentials (`elastic` for an API key), `None` otherwise.
+fn authenticate(config: &SimConfig, req: &RecordedRequest) -> Option<String> {
+    let value = req.header("authorization")?.trim();
+    let (scheme, credentials) = value.split_once(' ')?;
+    let credentials = credentials.trim();
+    if scheme.eq_ignore_ascii_case("ApiKey") {
+        config
+            .api_keys
+            .iter()
+            .any(|k| k == credentials)
+            .then(|| "elastic".to_string())
+    } else if scheme.eq_ignore_ascii_case("Basic") {
+        let decoded = String::from_utf8(util::base64_decode(credentials)?).ok()?;
+        let (user, password) = decoded.split_once(':')?;
+        config
+            .users
+            .iter()
+            .any(|(u, p)| u == user && p == password)
+            .then(|| user.to_string())
+    } else {
+        None
+    }
+}

@@ -1,0 +1,221 @@
+//! The `elastic-security` binary: `call` with the contract's keys, exit codes, help,
+//! and the demo, run as a user would run them.
+
+use std::process::{Command, Output};
+
+use host_test::sim::Simulator;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_elastic-security");
+
+fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    for var in [
+        "KIBANA_URL",
+        "KIBANA_API_KEY",
+        "KIBANA_USERNAME",
+        "KIBANA_PASSWORD",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(envs.iter().copied());
+    cmd.output().expect("the binary runs")
+}
+
+fn call(sim: &Simulator, op: &str, input: &str) -> (i32, Value) {
+    let url = sim.url();
+    let out = run(
+        &[
+            "call",
+            op,
+            "--url",
+            &url,
+            "--api-key",
+            "sim-api-key",
+            "--input",
+            input,
+        ],
+        &[],
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code().unwrap_or(-1), json)
+}
+
+#[test]
+fn call_runs_every_kind_of_operation_with_contract_keys() {
+    let sim = Simulator::start().unwrap();
+    let (code, case) = call(
+        &sim,
+        "create-case",
+        r#"{"Title":"CLI case","Owner":"securitySolution","Severity":"high","Tags":"a, b","SpaceId":"security"}"#,
+    );
+    assert_eq!(code, 0, "{case}");
+    assert_eq!(case["StatusCode"], 200);
+    assert_eq!(case["ErrorMessage"], "");
+    assert_eq!(case["Title"], "CLI case");
+    assert_eq!(case["Severity"], "high");
+    assert_eq!(case["Owner"], "securitySolution");
+    assert_eq!(case["Tags"], serde_json::json!(["a", "b"]));
+    assert_eq!(sim.requests().last().unwrap().path, "/s/security/api/cases");
+    let id = case["CaseId"].as_str().unwrap();
+
+    let (code, tags) = call(
+        &sim,
+        "add-tag",
+        &format!(r#"{{"CaseId":"{id}","Tags":["c"],"SpaceId":"security"}}"#),
+    );
+    assert_eq!(
+        (code, &tags["Tags"]),
+        (0, &serde_json::json!(["a", "b", "c"]))
+    );
+
+    let (code, list) = call(
+        &sim,
+        "get-many-cases",
+        r#"{"PerPage":"5","SpaceId":"security","Owner":"securitySolution"}"#,
+    );
+    assert_eq!(code, 0, "{list}");
+    assert_eq!(
+        (list["Total"].as_u64(), list["PerPage"].as_u64()),
+        (Some(1), Some(5))
+    );
+
+    let (code, del) = call(
+        &sim,
+        "delete-case",
+        &format!(r#"{{"CaseIds":"{id}, missing","SpaceId":"security"}}"#),
+    );
+    assert_eq!(code, 1, "a partial delete is a failure for scripts: {del}");
+    assert_eq!(
+        (del["DeletedCount"].as_u64(), del["FailedCount"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(del["FailedItems"][0]["CaseId"], "missing");
+}
+
+#[test]
+fn call_parameter_errors_are_status_minus_1_and_exit_1() {
+    let sim = Simulator::start().unwrap();
+    let (code, out) = call(&sim, "create-case", r#"{"Title":"x","Owner":"nobody"}"#);
+    assert_eq!(code, 1);
+    assert_eq!(out["StatusCode"], -1);
+    assert!(
+        out["ErrorMessage"].as_str().unwrap().contains("Owner"),
+        "{out}"
+    );
+    let (code, out) = call(&sim, "get-case", r#"{"CaseID":"typo"}"#);
+    assert_eq!((code, &out["StatusCode"]), (1, &Value::from(-1)));
+    assert!(
+        out["ErrorMessage"].as_str().unwrap().contains("CaseID"),
+        "{out}"
+    );
+    let (code, out) = call(&sim, "create-case", r#"{"Title":"  ","Owner":"cases"}"#);
+    assert_eq!((code, &out["StatusCode"]), (1, &Value::from(-1)));
+    assert!(sim.requests().is_empty(), "nothing sent");
+}
+
+#[test]
+fn call_kibana_errors_and_secrets() {
+    let sim = Simulator::start().unwrap();
+    let url = sim.url();
+    let out = run(
+        &[
+            "call",
+            "get-case",
+            "--input",
+            r#"{"CaseId":"x"}"#,
+            "--username",
+            "elastic",
+            "--password",
+            "s3cr3t-pw",
+        ],
+        &[("KIBANA_URL", &url)],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["StatusCode"], 401);
+    assert!(!text.contains("s3cr3t-pw"));
+
+    let (code, conn) = call(
+        &sim,
+        "create-connector",
+        r#"{"Name":"Hook","ConnectorTypeId":".webhook","Config":{"url":"https://hooks.example"},
+            "Secrets":"{\"user\":\"u\",\"password\":\"hook-secret-1\"}","Description":"mine"}"#,
+    );
+    assert_eq!(code, 0, "{conn}");
+    assert_eq!(conn["Description"], "mine");
+    assert_eq!(conn["Config"]["url"], "https://hooks.example");
+    assert!(!conn.to_string().contains("hook-secret-1"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_eq!(run(&["call", "no-such-op"], &[]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"], &[]).status.code(), Some(2));
+    assert_eq!(
+        run(
+            &["call", "get-case", "--input", "{not json"],
+            &[("KIBANA_URL", "http://127.0.0.1:9")]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["call", "get-case", "--input", "{}"], &[])
+            .status
+            .code(),
+        Some(2),
+        "no URL is a usage error"
+    );
+    for args in [
+        &["--help"][..],
+        &["call", "--help"],
+        &["call", "add-comment", "--help"],
+        &["demo", "--help"],
+        &["stub", "--help"],
+        &["operations"],
+    ] {
+        let out = run(args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty());
+    }
+    let help = String::from_utf8(run(&["help", "add-comment"], &[]).stdout).unwrap();
+    assert!(
+        help.contains("AlertIndex") && help.contains("POST /api/cases/{id}/comments"),
+        "{help}"
+    );
+}
+
+#[test]
+fn demo_walks_the_incident() {
+    let out = run(&["demo"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for op in [
+        "Create a Connector",
+        "Create a Case",
+        "Update a Case",
+        "Add a Tag",
+        "Delete a Case",
+    ] {
+        assert!(text.contains(op), "{op} in {text}");
+    }
+    assert!(
+        !text.contains("demo-token-never-printed"),
+        "connector secrets are never printed"
+    );
+}

@@ -1,0 +1,119 @@
+//! Shared test kit: one compiled component per test binary, a fresh simulator per test.
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use host_test::bindings::{cases, Auth, Connection, Error, ErrorKind, KibanaCase, Owner};
+use host_test::harness::Harness;
+use host_test::sim::{RecordedRequest, SimConfig, Simulator};
+
+pub const API_KEY: &str = "sim-api-key";
+
+pub fn harness() -> &'static Harness {
+    static H: OnceLock<Harness> = OnceLock::new();
+    H.get_or_init(|| Harness::new().expect("the built component loads"))
+}
+
+pub struct Kit {
+    pub sim: Simulator,
+    pub h: &'static Harness,
+}
+
+impl Kit {
+    pub fn new() -> Self {
+        Self::with(SimConfig::default())
+    }
+
+    pub fn with(config: SimConfig) -> Self {
+        let sim = Simulator::start_with(config, "127.0.0.1:0").expect("simulator starts");
+        Kit { sim, h: harness() }
+    }
+
+    /// API-key connection to the default space.
+    pub fn conn(&self) -> Connection {
+        Connection {
+            base_url: self.sim.url(),
+            auth: Some(Auth::ApiKey(API_KEY.into())),
+            space_id: None,
+            timeout_ms: Some(5_000),
+        }
+    }
+
+    pub fn conn_in(&self, space: &str) -> Connection {
+        Connection {
+            space_id: Some(space.into()),
+            ..self.conn()
+        }
+    }
+
+    /// Creates a case through the component and forgets the requests it took.
+    pub fn case(&self, title: &str) -> KibanaCase {
+        self.case_in(&self.conn(), title)
+    }
+
+    pub fn case_in(&self, conn: &Connection, title: &str) -> KibanaCase {
+        let c = self
+            .h
+            .create_case(conn, &case_input(title))
+            .unwrap()
+            .expect("create-case succeeds");
+        self.sim.clear_requests();
+        c
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.sim.requests()
+    }
+
+    /// The one request the operation sent.
+    pub fn only_request(&self) -> RecordedRequest {
+        let mut reqs = self.sim.requests();
+        assert_eq!(reqs.len(), 1, "expected exactly one request, got {reqs:?}");
+        reqs.remove(0)
+    }
+
+    /// Method and decoded path of every request, in order.
+    pub fn routes(&self) -> Vec<String> {
+        self.sim
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+}
+
+pub fn case_input(title: &str) -> cases::CreateCaseInput {
+    cases::CreateCaseInput {
+        title: title.into(),
+        owner: Owner::SecuritySolution,
+        description: Some(format!("{title}: description")),
+        connector_id: None,
+        connector_name: None,
+        connector_type: None,
+        severity: None,
+        tags: vec![],
+        assignees: vec![],
+    }
+}
+
+/// Asserts a parameter error naming `field`, and that nothing reached Kibana.
+pub fn assert_invalid<T: std::fmt::Debug>(kit: &Kit, r: Result<T, Error>, field: &str) {
+    let e = r.expect_err("expected a parameter error");
+    assert_eq!(e.status_code, -1, "{e:?}");
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e:?}");
+    assert!(
+        e.message.contains(field),
+        "message should name `{field}`: {}",
+        e.message
+    );
+    assert!(
+        kit.requests().is_empty(),
+        "nothing may be sent for invalid input: {:?}",
+        kit.requests()
+    );
+}
+
+pub fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
