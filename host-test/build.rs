@@ -9,8 +9,12 @@ use std::process::Command;
 const TARGET: &str = "wasm32-wasip2";
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest_dir.parent().expect("host-test lives inside the workspace").to_path_buf();
+    let manifest_dir =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest_dir
+        .parent()
+        .expect("host-test lives inside the workspace")
+        .to_path_buf();
     for watched in ["src", "wit", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
@@ -32,7 +36,16 @@ fn main() {
         .join("guest");
     let mut cmd = Command::new(&cargo);
     cmd.current_dir(&root)
-        .args(["build", "--package", "elastic-security", "--lib", "--target", TARGET, "--profile", "guest"])
+        .args([
+            "build",
+            "--package",
+            "elastic-security",
+            "--lib",
+            "--target",
+            TARGET,
+            "--profile",
+            "guest",
+        ])
         .arg("--target-dir")
         .arg(&target_dir);
     // NOTE: the outer cargo's flags and wrappers (clippy's driver, host RUSTFLAGS,
@@ -48,15 +61,26 @@ fn main() {
     ] {
         cmd.env_remove(var);
     }
-    let status = cmd.status().unwrap_or_else(|e| panic!("could not run {cargo}: {e}"));
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("could not run {cargo}: {e}"));
     if !status.success() {
         panic!("building the guest component for {TARGET} failed (see the errors above)");
     }
-    let wasm = target_dir.join(TARGET).join("guest").join("elastic_security.wasm");
+    let wasm = target_dir
+        .join(TARGET)
+        .join("guest")
+        .join("elastic_security.wasm");
     if !wasm.is_file() {
-        panic!("the guest build succeeded but {} is missing", wasm.display());
+        panic!(
+            "the guest build succeeded but {} is missing",
+            wasm.display()
+        );
     }
-    println!("cargo:rustc-env=ELASTIC_SECURITY_COMPONENT={}", wasm.display());
+    println!(
+        "cargo:rustc-env=ELASTIC_SECURITY_COMPONENT={}",
+        wasm.display()
+    );
 }
 
 /// rustup's auto-install may be off (it is in CI), so `rust-toolchain.toml` alone

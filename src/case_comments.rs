@@ -1,0 +1,772 @@
+//! The `case-comments` interface: add, read, list, update and remove the comments
+//! (attachments) of a case, and the conversion of Kibana's comment JSON into the
+//! WIT `case-comment`.
+
+use crate::api::case_comments::{
+    AddCommentInput, CommentPage, GetManyCommentsInput, RemoveCommentOutput, UpdateCommentInput,
+};
+use crate::cases;
+use crate::encode;
+use crate::http::{Client, Method, Request};
+use crate::types::{CaseComment, CommentType, Error};
+use crate::validate::{self, invalid};
+use crate::wire;
+
+/// Comments read per `_find` call when a whole case is read (Kibana's maximum).
+const ALL_COMMENTS_PER_PAGE: u32 = 100;
+/// `_find` pages read at most for one case: Kibana serves at most 10000 items.
+const ALL_COMMENTS_MAX_PAGES: u32 = 100;
+
+fn comments_path(case_id: &str) -> String {
+    format!("{}/comments", cases::case_path(case_id))
+}
+
+fn comment_path(case_id: &str, comment_id: &str) -> String {
+    format!(
+        "{}/{}",
+        comments_path(case_id),
+        encode::path_segment(comment_id)
+    )
+}
+
+/// `GET /api/cases/{id}/comments/_find`, oldest first.
+fn find_comments(
+    client: &Client,
+    case_id: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<CommentPage, Error> {
+    let path = format!(
+        "{}/_find?page={page}&perPage={per_page}&sortOrder=asc",
+        comments_path(case_id)
+    );
+    client.call(
+        &Request::get(path),
+        "a valid page of comments",
+        |found: wire::CommentsPage| {
+            Ok(CommentPage {
+                comments: found
+                    .comments
+                    .into_iter()
+                    .map(|comment| to_case_comment(comment, case_id))
+                    .collect(),
+                page: found.page.unwrap_or(page),
+                per_page: found.per_page.unwrap_or(per_page),
+                total: wire::count(found.total),
+            })
+        },
+    )
+}
+
+/// Every comment of a case, oldest first, through `_find` page by page (Kibana 9
+/// no longer returns comments with the case). Stops at Kibana's 10000-item window.
+pub fn read_all_comments(client: &Client, case_id: &str) -> Result<Vec<CaseComment>, Error> {
+    let mut comments = Vec::new();
+    for page in 1..=ALL_COMMENTS_MAX_PAGES {
+        let found = find_comments(client, case_id, page, ALL_COMMENTS_PER_PAGE)?;
+        let got = found.comments.len();
+        comments.extend(found.comments);
+        if got == 0 || comments.len() >= usize::try_from(found.total).unwrap_or(usize::MAX) {
+            break;
+        }
+    }
+    Ok(comments)
+}
+
+/// `GET` the case for its owner, then `POST /api/cases/{id}/comments`.
+pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseComment, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let comment_type = input.comment_type.unwrap_or(CommentType::User);
+    // Validate everything before the first request.
+    let body = match comment_type {
+        CommentType::User => {
+            let text = input
+                .comment
+                .as_deref()
+                .ok_or_else(|| invalid("comment", "is required for a user comment"))?;
+            let text = validate::text("comment", text, validate::MAX_COMMENT)?;
+            NewComment::User(text)
+        }
+        CommentType::Alert => {
+            let alert_id = validate::optional(input.alert_id.as_deref())
+                .ok_or_else(|| invalid("alert-id", "is required for an alert comment"))?
+                .trim();
+            let index = match validate::optional(input.alert_index.as_deref()) {
+                Some(index) => index.trim().to_owned(),
+                None => format!(".alerts-security.alerts-{}", client.space()),
+            };
+            NewComment::Alert {
+                alert_id,
+                index,
+                rule_id: validate::optional(input.rule_id.as_deref()),
+                rule_name: validate::optional(input.rule_name.as_deref()),
+            }
+        }
+    };
+    // Kibana requires the comment's owner to be the case's owner.
+    let owner = cases::read_case(client, case_id)?.owner;
+    let path = comments_path(case_id);
+    let request = match &body {
+        NewComment::User(text) => Request::json(
+            Method::Post,
+            path,
+            &wire::NewUserComment {
+                kind: "user",
+                comment: text,
+                owner: &owner,
+            },
+        )?,
+        NewComment::Alert {
+            alert_id,
+            index,
+            rule_id,
+            rule_name,
+        } => Request::json(
+            Method::Post,
+            path,
+            &wire::NewAlertComment {
+                kind: "alert",
+                alert_id,
+                index,
+                rule: wire::Rule {
+                    id: *rule_id,
+                    name: *rule_name,
+                },
+                owner: &owner,
+            },
+        )?,
+    };
+    client.call(
+        &request,
+        "a valid case with its comments",
+        |case: wire::Case| {
+            let newest = newest_comment(case.comments).ok_or("it has no comments")?;
+            Ok(to_case_comment(newest, case_id))
+        },
+    )
+}
+
+/// The validated body of `add-comment`.
+enum NewComment<'a> {
+    User(&'a str),
+    Alert {
+        alert_id: &'a str,
+        index: String,
+        rule_id: Option<&'a str>,
+        rule_name: Option<&'a str>,
+    },
+}
+
+/// The comment just added: Kibana answers with the case and its comments, not the
+/// new id, so it is the one created last (ISO 8601 strings compare in time order;
+/// on a tie, the later in Kibana's list).
+pub fn newest_comment(comments: Vec<wire::Comment>) -> Option<wire::Comment> {
+    let mut newest: Option<wire::Comment> = None;
+    for comment in comments {
+        let replace = match &newest {
+            None => true,
+            Some(best) => comment.created_at >= best.created_at,
+        };
+        if replace {
+            newest = Some(comment);
+        }
+    }
+    newest
+}
+
+/// `GET /api/cases/{id}/comments/{comment-id}`.
+pub fn get_comment(client: &Client, case_id: &str, comment_id: &str) -> Result<CaseComment, Error> {
+    let case_id = validate::id("case-id", case_id)?;
+    let comment_id = validate::id("comment-id", comment_id)?;
+    client.call(
+        &Request::get(comment_path(case_id, comment_id)),
+        "a valid comment",
+        |comment| Ok(to_case_comment(comment, case_id)),
+    )
+}
+
+/// `GET /api/cases/{id}/comments/_find?page=&perPage=&sortOrder=asc`.
+pub fn get_many_comments(
+    client: &Client,
+    input: GetManyCommentsInput,
+) -> Result<CommentPage, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let (page, per_page) = validate::paging(input.page, input.per_page)?;
+    find_comments(client, case_id, page, per_page)
+}
+
+/// `DELETE /api/cases/{id}/comments/{comment-id}`.
+pub fn remove_comment(
+    client: &Client,
+    case_id: &str,
+    comment_id: &str,
+) -> Result<RemoveCommentOutput, Error> {
+    let case_id = validate::id("case-id", case_id)?;
+    let comment_id = validate::id("comment-id", comment_id)?;
+    let response = client.send(&Request::delete(comment_path(case_id, comment_id)))?;
+    Ok(RemoveCommentOutput {
+        // `send` only returns 2xx; Kibana's is 204.
+        deleted: (200..300).contains(&response.status),
+        case_id: case_id.to_owned(),
+        comment_id: comment_id.to_owned(),
+    })
+}
+
+/// `GET` the comment for its owner, then `PATCH /api/cases/{id}/comments`.
+pub fn update_comment(client: &Client, input: UpdateCommentInput) -> Result<CaseComment, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let comment_id = validate::id("comment-id", &input.comment_id)?;
+    let text = validate::text("comment", &input.comment, validate::MAX_COMMENT)?;
+    let version = validate::required("version", &input.version)?;
+    let owned: wire::Owned =
+        client.get_json(comment_path(case_id, comment_id), "a valid comment")?;
+    let body = wire::CommentPatch {
+        id: comment_id,
+        version,
+        kind: "user",
+        comment: text,
+        owner: &owned.owner,
+    };
+    let request = Request::json(Method::Patch, comments_path(case_id), &body)?;
+    client.call(
+        &request,
+        "a valid case with its comments",
+        |case: wire::Case| {
+            let updated = case
+                .comments
+                .into_iter()
+                .find(|comment| comment.id == comment_id)
+                .ok_or("the updated comment is missing")?;
+            Ok(to_case_comment(updated, case_id))
+        },
+    )
+}
+
+/// Kibana's comment → the WIT record. Text only for string `comment`s, alert ids
+/// only from `alertId`; unknown types are `other`.
+pub fn to_case_comment(comment: wire::Comment, case_id: &str) -> CaseComment {
+    let text = match comment.comment {
+        Some(serde_json::Value::String(text)) => text,
+        _ => String::new(),
+    };
+    CaseComment {
+        comment_id: comment.id,
+        case_id: case_id.to_owned(),
+        comment_type: wire::attachment_type_from_kibana(&comment.kind),
+        comment: text,
+        alert_ids: comment
+            .alert_id
+            .map(wire::OneOrMany::into_vec)
+            .unwrap_or_default(),
+        created_at: comment.created_at.unwrap_or_default(),
+        created_by: wire::username(comment.created_by).unwrap_or_default(),
+        updated_at: comment.updated_at,
+        updated_by: wire::username(comment.updated_by),
+        version: comment.version,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::*;
+    use crate::types::{AttachmentType, ErrorKind};
+    use serde_json::json;
+
+    const CASE_ID: &str = "293f1bc0-74f6-11ea-b83a-553aecdb28b6";
+    const COMMENT_ID: &str = "8af6ac20-74f6-11ea-b83a-553aecdb28b6";
+
+    fn add_input() -> AddCommentInput {
+        AddCommentInput {
+            case_id: CASE_ID.into(),
+            comment: Some("A new comment.".into()),
+            comment_type: None,
+            alert_id: None,
+            alert_index: None,
+            rule_id: None,
+            rule_name: None,
+        }
+    }
+
+    fn alert_input() -> AddCommentInput {
+        AddCommentInput {
+            comment: None,
+            comment_type: Some(CommentType::Alert),
+            alert_id: Some(
+                "6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42".into(),
+            ),
+            ..add_input()
+        }
+    }
+
+    fn update_input() -> UpdateCommentInput {
+        UpdateCommentInput {
+            case_id: CASE_ID.into(),
+            comment_id: COMMENT_ID.into(),
+            comment: "An updated comment.".into(),
+            version: "Wzk1LDFd".into(),
+        }
+    }
+
+    fn run<T>(
+        transport: &FakeTransport,
+        op: impl FnOnce(&Client) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let client = Client::new(&conn(), transport).unwrap();
+        op(&client)
+    }
+
+    fn case_of(owner: &str) -> serde_json::Value {
+        let mut case = cases_fixture("get_case_response");
+        case["owner"] = json!(owner);
+        case
+    }
+
+    #[test]
+    fn add_comment_user_reads_owner_then_posts() {
+        let t = FakeTransport::new()
+            .reply_json(200, &case_of("cases"))
+            .reply_json(200, &cases_fixture("add_comment_response"));
+        let comment = run(&t, |c| add_comment(c, add_input())).unwrap();
+        let reqs = t.requests();
+        assert_eq!(
+            t.lines(),
+            vec![
+                format!("GET /api/cases/{CASE_ID}"),
+                format!("POST /api/cases/{CASE_ID}/comments"),
+            ]
+        );
+        reqs.iter().for_each(Recorded::assert_standard_headers);
+        assert_eq!(reqs[1].body_json(), cases_fixture("add_comment_request"));
+        assert_eq!(comment.comment_id, COMMENT_ID);
+        assert_eq!(comment.case_id, CASE_ID);
+        assert_eq!(comment.comment_type, AttachmentType::User);
+        assert_eq!(comment.comment, "A new comment.");
+        assert_eq!(comment.created_at, "2022-10-02T00:49:47.716Z");
+        assert_eq!(comment.created_by, "elastic");
+        assert_eq!(comment.updated_at, None);
+        assert_eq!(comment.updated_by, None);
+        assert_eq!(comment.version, "WzIwNDMxLDFd");
+        assert!(comment.alert_ids.is_empty());
+    }
+
+    #[test]
+    fn add_comment_alert_defaults_index_and_null_rule() {
+        let answer = json!({
+            "id": CASE_ID, "version": "v2", "status": "open", "owner": "securitySolution",
+            "comments": [{
+                "id": "alert-comment", "version": "WzEsMV0=", "type": "alert",
+                "owner": "securitySolution",
+                "alertId": "6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42",
+                "index": ".alerts-security.alerts-soc-team",
+                "rule": {"id": null, "name": null},
+                "created_at": "2024-01-01T00:00:00.000Z",
+                "created_by": {"username": "analyst"}
+            }]
+        });
+        let t = FakeTransport::new()
+            .reply_json(200, &case_of("securitySolution"))
+            .reply_json(200, &answer);
+        let client = Client::new(&conn_in_space("soc-team"), &t).unwrap();
+        let comment = add_comment(&client, alert_input()).unwrap();
+        let reqs = t.requests();
+        assert_eq!(
+            reqs[1].line(),
+            format!("POST /s/soc-team/api/cases/{CASE_ID}/comments")
+        );
+        assert_eq!(
+            reqs[1].body_json(),
+            json!({
+                "type": "alert",
+                "alertId": "6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42",
+                "index": ".alerts-security.alerts-soc-team",
+                "rule": {"id": null, "name": null},
+                "owner": "securitySolution"
+            })
+        );
+        assert_eq!(comment.comment_type, AttachmentType::Alert);
+        assert_eq!(
+            comment.alert_ids,
+            vec!["6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42"]
+        );
+        assert_eq!(comment.comment, "");
+        assert_eq!(comment.created_by, "analyst");
+    }
+
+    #[test]
+    fn add_comment_alert_default_space_and_given_rule() {
+        let t = FakeTransport::new()
+            .reply_json(200, &case_of("securitySolution"))
+            .reply_json(200, &cases_fixture("add_comment_response"));
+        let input = AddCommentInput {
+            rule_id: Some("rule-1".into()),
+            rule_name: Some("My rule".into()),
+            ..alert_input()
+        };
+        run(&t, |c| add_comment(c, input)).unwrap();
+        let body = t.requests()[1].body_json();
+        assert_eq!(body["index"], ".alerts-security.alerts-default");
+        assert_eq!(body["rule"], json!({"id": "rule-1", "name": "My rule"}));
+
+        let t = FakeTransport::new()
+            .reply_json(200, &case_of("securitySolution"))
+            .reply_json(200, &cases_fixture("add_comment_response"));
+        let input = AddCommentInput {
+            alert_index: Some("my-alerts".into()),
+            ..alert_input()
+        };
+        run(&t, |c| add_comment(c, input)).unwrap();
+        assert_eq!(t.requests()[1].body_json()["index"], "my-alerts");
+    }
+
+    #[test]
+    fn add_comment_picks_newest_comment() {
+        let mut answer = cases_fixture("add_comment_response");
+        answer["comments"] = json!([
+            {"id": "old", "type": "user", "comment": "a", "created_at": "2023-01-01T00:00:00.000Z"},
+            {"id": "new", "type": "user", "comment": "b", "created_at": "2024-01-01T00:00:00.000Z"},
+            {"id": "older", "type": "user", "comment": "c", "created_at": "2022-01-01T00:00:00.000Z"},
+            {"id": "tie", "type": "user", "comment": "d", "created_at": "2024-01-01T00:00:00.000Z"}
+        ]);
+        let t = FakeTransport::new()
+            .reply_json(200, &case_of("cases"))
+            .reply_json(200, &answer);
+        let comment = run(&t, |c| add_comment(c, add_input())).unwrap();
+        assert_eq!(comment.comment_id, "tie");
+    }
+
+    #[test]
+    fn add_comment_no_comments_in_answer_is_502() {
+        let mut answer = cases_fixture("add_comment_response");
+        answer["comments"] = json!([]);
+        let t = FakeTransport::new()
+            .reply_json(200, &case_of("cases"))
+            .reply_json(200, &answer);
+        let err = run(&t, |c| add_comment(c, add_input())).unwrap_err();
+        assert_eq!(
+            (err.status_code, err.kind),
+            (502, ErrorKind::InvalidResponse)
+        );
+        assert_eq!(
+            err.message,
+            "Kibana answered 200 but the body is not a valid case with its comments: it has no comments"
+        );
+    }
+
+    #[test]
+    fn add_comment_case_404_passes_through() {
+        let t = FakeTransport::new().reply_json(404, &cases_fixture("response_404"));
+        let err = run(&t, |c| add_comment(c, add_input())).unwrap_err();
+        assert_eq!((err.status_code, err.kind), (404, ErrorKind::NotFound));
+        assert_eq!(t.requests().len(), 1);
+    }
+
+    #[test]
+    fn add_comment_closed_case_400() {
+        let t = FakeTransport::new()
+            .reply_json(200, &case_of("securitySolution"))
+            .reply_json(400, &json!({"statusCode": 400, "error": "Bad Request", "message": "Alert comment cannot be attached to a closed case"}));
+        let err = run(&t, |c| add_comment(c, alert_input())).unwrap_err();
+        assert_eq!((err.status_code, err.kind), (400, ErrorKind::BadRequest));
+        assert_eq!(
+            err.message,
+            "Alert comment cannot be attached to a closed case"
+        );
+    }
+
+    #[test]
+    fn add_comment_validation_sends_nothing() {
+        for (input, expected) in [
+            (
+                AddCommentInput {
+                    case_id: " ".into(),
+                    ..add_input()
+                },
+                "case-id: must not be blank",
+            ),
+            (
+                AddCommentInput {
+                    comment: None,
+                    ..add_input()
+                },
+                "comment: is required for a user comment",
+            ),
+            (
+                AddCommentInput {
+                    comment: Some(" \n".into()),
+                    ..add_input()
+                },
+                "comment: must not be blank",
+            ),
+            (
+                AddCommentInput {
+                    comment: Some("x".repeat(30_001)),
+                    ..add_input()
+                },
+                "comment: must be at most 30000 characters",
+            ),
+            (
+                AddCommentInput {
+                    alert_id: None,
+                    ..alert_input()
+                },
+                "alert-id: is required for an alert comment",
+            ),
+            (
+                AddCommentInput {
+                    alert_id: Some("  ".into()),
+                    ..alert_input()
+                },
+                "alert-id: is required for an alert comment",
+            ),
+        ] {
+            let t = FakeTransport::new();
+            assert_invalid(&run(&t, |c| add_comment(c, input)).unwrap_err(), expected);
+            assert!(t.requests().is_empty());
+        }
+    }
+
+    #[test]
+    fn get_comment_decodes_fixture() {
+        let t = FakeTransport::new().reply_json(200, &cases_fixture("get_comment_response"));
+        let comment = run(&t, |c| {
+            get_comment(c, "case-1", "8048b460-fe2b-11ec-b15d-779a7c8bbcc3")
+        })
+        .unwrap();
+        let req = t.only_request();
+        req.assert_standard_headers();
+        assert_eq!(
+            req.line(),
+            "GET /api/cases/case-1/comments/8048b460-fe2b-11ec-b15d-779a7c8bbcc3"
+        );
+        assert_eq!(comment.comment_id, "8048b460-fe2b-11ec-b15d-779a7c8bbcc3");
+        assert_eq!(comment.case_id, "case-1");
+        assert_eq!(comment.comment, "A new comment");
+        assert_eq!(comment.comment_type, AttachmentType::User);
+        assert_eq!(comment.created_at, "2023-10-07T19:32:13.104Z");
+        assert_eq!(comment.version, "WzIzLDFd");
+    }
+
+    #[test]
+    fn get_comment_hostile_ids_and_404() {
+        let t = FakeTransport::new().reply_json(404, &cases_fixture("response_404"));
+        let err = run(&t, |c| get_comment(c, "a/../b?c#d", "..")).unwrap_err();
+        assert_eq!(
+            t.only_request().path_and_query,
+            "/api/cases/a%2F..%2Fb%3Fc%23d/comments/%2E%2E"
+        );
+        assert_eq!((err.status_code, err.kind), (404, ErrorKind::NotFound));
+    }
+
+    #[test]
+    fn get_comment_validation() {
+        let t = FakeTransport::new();
+        assert_invalid(
+            &run(&t, |c| get_comment(c, "x", "")).unwrap_err(),
+            "comment-id: must not be blank",
+        );
+        assert_invalid(
+            &run(&t, |c| get_comment(c, "", "y")).unwrap_err(),
+            "case-id: must not be blank",
+        );
+        assert!(t.requests().is_empty());
+    }
+
+    #[test]
+    fn get_comment_other_attachment_types() {
+        for (kind, expected) in [
+            ("externalReference", AttachmentType::ExternalReference),
+            ("persistableState", AttachmentType::PersistableState),
+            ("actions", AttachmentType::Actions),
+            ("somethingNew", AttachmentType::Other),
+        ] {
+            let t = FakeTransport::new().reply_json(
+                200,
+                &json!({"id": "c", "type": kind, "comment": {"not": "text"}, "created_by": null}),
+            );
+            let comment = run(&t, |c| get_comment(c, "x", "c")).unwrap();
+            assert_eq!(comment.comment_type, expected);
+            assert_eq!(comment.comment, "");
+            assert_eq!(comment.created_by, "");
+        }
+    }
+
+    #[test]
+    fn get_many_comments_defaults_and_fixture() {
+        let t = FakeTransport::new().reply_json(200, &cases_fixture("find_case_comments_response"));
+        let input = GetManyCommentsInput {
+            case_id: "case-1".into(),
+            page: None,
+            per_page: None,
+        };
+        let page = run(&t, |c| get_many_comments(c, input)).unwrap();
+        let req = t.only_request();
+        req.assert_standard_headers();
+        assert_eq!(
+            req.line(),
+            "GET /api/cases/case-1/comments/_find?page=1&perPage=20&sortOrder=asc"
+        );
+        assert_eq!((page.page, page.per_page, page.total), (1, 20, 1));
+        assert_eq!(
+            page.comments[0].comment_id,
+            "8048b460-fe2b-11ec-b15d-779a7c8bbcc3"
+        );
+        assert_eq!(page.comments[0].case_id, "case-1");
+    }
+
+    #[test]
+    fn get_many_comments_paging() {
+        let t = FakeTransport::new().reply_json(200, &json!({"total": 0, "comments": []}));
+        let input = GetManyCommentsInput {
+            case_id: "c".into(),
+            page: Some(4),
+            per_page: Some(100),
+        };
+        let page = run(&t, |c| get_many_comments(c, input)).unwrap();
+        assert_eq!(
+            t.only_request().path_and_query,
+            "/api/cases/c/comments/_find?page=4&perPage=100&sortOrder=asc"
+        );
+        assert_eq!((page.page, page.per_page, page.total), (4, 100, 0));
+        let t = FakeTransport::new();
+        let input = GetManyCommentsInput {
+            case_id: "c".into(),
+            page: Some(2),
+            per_page: Some(101),
+        };
+        assert_invalid(
+            &run(&t, |c| get_many_comments(c, input)).unwrap_err(),
+            "per-page: must be between 1 and 100 (got 101)",
+        );
+        assert!(t.requests().is_empty());
+    }
+
+    #[test]
+    fn get_many_comments_invalid_json_is_502() {
+        let t = FakeTransport::new().reply(200, "{\"comments\": 5}");
+        let input = GetManyCommentsInput {
+            case_id: "c".into(),
+            page: None,
+            per_page: None,
+        };
+        let err = run(&t, |c| get_many_comments(c, input)).unwrap_err();
+        assert_eq!(err.status_code, 502);
+        assert!(err
+            .message
+            .starts_with("Kibana answered 200 but the body is not a valid page of comments: "));
+    }
+
+    #[test]
+    fn remove_comment_204_is_deleted() {
+        let t = FakeTransport::new().reply(204, "");
+        let out = run(&t, |c| remove_comment(c, " case-1 ", "c 1")).unwrap();
+        let req = t.only_request();
+        req.assert_standard_headers();
+        assert_eq!(req.line(), "DELETE /api/cases/case-1/comments/c%201");
+        assert_eq!(req.body, None);
+        assert!(out.deleted);
+        assert_eq!(out.case_id, "case-1");
+        assert_eq!(out.comment_id, "c 1");
+    }
+
+    #[test]
+    fn remove_comment_404_and_401() {
+        let t = FakeTransport::new()
+            .reply_json(404, &cases_fixture("response_404"))
+            .reply_json(401, &cases_fixture("response_401"));
+        let err = run(&t, |c| remove_comment(c, "a", "b")).unwrap_err();
+        assert_eq!(err.status_code, 404);
+        let err = run(&t, |c| remove_comment(c, "a", "b")).unwrap_err();
+        assert_eq!((err.status_code, err.kind), (401, ErrorKind::Unauthorized));
+        assert_no_secret(&err, API_KEY);
+    }
+
+    #[test]
+    fn update_comment_reads_owner_then_patches() {
+        let t = FakeTransport::new()
+            .reply_json(200, &cases_fixture("get_comment_response"))
+            .reply_json(200, &cases_fixture("update_comment_response"));
+        let comment = run(&t, |c| update_comment(c, update_input())).unwrap();
+        let reqs = t.requests();
+        assert_eq!(
+            t.lines(),
+            vec![
+                format!("GET /api/cases/{CASE_ID}/comments/{COMMENT_ID}"),
+                format!("PATCH /api/cases/{CASE_ID}/comments"),
+            ]
+        );
+        reqs.iter().for_each(Recorded::assert_standard_headers);
+        assert_eq!(reqs[1].body_json(), cases_fixture("update_comment_request"));
+        assert_eq!(comment.comment_id, COMMENT_ID);
+        assert_eq!(comment.comment, "An updated comment.");
+        assert_eq!(
+            comment.updated_at.as_deref(),
+            Some("2023-10-24T01:27:06.210Z")
+        );
+        assert_eq!(comment.updated_by.as_deref(), Some("elastic"));
+        assert_eq!(comment.version, "WzIwNjM3LDFd");
+    }
+
+    #[test]
+    fn update_comment_missing_in_answer_is_502() {
+        let mut answer = cases_fixture("update_comment_response");
+        answer["comments"][0]["id"] = json!("someone-else");
+        let t = FakeTransport::new()
+            .reply_json(200, &cases_fixture("get_comment_response"))
+            .reply_json(200, &answer);
+        let err = run(&t, |c| update_comment(c, update_input())).unwrap_err();
+        assert_eq!(err.status_code, 502);
+        assert!(err.message.ends_with("the updated comment is missing"));
+    }
+
+    #[test]
+    fn update_comment_409_stale_version() {
+        let t = FakeTransport::new()
+            .reply_json(200, &cases_fixture("get_comment_response"))
+            .reply_json(409, &json!({"statusCode": 409, "error": "Conflict", "message": "This comment has been updated. Please refresh before saving additional updates."}));
+        let err = run(&t, |c| update_comment(c, update_input())).unwrap_err();
+        assert_eq!((err.status_code, err.kind), (409, ErrorKind::Conflict));
+        assert!(err.message.starts_with("This comment has been updated"));
+    }
+
+    #[test]
+    fn update_comment_validation_sends_nothing() {
+        for (input, expected) in [
+            (
+                UpdateCommentInput {
+                    comment: "  ".into(),
+                    ..update_input()
+                },
+                "comment: must not be blank",
+            ),
+            (
+                UpdateCommentInput {
+                    version: "".into(),
+                    ..update_input()
+                },
+                "version: must not be blank",
+            ),
+            (
+                UpdateCommentInput {
+                    comment_id: "".into(),
+                    ..update_input()
+                },
+                "comment-id: must not be blank",
+            ),
+            (
+                UpdateCommentInput {
+                    comment: "x".repeat(30_001),
+                    ..update_input()
+                },
+                "comment: must be at most 30000",
+            ),
+        ] {
+            let t = FakeTransport::new();
+            assert_invalid(
+                &run(&t, |c| update_comment(c, input)).unwrap_err(),
+                expected,
+            );
+            assert!(t.requests().is_empty());
+        }
+    }
+}

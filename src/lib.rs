@@ -1,0 +1,216 @@
+//! The Elastic Security component: the 14 operations of an Elastic Security node
+//! (Kibana Cases, case comments, case tags and connectors) exported as the WIT world
+//! `automation:elastic-security/elastic-security`, calling Kibana through
+//! `wasi:http`.
+//!
+//! Layout (one module per WIT interface, one place for HTTP):
+//! - `cases`, `case_comments`, `case_tags`, `connectors`: validate the input, build
+//!   Kibana requests, convert Kibana's JSON to the WIT records;
+//! - `http`: the connection, headers, error mapping and JSON decoding, over a
+//!   `Transport`; `wasi_http`: that transport over `wasi:http` (wasm32 only);
+//! - `validate`, `encode`, `wire`: input rules, percent-encoding, Kibana's JSON.
+//!
+//! No function panics on any input: every failure comes back as the WIT `error`.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+/// Generated from `wit/`. Hidden: the public face is the WIT itself.
+#[doc(hidden)]
+#[allow(
+    missing_docs,
+    unsafe_code,
+    clippy::all,
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod bindings {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "elastic-security",
+        // Lets the unit tests compare whole WIT records.
+        additional_derives: [PartialEq],
+    });
+}
+
+/// The WIT `types` interface (connection, records, error).
+pub(crate) use bindings::automation::elastic_security::types;
+/// The exported interfaces' own records (inputs and outputs).
+pub(crate) use bindings::exports::automation::elastic_security as api;
+
+pub mod case_comments;
+pub mod case_tags;
+pub mod cases;
+pub mod connectors;
+pub mod encode;
+pub mod http;
+pub mod validate;
+#[cfg(target_arch = "wasm32")]
+pub mod wasi_http;
+pub mod wire;
+
+#[cfg(test)]
+mod test_support;
+
+use api::case_comments::{
+    AddCommentInput, CommentPage, GetManyCommentsInput, RemoveCommentOutput, UpdateCommentInput,
+};
+use api::case_tags::TagsOutput;
+use api::cases::{
+    CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput, DeleteCaseOutput, GetCaseInput,
+    GetManyCasesInput, UpdateCaseInput,
+};
+use api::connectors::{Connector, CreateConnectorInput};
+use http::Client;
+use types::{CaseComment, Connection, Error, KibanaCase};
+
+/// The transport of the real component: `wasi:http` in wasm, and natively a stub
+/// (the native build exists for unit tests, which use a fake).
+#[cfg(target_arch = "wasm32")]
+type RealTransport = wasi_http::WasiTransport;
+#[cfg(not(target_arch = "wasm32"))]
+type RealTransport = http::Unsupported;
+
+/// Validates the connection, then runs one operation with the real transport.
+fn with_client<T>(
+    conn: &Connection,
+    operation: impl FnOnce(&Client) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let transport = RealTransport {};
+    let client = Client::new(conn, &transport)?;
+    operation(&client)
+}
+
+/// The component: stateless; every call gets its own connection.
+pub struct Component;
+
+impl api::cases::Guest for Component {
+    fn create_case(conn: Connection, input: CreateCaseInput) -> Result<KibanaCase, Error> {
+        with_client(&conn, |client| cases::create_case(client, input))
+    }
+
+    fn delete_case(conn: Connection, input: DeleteCaseInput) -> Result<DeleteCaseOutput, Error> {
+        with_client(&conn, |client| cases::delete_case(client, input))
+    }
+
+    fn get_case(conn: Connection, input: GetCaseInput) -> Result<KibanaCase, Error> {
+        with_client(&conn, |client| cases::get_case(client, input))
+    }
+
+    fn get_many_cases(conn: Connection, input: GetManyCasesInput) -> Result<CasePage, Error> {
+        with_client(&conn, |client| cases::get_many_cases(client, input))
+    }
+
+    fn get_case_status(conn: Connection, case_id: String) -> Result<CaseStatusInfo, Error> {
+        with_client(&conn, |client| cases::get_case_status(client, &case_id))
+    }
+
+    fn update_case(conn: Connection, input: UpdateCaseInput) -> Result<KibanaCase, Error> {
+        with_client(&conn, |client| cases::update_case(client, input))
+    }
+}
+
+impl api::case_comments::Guest for Component {
+    fn add_comment(conn: Connection, input: AddCommentInput) -> Result<CaseComment, Error> {
+        with_client(&conn, |client| case_comments::add_comment(client, input))
+    }
+
+    fn get_comment(
+        conn: Connection,
+        case_id: String,
+        comment_id: String,
+    ) -> Result<CaseComment, Error> {
+        with_client(&conn, |client| {
+            case_comments::get_comment(client, &case_id, &comment_id)
+        })
+    }
+
+    fn get_many_comments(
+        conn: Connection,
+        input: GetManyCommentsInput,
+    ) -> Result<CommentPage, Error> {
+        with_client(&conn, |client| {
+            case_comments::get_many_comments(client, input)
+        })
+    }
+
+    fn remove_comment(
+        conn: Connection,
+        case_id: String,
+        comment_id: String,
+    ) -> Result<RemoveCommentOutput, Error> {
+        with_client(&conn, |client| {
+            case_comments::remove_comment(client, &case_id, &comment_id)
+        })
+    }
+
+    fn update_comment(conn: Connection, input: UpdateCommentInput) -> Result<CaseComment, Error> {
+        with_client(&conn, |client| case_comments::update_comment(client, input))
+    }
+}
+
+impl api::case_tags::Guest for Component {
+    fn add_tag(conn: Connection, case_id: String, tags: Vec<String>) -> Result<TagsOutput, Error> {
+        with_client(&conn, |client| case_tags::add_tag(client, &case_id, &tags))
+    }
+
+    fn remove_tag(
+        conn: Connection,
+        case_id: String,
+        tags: Vec<String>,
+    ) -> Result<TagsOutput, Error> {
+        with_client(&conn, |client| {
+            case_tags::remove_tag(client, &case_id, &tags)
+        })
+    }
+}
+
+impl api::connectors::Guest for Component {
+    fn create_connector(conn: Connection, input: CreateConnectorInput) -> Result<Connector, Error> {
+        with_client(&conn, |client| connectors::create_connector(client, input))
+    }
+}
+
+// Only the wasm build exports: natively the cdylib would not link the imports.
+#[cfg(target_arch = "wasm32")]
+bindings::export!(Component with_types_in bindings);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::ErrorKind;
+
+    #[test]
+    fn component_invalid_connection_is_rejected_before_sending() {
+        let conn = Connection {
+            base_url: "kibana.example".into(),
+            auth: None,
+            space_id: None,
+            timeout_ms: None,
+        };
+        let err = <Component as api::cases::Guest>::get_case_status(conn, "x".into()).unwrap_err();
+        assert_eq!(err.status_code, -1);
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert_eq!(
+            err.message,
+            "connection.base-url: must start with http:// or https://"
+        );
+    }
+
+    #[test]
+    fn component_native_build_has_no_transport() {
+        let conn = test_support::conn();
+        let err = <Component as api::case_tags::Guest>::add_tag(conn, "c".into(), vec!["t".into()])
+            .unwrap_err();
+        assert_eq!((err.status_code, err.kind), (0, ErrorKind::Unreachable));
+    }
+}

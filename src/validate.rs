@@ -1,0 +1,309 @@
+//! Input validation shared by every operation: required strings, lengths, list
+//! splitting, list limits and paging. Every failure is `invalid-input` with status
+//! code -1 and a message that starts with the WIT field name (`title: ...`).
+
+use crate::types::{Error, ErrorKind};
+
+/// Kibana's limits (see the WIT docs and Kibana's case schema).
+pub const MAX_TITLE: usize = 160;
+pub const MAX_DESCRIPTION: usize = 30_000;
+pub const MAX_COMMENT: usize = 30_000;
+pub const MAX_TAGS: usize = 200;
+pub const MAX_TAG: usize = 256;
+pub const MAX_ASSIGNEES: usize = 10;
+pub const MAX_CASE_IDS: usize = 100;
+pub const MAX_PER_PAGE: u32 = 100;
+pub const MAX_PAGE_WINDOW: u64 = 10_000;
+pub const DEFAULT_PER_PAGE: u32 = 20;
+
+/// A parameter error: nothing was sent.
+pub fn invalid(field: &str, problem: impl std::fmt::Display) -> Error {
+    Error {
+        status_code: -1,
+        kind: ErrorKind::InvalidInput,
+        message: format!("{field}: {problem}"),
+    }
+}
+
+/// Length as Kibana measures it: JavaScript's `string.length`, i.e. UTF-16 code
+/// units, so that what passes here also passes Kibana's own check.
+pub fn length(value: &str) -> usize {
+    value.encode_utf16().count()
+}
+
+/// A value that must contain something other than whitespace. Returned unchanged.
+pub fn required<'a>(field: &str, value: &'a str) -> Result<&'a str, Error> {
+    if value.trim().is_empty() {
+        return Err(invalid(field, "must not be blank"));
+    }
+    Ok(value)
+}
+
+/// A required text of at most `max` characters.
+pub fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a str, Error> {
+    required(field, value)?;
+    max_length(field, value, max)?;
+    Ok(value)
+}
+
+/// At most `max` characters.
+pub fn max_length(field: &str, value: &str, max: usize) -> Result<(), Error> {
+    let len = length(value);
+    if len > max {
+        return Err(invalid(
+            field,
+            format!("must be at most {max} characters (got {len})"),
+        ));
+    }
+    Ok(())
+}
+
+/// An id (case, comment): non-blank; surrounding whitespace is dropped because no
+/// Kibana id has any.
+pub fn id<'a>(field: &str, value: &'a str) -> Result<&'a str, Error> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(invalid(field, "must not be blank"));
+    }
+    Ok(trimmed)
+}
+
+/// `none` or blank becomes `None`.
+pub fn optional(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// Splits every item on commas, trims the pieces and drops empty ones.
+pub fn split_list(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .flat_map(|item| item.split(','))
+        .map(str::trim)
+        .filter(|piece| !piece.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Each tag at most 256 characters.
+fn check_tag_lengths(field: &str, tags: &[String]) -> Result<(), Error> {
+    for tag in tags {
+        let len = length(tag);
+        if len > MAX_TAG {
+            return Err(invalid(
+                field,
+                format!("each tag must be at most {MAX_TAG} characters (got one of {len})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The tags of a case (create, update): at most 200 of at most 256 characters.
+pub fn tags(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+    let tags = split_list(items);
+    if tags.len() > MAX_TAGS {
+        return Err(invalid(
+            field,
+            format!("at most {MAX_TAGS} tags (got {})", tags.len()),
+        ));
+    }
+    check_tag_lengths(field, &tags)?;
+    Ok(tags)
+}
+
+/// The tags given to add-tag / remove-tag: at least one, each at most 256
+/// characters, duplicates dropped (first occurrence kept). The 200-tag limit is
+/// about the case and is checked after reading it.
+pub fn tag_changes(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+    let tags = dedupe(split_list(items));
+    if tags.is_empty() {
+        return Err(invalid(field, "give at least one tag"));
+    }
+    check_tag_lengths(field, &tags)?;
+    Ok(tags)
+}
+
+/// Assignees' user profile uids: at most 10.
+pub fn assignees(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+    let uids = split_list(items);
+    if uids.len() > MAX_ASSIGNEES {
+        return Err(invalid(
+            field,
+            format!("at most {MAX_ASSIGNEES} assignees (got {})", uids.len()),
+        ));
+    }
+    Ok(uids)
+}
+
+/// Case ids for delete-case: duplicates dropped, then 1 to 100.
+pub fn case_ids(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+    let ids = dedupe(split_list(items));
+    if ids.is_empty() {
+        return Err(invalid(field, "give at least one case id"));
+    }
+    if ids.len() > MAX_CASE_IDS {
+        return Err(invalid(
+            field,
+            format!("at most {MAX_CASE_IDS} case ids (got {})", ids.len()),
+        ));
+    }
+    Ok(ids)
+}
+
+/// Keeps the first occurrence of every item, in order.
+pub fn dedupe(items: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Page (default 1, at least 1) and per-page (default 20, 1 to 100), with Kibana's
+/// `page * perPage <= 10000` window.
+pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), Error> {
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if page < 1 {
+        return Err(invalid("page", format!("must be at least 1 (got {page})")));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(invalid(
+            "per-page",
+            format!("must be between 1 and {MAX_PER_PAGE} (got {per_page})"),
+        ));
+    }
+    let window = u64::from(page) * u64::from(per_page);
+    if window > MAX_PAGE_WINDOW {
+        return Err(invalid(
+            "page",
+            format!(
+                "page * per-page must be at most {MAX_PAGE_WINDOW} (got {page} * {per_page} = {window})"
+            ),
+        ));
+    }
+    Ok((page, per_page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn split_list_splits_trims_and_drops_empty() {
+        let got = split_list(&strings(&["a, b", " ,c,,", "", "d e "]));
+        assert_eq!(got, strings(&["a", "b", "c", "d e"]));
+    }
+
+    #[test]
+    fn required_rejects_blank() {
+        let err = required("title", " \t\n").unwrap_err();
+        assert_eq!(err.status_code, -1);
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert_eq!(err.message, "title: must not be blank");
+    }
+
+    #[test]
+    fn text_counts_utf16_units_like_kibana() {
+        assert!(text("title", &"é".repeat(160), 160).is_ok());
+        // An emoji is two UTF-16 units, as in JavaScript.
+        let err = text("title", &"😀".repeat(81), 160).unwrap_err();
+        assert_eq!(
+            err.message,
+            "title: must be at most 160 characters (got 162)"
+        );
+    }
+
+    #[test]
+    fn tags_limits() {
+        let many: Vec<String> = (0..201).map(|i| format!("t{i}")).collect();
+        assert_eq!(
+            tags("tags", &many).unwrap_err().message,
+            "tags: at most 200 tags (got 201)"
+        );
+        let long = vec!["x".repeat(257)];
+        assert!(tags("tags", &long)
+            .unwrap_err()
+            .message
+            .starts_with("tags: each tag must be at most 256 characters"));
+        assert_eq!(
+            tags("tags", &strings(&["a,b"])).unwrap(),
+            strings(&["a", "b"])
+        );
+    }
+
+    #[test]
+    fn tag_changes_needs_one_and_dedupes() {
+        assert_eq!(
+            tag_changes("tags", &strings(&[" , "])).unwrap_err().message,
+            "tags: give at least one tag"
+        );
+        assert_eq!(
+            tag_changes("tags", &strings(&["a,b", "a"])).unwrap(),
+            strings(&["a", "b"])
+        );
+    }
+
+    #[test]
+    fn assignees_at_most_ten() {
+        let many: Vec<String> = (0..11).map(|i| format!("u{i}")).collect();
+        assert_eq!(
+            assignees("assignees", &many).unwrap_err().message,
+            "assignees: at most 10 assignees (got 11)"
+        );
+    }
+
+    #[test]
+    fn case_ids_dedupe_then_limit() {
+        assert_eq!(
+            case_ids("case-ids", &strings(&["a,b", "a"])).unwrap(),
+            strings(&["a", "b"])
+        );
+        assert!(case_ids("case-ids", &[]).is_err());
+        let many: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
+        assert_eq!(
+            case_ids("case-ids", &many).unwrap_err().message,
+            "case-ids: at most 100 case ids (got 101)"
+        );
+        let dupes: Vec<String> = (0..150).map(|i| format!("c{}", i % 100)).collect();
+        assert_eq!(case_ids("case-ids", &dupes).unwrap().len(), 100);
+    }
+
+    #[test]
+    fn paging_defaults_and_rules() {
+        assert_eq!(paging(None, None).unwrap(), (1, 20));
+        assert_eq!(
+            paging(Some(0), None).unwrap_err().message,
+            "page: must be at least 1 (got 0)"
+        );
+        assert_eq!(
+            paging(None, Some(0)).unwrap_err().message,
+            "per-page: must be between 1 and 100 (got 0)"
+        );
+        assert_eq!(
+            paging(None, Some(101)).unwrap_err().message,
+            "per-page: must be between 1 and 100 (got 101)"
+        );
+        assert_eq!(paging(Some(100), Some(100)).unwrap(), (100, 100));
+        assert!(paging(Some(101), Some(100))
+            .unwrap_err()
+            .message
+            .starts_with("page: page * per-page must be at most 10000"));
+        assert!(paging(Some(u32::MAX), Some(100)).is_err());
+    }
+
+    #[test]
+    fn id_is_trimmed() {
+        assert_eq!(id("case-id", " abc ").unwrap(), "abc");
+        assert_eq!(
+            id("case-id", "").unwrap_err().message,
+            "case-id: must not be blank"
+        );
+    }
+}

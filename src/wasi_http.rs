@@ -1,0 +1,276 @@
+//! The [`Transport`] over `wasi:http/outgoing-handler` (wasm32 only).
+//!
+//! Bodies are sent in the one order measured to be reliable with wasmtime's
+//! wasi-http (measured by the team: 0 failures in 180,000 calls): body-less requests
+//! never take the body; a body is written completely with non-blocking writes and
+//! finished *before* `handle`; only when the host will not take it up front (over
+//! 2 MiB, or no write permits) is the rest streamed after `handle`. Once the
+//! request is handed over, only the response future decides success.
+
+use wasi::http::outgoing_handler;
+use wasi::http::types::{
+    ErrorCode, Fields, FutureIncomingResponse, IncomingBody, Method as WasiMethod, OutgoingBody,
+    OutgoingRequest, RequestOptions, Scheme as WasiScheme,
+};
+use wasi::io::streams::{OutputStream, StreamError};
+
+use crate::http::{
+    Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
+};
+
+/// Bodies larger than this do not fit the host's buffer before `handle`.
+const MAX_BODY_BEFORE_HANDLE: usize = 2 * 1024 * 1024;
+/// `check_write` answering 0 this many times in a row before `handle` means the
+/// host will not take more until the request is handed over.
+const MAX_ZERO_PERMIT_POLLS: u32 = 16;
+/// Chunk size of writes after `handle`.
+const STREAM_CHUNK: usize = 4096;
+/// Bytes asked for per read of the answer.
+const READ_CHUNK: u64 = 64 * 1024;
+
+/// `wasi:http` as the component's transport.
+pub struct WasiTransport;
+
+impl Transport for WasiTransport {
+    fn send(&self, request: &Outgoing<'_>) -> Result<Response, TransportError> {
+        let headers = Fields::new();
+        for (name, value) in request.headers {
+            // Never quote the value: it may be the authorization header.
+            headers
+                .append(name, value.as_bytes())
+                .map_err(|_| refused(&format!("the header `{name}` is not valid")))?;
+        }
+        let outgoing = OutgoingRequest::new(headers);
+        outgoing
+            .set_method(&wasi_method(request.method))
+            .map_err(|()| refused("the method"))?;
+        outgoing
+            .set_scheme(Some(&wasi_scheme(request.scheme)))
+            .map_err(|()| refused("the scheme"))?;
+        outgoing
+            .set_authority(Some(request.authority))
+            .map_err(|()| refused("the host"))?;
+        outgoing
+            .set_path_with_query(Some(request.path_and_query))
+            .map_err(|()| refused("the path"))?;
+        let options = request_options(request.timeout_ms);
+
+        let future = match request.body {
+            // Taking the body of a body-less request makes it chunked (or an empty
+            // write after `handle` fails): never take it.
+            None => handle(outgoing, options)?,
+            Some(body) => send_with_body(outgoing, options, body)?,
+        };
+        // The future outlives the body read: its response is read while it lives.
+        let response = wait_for(&future)?;
+        read_response(response)
+    }
+}
+
+/// Writes `body` (before `handle` when possible) and hands the request over.
+fn send_with_body(
+    outgoing: OutgoingRequest,
+    options: RequestOptions,
+    body: &[u8],
+) -> Result<FutureIncomingResponse, TransportError> {
+    let outgoing_body = outgoing
+        .body()
+        .map_err(|()| refused("the request body was already taken"))?;
+    let stream = outgoing_body
+        .write()
+        .map_err(|()| refused("the request body stream was already taken"))?;
+    let written = if body.len() > MAX_BODY_BEFORE_HANDLE {
+        0
+    } else {
+        write_before_handle(&stream, body)
+    };
+    if written == body.len() {
+        // Best effort: the bytes are in the host's buffer; `finish` below checks
+        // the length against `content-length`.
+        let _ = stream.flush();
+        drop(stream);
+        OutgoingBody::finish(outgoing_body, None).map_err(|code| map_error_code(&code))?;
+        return handle(outgoing, options);
+    }
+    // The host takes no more before the request is handed over: hand it over, then
+    // stream the rest. A `Closed` now only means the server stopped reading (it
+    // may already have answered); the response future tells.
+    let future = handle(outgoing, options)?;
+    let rest = body.get(written..).unwrap_or_default();
+    for chunk in rest.chunks(STREAM_CHUNK) {
+        if stream.blocking_write_and_flush(chunk).is_err() {
+            break;
+        }
+    }
+    drop(stream);
+    let _ = OutgoingBody::finish(outgoing_body, None);
+    Ok(future)
+}
+
+/// Non-blocking `check_write` / `write` until all of `body` is written, the stream
+/// fails, or the host keeps granting no permits. Returns the bytes written.
+fn write_before_handle(stream: &OutputStream, body: &[u8]) -> usize {
+    let mut written = 0;
+    let mut zero_polls = 0;
+    while written < body.len() {
+        match stream.check_write() {
+            Ok(0) => {
+                zero_polls += 1;
+                // Blocking on the stream here could wait forever: nothing drains
+                // the host's buffer before `handle`.
+                if zero_polls >= MAX_ZERO_PERMIT_POLLS {
+                    break;
+                }
+            }
+            Ok(permit) => {
+                zero_polls = 0;
+                let permit = usize::try_from(permit).unwrap_or(usize::MAX);
+                let end = written.saturating_add(permit).min(body.len());
+                let Some(chunk) = body.get(written..end) else {
+                    break;
+                };
+                if stream.write(chunk).is_err() {
+                    break;
+                }
+                written = end;
+            }
+            Err(_) => break,
+        }
+    }
+    written
+}
+
+fn handle(
+    outgoing: OutgoingRequest,
+    options: RequestOptions,
+) -> Result<FutureIncomingResponse, TransportError> {
+    outgoing_handler::handle(outgoing, Some(options)).map_err(|code| map_error_code(&code))
+}
+
+/// Blocks until the response head arrives (or the request fails).
+fn wait_for(
+    future: &FutureIncomingResponse,
+) -> Result<wasi::http::types::IncomingResponse, TransportError> {
+    loop {
+        match future.get() {
+            Some(Ok(Ok(response))) => return Ok(response),
+            Some(Ok(Err(code))) => return Err(map_error_code(&code)),
+            Some(Err(())) => {
+                return Err(TransportError::Unreachable(
+                    "the response was already taken".into(),
+                ))
+            }
+            None => {
+                let pollable = future.subscribe();
+                pollable.block();
+            }
+        }
+    }
+}
+
+/// The status and the whole body, at most [`MAX_RESPONSE_BYTES`].
+fn read_response(
+    response: wasi::http::types::IncomingResponse,
+) -> Result<Response, TransportError> {
+    let status = response.status();
+    let incoming = response
+        .consume()
+        .map_err(|()| TransportError::Unreachable("the response body was already taken".into()))?;
+    let stream = incoming.stream().map_err(|()| {
+        TransportError::Unreachable("the response body stream was already taken".into())
+    })?;
+    let mut body = Vec::new();
+    loop {
+        match stream.blocking_read(READ_CHUNK) {
+            Ok(chunk) => {
+                if body.len().saturating_add(chunk.len()) > MAX_RESPONSE_BYTES {
+                    return Err(TransportError::ResponseTooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Err(StreamError::Closed) => break,
+            Err(StreamError::LastOperationFailed(error)) => {
+                return Err(match wasi::http::types::http_error_code(&error) {
+                    Some(code) => map_error_code(&code),
+                    None => TransportError::Unreachable(format!(
+                        "the answer broke off: {}",
+                        error.to_debug_string()
+                    )),
+                });
+            }
+        }
+    }
+    drop(stream);
+    // Trailers are not used; finishing releases the body.
+    drop(IncomingBody::finish(incoming));
+    Ok(Response { status, body })
+}
+
+/// Connect, first-byte and between-bytes timeouts, in nanoseconds. A host that
+/// does not support one keeps its own default.
+fn request_options(timeout_ms: u32) -> RequestOptions {
+    let options = RequestOptions::new();
+    let nanos = u64::from(timeout_ms).saturating_mul(1_000_000);
+    let _ = options.set_connect_timeout(Some(nanos));
+    let _ = options.set_first_byte_timeout(Some(nanos));
+    let _ = options.set_between_bytes_timeout(Some(nanos));
+    options
+}
+
+fn wasi_method(method: Method) -> WasiMethod {
+    match method {
+        Method::Get => WasiMethod::Get,
+        Method::Post => WasiMethod::Post,
+        Method::Patch => WasiMethod::Patch,
+        Method::Delete => WasiMethod::Delete,
+    }
+}
+
+fn wasi_scheme(scheme: Scheme) -> WasiScheme {
+    match scheme {
+        Scheme::Http => WasiScheme::Http,
+        Scheme::Https => WasiScheme::Https,
+    }
+}
+
+/// The host refused to build the request.
+fn refused(what: &str) -> TransportError {
+    TransportError::Unreachable(format!("the runtime refused {what} of the request"))
+}
+
+/// Timeouts vs. every other reason for having no answer, with a human cause.
+fn map_error_code(code: &ErrorCode) -> TransportError {
+    let cause = match code {
+        ErrorCode::DnsTimeout
+        | ErrorCode::ConnectionTimeout
+        | ErrorCode::ConnectionReadTimeout
+        | ErrorCode::ConnectionWriteTimeout
+        | ErrorCode::HttpResponseTimeout => return TransportError::Timeout,
+        ErrorCode::DnsError(payload) => match &payload.rcode {
+            Some(rcode) => format!("DNS lookup failed ({rcode})"),
+            None => "DNS lookup failed".to_owned(),
+        },
+        ErrorCode::DestinationNotFound => "host not found (DNS)".to_owned(),
+        ErrorCode::DestinationUnavailable => "host unavailable".to_owned(),
+        ErrorCode::DestinationIpProhibited => "the runtime prohibits this IP address".to_owned(),
+        ErrorCode::DestinationIpUnroutable => "IP address unroutable".to_owned(),
+        ErrorCode::ConnectionRefused => "connection refused".to_owned(),
+        ErrorCode::ConnectionTerminated => "connection reset or closed by the server".to_owned(),
+        ErrorCode::ConnectionLimitReached => "connection limit reached".to_owned(),
+        ErrorCode::TlsProtocolError => "TLS handshake failed".to_owned(),
+        ErrorCode::TlsCertificateError => "TLS certificate rejected".to_owned(),
+        ErrorCode::TlsAlertReceived(payload) => match &payload.alert_message {
+            Some(message) => format!("TLS alert received ({message})"),
+            None => "TLS alert received".to_owned(),
+        },
+        ErrorCode::HttpRequestDenied => "the runtime denied the outgoing request".to_owned(),
+        ErrorCode::HttpResponseIncomplete => "the answer ended before it was complete".to_owned(),
+        ErrorCode::HttpProtocolError => "HTTP protocol error".to_owned(),
+        ErrorCode::HttpResponseBodySize(_) => "the answer's body has the wrong size".to_owned(),
+        ErrorCode::ConfigurationError => "the runtime's HTTP configuration is invalid".to_owned(),
+        ErrorCode::InternalError(Some(message)) => format!("runtime error: {message}"),
+        ErrorCode::InternalError(None) => "runtime error".to_owned(),
+        other => format!("HTTP error: {other:?}"),
+    };
+    TransportError::Unreachable(cause)
+}
