@@ -1,0 +1,141 @@
+//! Soak: thousands of mixed operations through the component against the simulator,
+//! with zero transport errors. `cargo test` runs a short version; the long run is
+//! `SOAK_CALLS=20000 cargo test --release -p host-test --test soak -- --nocapture`.
+
+mod common;
+
+use common::*;
+use host_test::bindings::case_comments::{AddCommentInput, GetManyCommentsInput};
+use host_test::bindings::{cases, ErrorKind, Severity};
+
+#[test]
+fn soak_mixed_operations_have_no_transport_errors() {
+    let calls: usize = std::env::var("SOAK_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let kit = Kit::new();
+    let conn = kit.conn();
+    let mut tally = Tally::default();
+    let started = std::time::Instant::now();
+    let mut round = 0;
+    while tally.done < calls {
+        round += 1;
+        // One round: 10 calls, with bodies of a few bytes to ~20 KB, GETs, PATCHes and DELETEs.
+        let input = cases::CreateCaseInput {
+            description: Some("d".repeat(1 + (round * 997) % 20_000)),
+            severity: Some(Severity::Medium),
+            tags: strings(&["soak"]),
+            ..case_input(&format!("soak {round}"))
+        };
+        let c = match kit.h.create_case(&conn, &input).unwrap() {
+            Ok(c) => c,
+            Err(e) => {
+                tally.check("create-case", Err(e));
+                continue;
+            }
+        };
+        tally.check("create-case", Ok(()));
+        let get = cases::GetCaseInput {
+            case_id: c.case_id.clone(),
+            include_comments: round % 2 == 0,
+        };
+        tally.check("get-case", kit.h.get_case(&conn, &get).unwrap().map(drop));
+        tally.check(
+            "add-tag",
+            kit.h
+                .add_tag(&conn, &c.case_id, &strings(&[&format!("r{round}")]))
+                .unwrap()
+                .map(drop),
+        );
+        let comment = AddCommentInput {
+            case_id: c.case_id.clone(),
+            comment: Some("c".repeat(1 + (round * 331) % 5_000)),
+            comment_type: None,
+            alert_id: None,
+            alert_index: None,
+            rule_id: None,
+            rule_name: None,
+        };
+        tally.check(
+            "add-comment",
+            kit.h.add_comment(&conn, &comment).unwrap().map(drop),
+        ); // 2 requests
+        let list = GetManyCommentsInput {
+            case_id: c.case_id.clone(),
+            page: None,
+            per_page: None,
+        };
+        tally.check(
+            "get-many-comments",
+            kit.h.get_many_comments(&conn, &list).unwrap().map(drop),
+        );
+        tally.check(
+            "get-case-status",
+            kit.h.get_case_status(&conn, &c.case_id).unwrap().map(drop),
+        );
+        tally.check(
+            "remove-tag",
+            kit.h
+                .remove_tag(&conn, &c.case_id, &strings(&["soak"]))
+                .unwrap()
+                .map(drop),
+        );
+        tally.check(
+            "delete-case",
+            kit.h
+                .delete_case(
+                    &conn,
+                    &cases::DeleteCaseInput {
+                        case_ids: vec![c.case_id.clone()],
+                    },
+                )
+                .unwrap()
+                .map(drop),
+        );
+        tally.check(
+            "get-case (deleted)",
+            match kit.h.get_case(&conn, &get).unwrap() {
+                Err(e) if e.status_code == 404 => Ok(()),
+                other => other.map(drop),
+            },
+        );
+    }
+    let requests = kit.requests().len();
+    let (done, transport_errors) = (tally.done, tally.transport_errors);
+    println!(
+        "soak: {done} operations, {requests} HTTP requests in {:.1} s, {} transport errors",
+        started.elapsed().as_secs_f64(),
+        transport_errors.len()
+    );
+    assert!(
+        transport_errors.is_empty(),
+        "{} transport errors: {:?}",
+        transport_errors.len(),
+        &transport_errors[..transport_errors.len().min(5)]
+    );
+    assert_eq!(kit.sim.case_count("default"), 0);
+}
+
+#[derive(Default)]
+struct Tally {
+    done: usize,
+    transport_errors: Vec<String>,
+}
+
+impl Tally {
+    /// Counts a call; a transport error is collected, any other failure is a bug.
+    fn check(&mut self, label: &str, r: Result<(), host_test::bindings::Error>) {
+        self.done += 1;
+        if let Err(e) = r {
+            if matches!(
+                e.kind,
+                ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::InvalidResponse
+            ) {
+                self.transport_errors.push(format!("{label}: {e:?}"));
+            } else {
+                panic!("{label} failed: {e:?}");
+            }
+        }
+    }
+}
