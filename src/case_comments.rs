@@ -308,14 +308,6 @@ mod tests {
         }
     }
 
-    fn run<T>(
-        transport: &FakeTransport,
-        op: impl FnOnce(&Client) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let client = Client::new(&conn(), transport).unwrap();
-        op(&client)
-    }
-
     fn case_of(owner: &str) -> serde_json::Value {
         let mut case = cases_fixture("get_case_response");
         case["owner"] = json!(owner);

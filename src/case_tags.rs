@@ -131,14 +131,6 @@ mod tests {
         json!({"statusCode": 409, "error": "Conflict", "message": "This case case-1 has been updated. Please refresh before saving additional updates."})
     }
 
-    fn run<T>(
-        transport: &FakeTransport,
-        op: impl FnOnce(&Client) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let client = Client::new(&conn(), transport).unwrap();
-        op(&client)
-    }
-
     #[test]
     fn add_tag_appends_new_tags_deduped() {
         let t = FakeTransport::new()

@@ -381,14 +381,6 @@ mod tests {
         }
     }
 
-    fn run<T>(
-        transport: &FakeTransport,
-        op: impl FnOnce(&Client) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let client = Client::new(&conn(), transport).unwrap();
-        op(&client)
-    }
-
     #[test]
     fn create_case_sends_kibana_body_and_decodes_fixture() {
         let t = FakeTransport::new().reply_json(200, &cases_fixture("create_case_response"));

@@ -122,14 +122,6 @@ mod tests {
         }
     }
 
-    fn run<T>(
-        transport: &FakeTransport,
-        op: impl FnOnce(&Client) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let client = Client::new(&conn(), transport).unwrap();
-        op(&client)
-    }
-
     #[test]
     fn create_connector_index_fixture() {
         let t = FakeTransport::new()

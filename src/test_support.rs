@@ -198,3 +198,12 @@ pub fn assert_invalid(err: &Error, prefix: &str) {
         err.message
     );
 }
+
+/// Runs one operation with a client over `transport` and the test connection.
+pub fn run<T>(
+    transport: &FakeTransport,
+    op: impl FnOnce(&crate::http::Client) -> Result<T, crate::types::Error>,
+) -> Result<T, crate::types::Error> {
+    let client = crate::http::Client::new(&conn(), transport).unwrap();
+    op(&client)
+}
