@@ -297,8 +297,10 @@ fn operation_help(op: &ops::Operation) -> String {
     }
     let _ = writeln!(
         s,
-        "\nUSAGE:\n    elastic-security call {} --input '{{...}}' [connection options]",
-        op.name
+        "\nUSAGE:\n    elastic-security call {} --input '{{...}}' [connection options]\n\n\
+         EXAMPLE:\n    elastic-security call {} --url \"$KIBANA_URL\" --api-key \"$KIBANA_API_KEY\" \\\n        \
+         --input '{}'",
+        op.name, op.name, op.example
     );
     s
 }

@@ -20,6 +20,8 @@ pub struct Operation {
     /// `(key, what it takes)`; required keys first.
     pub inputs: &'static [(&'static str, &'static str)],
     pub route: &'static str,
+    /// A sample `--input`, shown by `elastic-security help <operation>`.
+    pub example: &'static str,
 }
 
 const SPACE: (&str, &str) = ("SpaceId", "optional: Kibana space (default `default`)");
@@ -41,18 +43,21 @@ pub const OPERATIONS: &[Operation] = &[
             SPACE,
         ],
         route: "POST /api/cases",
+        example: r#"{"Title":"Phishing wave","Owner":"securitySolution","Severity":"high","Tags":"phishing,email"}"#,
     },
     Operation {
         name: "delete-case",
         title: "Delete a Case",
         inputs: &[("CaseIds", "required: one or more ids, comma-separated or array"), SPACE],
         route: "DELETE /api/cases?ids=[...]",
+        example: r#"{"CaseIds":"<case id>,<case id>"}"#,
     },
     Operation {
         name: "get-case",
         title: "Get a Case",
         inputs: &[("CaseId", "required"), ("IncludeComments", "optional: true | false (default)"), SPACE],
         route: "GET /api/cases/{id} (+ comments/_find)",
+        example: r#"{"CaseId":"<case id>","IncludeComments":true}"#,
     },
     Operation {
         name: "get-many-cases",
@@ -70,12 +75,14 @@ pub const OPERATIONS: &[Operation] = &[
             SPACE,
         ],
         route: "GET /api/cases/_find",
+        example: r#"{"Status":"open","Owner":"securitySolution","SortField":"updatedAt","PerPage":50}"#,
     },
     Operation {
         name: "get-case-status",
         title: "Get the Status of a Case",
         inputs: &[("CaseId", "required"), SPACE],
         route: "GET /api/cases/{id}",
+        example: r#"{"CaseId":"<case id>","SpaceId":"security"}"#,
     },
     Operation {
         name: "update-case",
@@ -92,6 +99,7 @@ pub const OPERATIONS: &[Operation] = &[
             SPACE,
         ],
         route: "PATCH /api/cases",
+        example: r#"{"CaseId":"<case id>","Version":"<version>","Status":"closed"}"#,
     },
     Operation {
         name: "add-comment",
@@ -107,24 +115,28 @@ pub const OPERATIONS: &[Operation] = &[
             SPACE,
         ],
         route: "POST /api/cases/{id}/comments",
+        example: r#"{"CaseId":"<case id>","CommentType":"alert","AlertId":"<alert _id>","RuleName":"Malware"}"#,
     },
     Operation {
         name: "get-comment",
         title: "Get a Case Comment",
         inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
         route: "GET /api/cases/{id}/comments/{commentId}",
+        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>"}"#,
     },
     Operation {
         name: "get-many-comments",
         title: "Get many Case Comments",
         inputs: &[("CaseId", "required"), ("Page", "optional: default 1"), ("PerPage", "optional: default 20"), SPACE],
         route: "GET /api/cases/{id}/comments/_find",
+        example: r#"{"CaseId":"<case id>","Page":2,"PerPage":50}"#,
     },
     Operation {
         name: "remove-comment",
         title: "Remove a Comment from a Case",
         inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
         route: "DELETE /api/cases/{id}/comments/{commentId}",
+        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>"}"#,
     },
     Operation {
         name: "update-comment",
@@ -137,18 +149,21 @@ pub const OPERATIONS: &[Operation] = &[
             SPACE,
         ],
         route: "PATCH /api/cases/{id}/comments",
+        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>","Version":"<version>","Comment":"Updated text"}"#,
     },
     Operation {
         name: "add-tag",
         title: "Add a Tag to a Case",
         inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
         route: "GET /api/cases/{id}, then PATCH /api/cases",
+        example: r#"{"CaseId":"<case id>","Tags":"triage,p1"}"#,
     },
     Operation {
         name: "remove-tag",
         title: "Remove a Tag from a Case",
         inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
         route: "GET /api/cases/{id}, then PATCH /api/cases",
+        example: r#"{"CaseId":"<case id>","Tags":"triage,p1"}"#,
     },
     Operation {
         name: "create-connector",
@@ -162,6 +177,7 @@ pub const OPERATIONS: &[Operation] = &[
             SPACE,
         ],
         route: "POST /api/actions/connector",
+        example: r#"{"Name":"SOC Jira","ConnectorTypeId":".jira","Config":{"apiUrl":"https://jira.example.com","projectKey":"SOC"},"Secrets":{"email":"bot@example.com","apiToken":"<token>"}}"#,
     },
 ];
 
@@ -397,10 +413,64 @@ fn with_status(mut body: Value, status: i32, message: String) -> Value {
 
 /// The JSON printed for a failed operation.
 pub fn failure(e: &Error) -> Outcome {
+    let message = if e.status_code == -1 {
+        cli_field_names(&e.message)
+    } else {
+        e.message.clone()
+    };
     Outcome {
-        json: json!({"StatusCode": e.status_code, "ErrorMessage": e.message, "ErrorKind": kind_str(e.kind)}),
+        json: json!({"StatusCode": e.status_code, "ErrorMessage": message, "ErrorKind": kind_str(e.kind)}),
         ok: false,
     }
+}
+
+/// The component names fields as the WIT does (`per-page`, `connection.base-url`);
+/// the CLI's user typed the contract's keys and flags, so a parameter error that
+/// starts with a field name is shown with the name the user knows.
+fn cli_field_names(message: &str) -> String {
+    const NAMES: &[(&str, &str)] = &[
+        ("connection.base-url", "--url (KIBANA_URL)"),
+        ("connection.space-id", "SpaceId"),
+        ("connection.timeout-ms", "--timeout"),
+        ("connection.auth.api-key", "--api-key (KIBANA_API_KEY)"),
+        ("connection.auth.username", "--username (KIBANA_USERNAME)"),
+        ("connection.auth.password", "--password (KIBANA_PASSWORD)"),
+        ("title", "Title"),
+        ("owner", "Owner"),
+        ("owners", "Owner"),
+        ("description", "Description"),
+        ("connector-id", "ConnectorId"),
+        ("connector-name", "ConnectorName"),
+        ("connector-type", "ConnectorType"),
+        ("severity", "Severity"),
+        ("tags", "Tags"),
+        ("assignees", "Assignees"),
+        ("case-id", "CaseId"),
+        ("case-ids", "CaseIds"),
+        ("page", "Page"),
+        ("per-page", "PerPage"),
+        ("search", "Search"),
+        ("search-fields", "SearchFields"),
+        ("status", "Status"),
+        ("version", "Version"),
+        ("comment", "Comment"),
+        ("comment-id", "CommentId"),
+        ("comment-type", "CommentType"),
+        ("alert-id", "AlertId"),
+        ("alert-index", "AlertIndex"),
+        ("rule-id", "RuleId"),
+        ("rule-name", "RuleName"),
+        ("name", "Name"),
+        ("connector-type-id", "ConnectorTypeId"),
+        ("config", "Config"),
+        ("secrets", "Secrets"),
+    ];
+    if let Some((field, rest)) = message.split_once(':') {
+        if let Some((_, key)) = NAMES.iter().find(|(wit, _)| *wit == field) {
+            return format!("{key}:{rest}");
+        }
+    }
+    message.to_string()
 }
 
 pub fn param_error(message: String) -> Error {

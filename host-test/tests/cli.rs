@@ -117,6 +117,16 @@ fn call_parameter_errors_are_status_minus_1_and_exit_1() {
     );
     let (code, out) = call(&sim, "create-case", r#"{"Title":"  ","Owner":"cases"}"#);
     assert_eq!((code, &out["StatusCode"]), (1, &Value::from(-1)));
+    // The component's field names are shown as the keys the CLI user typed.
+    let (code, out) = call(&sim, "get-many-cases", r#"{"PerPage":0}"#);
+    assert_eq!((code, &out["StatusCode"]), (1, &Value::from(-1)));
+    assert!(
+        out["ErrorMessage"]
+            .as_str()
+            .unwrap()
+            .starts_with("PerPage: "),
+        "{out}"
+    );
     assert!(sim.requests().is_empty(), "nothing sent");
 }
 
