@@ -4,7 +4,7 @@ use serde_json::{json, Map, Value};
 
 use super::cases::{self, case_not_found, render_case, CommentsMode, OWNERS};
 use super::json::{self as j, Obj};
-use super::{util, version_string, Ctx, Handled, Response, SpaceData, State};
+use super::{util, version_string, Ctx, Handled, Ids, Response, SpaceData, State};
 
 /// A stored comment.
 pub(crate) struct Comment {
@@ -205,8 +205,14 @@ pub(crate) fn add(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
         updated_by: None,
     };
     space.comments.push(comment);
+    case_changed(ctx, &mut state.ids, space, idx, now)
+}
+
+/// A comment was added or changed: like Kibana, the case gets a new version and
+/// updated-at/by, and the answer is the case with all its comments.
+fn case_changed(ctx: &Ctx, ids: &mut Ids, space: &mut SpaceData, idx: usize, now: u64) -> Handled {
     let case = &mut space.cases[idx];
-    case.version = state.ids.next_version();
+    case.version = ids.next_version();
     case.updated_at = Some(now);
     case.updated_by = Some(ctx.user());
     Ok(Response::ok(&render_case(
@@ -257,15 +263,7 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     comment.version = state.ids.next_version();
     comment.updated_at = Some(now);
     comment.updated_by = Some(ctx.user());
-    let case = &mut space.cases[idx];
-    case.version = state.ids.next_version();
-    case.updated_at = Some(now);
-    case.updated_by = Some(ctx.user());
-    Ok(Response::ok(&render_case(
-        &space.cases[idx],
-        space,
-        CommentsMode::All,
-    )))
+    case_changed(ctx, &mut state.ids, space, idx, now)
 }
 
 /// `GET /api/cases/{id}/comments/{cid}`
