@@ -13,7 +13,7 @@ type Op<T> = Result<std::result::Result<T, Error>>;
 
 impl Harness {
     pub fn create_case(&self, conn: &Connection, input: &cases::CreateCaseInput) -> Op<KibanaCase> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_cases()
                 .call_create_case(s, conn, input)
         })
@@ -24,14 +24,14 @@ impl Harness {
         conn: &Connection,
         input: &cases::DeleteCaseInput,
     ) -> Op<cases::DeleteCaseOutput> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_cases()
                 .call_delete_case(s, conn, input)
         })
     }
 
     pub fn get_case(&self, conn: &Connection, input: &cases::GetCaseInput) -> Op<KibanaCase> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_cases()
                 .call_get_case(s, conn, input)
         })
@@ -42,21 +42,21 @@ impl Harness {
         conn: &Connection,
         input: &cases::GetManyCasesInput,
     ) -> Op<cases::CasePage> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_cases()
                 .call_get_many_cases(s, conn, input)
         })
     }
 
     pub fn get_case_status(&self, conn: &Connection, case_id: &str) -> Op<cases::CaseStatusInfo> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_cases()
                 .call_get_case_status(s, conn, case_id)
         })
     }
 
     pub fn update_case(&self, conn: &Connection, input: &cases::UpdateCaseInput) -> Op<KibanaCase> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_cases()
                 .call_update_case(s, conn, input)
         })
@@ -67,7 +67,7 @@ impl Harness {
         conn: &Connection,
         input: &case_comments::AddCommentInput,
     ) -> Op<CaseComment> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_case_comments()
                 .call_add_comment(s, conn, input)
         })
@@ -79,7 +79,7 @@ impl Harness {
         case_id: &str,
         comment_id: &str,
     ) -> Op<CaseComment> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_case_comments()
                 .call_get_comment(s, conn, case_id, comment_id)
         })
@@ -90,7 +90,7 @@ impl Harness {
         conn: &Connection,
         input: &case_comments::GetManyCommentsInput,
     ) -> Op<case_comments::CommentPage> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_case_comments()
                 .call_get_many_comments(s, conn, input)
         })
@@ -102,7 +102,7 @@ impl Harness {
         case_id: &str,
         comment_id: &str,
     ) -> Op<case_comments::RemoveCommentOutput> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_case_comments()
                 .call_remove_comment(s, conn, case_id, comment_id)
         })
@@ -113,7 +113,7 @@ impl Harness {
         conn: &Connection,
         input: &case_comments::UpdateCommentInput,
     ) -> Op<CaseComment> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_case_comments()
                 .call_update_comment(s, conn, input)
         })
@@ -125,7 +125,7 @@ impl Harness {
         case_id: &str,
         tags: &[String],
     ) -> Op<case_tags::TagsOutput> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_case_tags()
                 .call_add_tag(s, conn, case_id, tags)
         })
@@ -137,7 +137,7 @@ impl Harness {
         case_id: &str,
         tags: &[String],
     ) -> Op<case_tags::TagsOutput> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_case_tags()
                 .call_remove_tag(s, conn, case_id, tags)
         })
@@ -148,7 +148,7 @@ impl Harness {
         conn: &Connection,
         input: &connectors::CreateConnectorInput,
     ) -> Op<connectors::Connector> {
-        self.call(|b, s| {
+        self.call(conn, |b, s| {
             b.automation_elastic_security_connectors()
                 .call_create_connector(s, conn, input)
         })

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 use crate::bindings::{Auth, BasicCredentials, Connection};
-use crate::harness::Harness;
+use crate::harness::{Harness, HarnessConfig};
 use crate::ops;
 use crate::sim::{SimConfig, Simulator};
 
@@ -36,6 +36,7 @@ pub struct Cli {
     pub username: Option<String>,
     pub password: Option<String>,
     pub timeout_ms: Option<u32>,
+    pub ca_file: Option<PathBuf>,
     pub compact: bool,
 }
 
@@ -89,6 +90,8 @@ OPTIONS:
     --username USER      Basic auth user              [env: KIBANA_USERNAME]
     --password PASS      Basic auth password          [env: KIBANA_PASSWORD]
     --timeout SECONDS    Per-request timeout (default 30)
+    --ca-file PEM        Also trust these CA certificates for https:// (a
+                         self-signed cluster)             [env: KIBANA_CA_FILE]
     --compact            Print the JSON on one line
     --component PATH     Use this component (.wasm)
 
@@ -141,6 +144,7 @@ impl Cli {
             username: None,
             password: None,
             timeout_ms: None,
+            ca_file: None,
             compact: false,
         };
         let mut positional: Vec<&str> = Vec::new();
@@ -184,6 +188,7 @@ impl Cli {
                         })?;
                     cli.timeout_ms = Some(((secs * 1000.0).round() as u32).max(1));
                 }
+                "--ca-file" => cli.ca_file = Some(PathBuf::from(value("--ca-file")?)),
                 "--component" => cli.component = Some(PathBuf::from(value("--component")?)),
                 "--listen" => listen = Some(value("--listen")?),
                 "--compact" => cli.compact = true,
@@ -227,9 +232,23 @@ impl Cli {
     }
 
     fn harness(&self) -> Result<Harness> {
+        let env_ca = std::env::var_os("KIBANA_CA_FILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let ca_pem = match self.ca_file.clone().or(env_ca) {
+            Some(path) => Some(
+                std::fs::read(&path)
+                    .with_context(|| format!("--ca-file: cannot read {}", path.display()))?,
+            ),
+            None => None,
+        };
+        let config = HarnessConfig {
+            ca_pem,
+            ..HarnessConfig::default()
+        };
         match &self.component {
-            Some(path) => Harness::from_file(path),
-            None => Harness::new(),
+            Some(path) => Harness::from_file_with(path, config),
+            None => Harness::with_config(config),
         }
     }
 

@@ -2,14 +2,17 @@
 //! every call in a fresh store made from one `InstancePre`.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use crate::bindings::{ElasticSecurity, ElasticSecurityPre};
+use crate::bindings::{Connection, ElasticSecurity, ElasticSecurityPre};
+use crate::outbound::{Origin, Outbound, OutboundHooks};
 
 /// The component that this build of host-test produced (built by `build.rs`).
 pub static BUILT_COMPONENT: &[u8] = include_bytes!(env!("ELASTIC_SECURITY_COMPONENT"));
@@ -17,12 +20,44 @@ pub static BUILT_COMPONENT: &[u8] = include_bytes!(env!("ELASTIC_SECURITY_COMPON
 /// Where `build.rs` left the component, for messages and for tools that want the file.
 pub const BUILT_COMPONENT_PATH: &str = env!("ELASTIC_SECURITY_COMPONENT");
 
+/// How often the epoch ticks: the resolution of `call_deadline`.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// What the host grants one call, and how it reaches Kibana.
+#[derive(Clone, Debug)]
+pub struct HarnessConfig {
+    /// Linear memory one instance may grow to; past it the call traps (256 MiB by
+    /// default: room for the component's 32 MiB answer cap and its decoded form).
+    pub max_memory_bytes: usize,
+    /// Wall-clock budget for one call's own WebAssembly execution, checked whenever
+    /// the component runs (epoch interruption); past it the call traps. The
+    /// component's `timeout-ms` bounds each wait on the network; this bounds the whole.
+    pub call_deadline: Duration,
+    /// PEM CA certificates to trust besides the webpki roots (self-signed clusters).
+    pub ca_pem: Option<Vec<u8>>,
+    /// Reuse HTTP/1.1 connections across calls (a pool shared by all stores).
+    pub keep_alive: bool,
+}
+
+impl Default for HarnessConfig {
+    fn default() -> Self {
+        Self {
+            max_memory_bytes: 256 << 20,
+            call_deadline: Duration::from_secs(300),
+            ca_pem: None,
+            keep_alive: true,
+        }
+    }
+}
+
 /// Per-call host state: WASI with nothing granted (no files, no env, no stdio) plus
-/// wasi:http.
+/// wasi:http limited to one origin, and the store's resource limits.
 pub struct HostState {
     wasi: WasiCtx,
     http: WasiHttpCtx,
+    hooks: OutboundHooks,
     table: ResourceTable,
+    limits: StoreLimits,
 }
 
 impl WasiView for HostState {
@@ -39,7 +74,7 @@ impl WasiHttpView for HostState {
         WasiHttpCtxView {
             ctx: &mut self.http,
             table: &mut self.table,
-            hooks: Default::default(),
+            hooks: &mut self.hooks,
         }
     }
 }
@@ -48,6 +83,8 @@ impl WasiHttpView for HostState {
 pub struct Harness {
     engine: Engine,
     pre: ElasticSecurityPre<HostState>,
+    config: HarnessConfig,
+    outbound: Arc<Outbound>,
 }
 
 /// A running instance with its store: valid for one call (or a few related ones).
@@ -57,57 +94,119 @@ pub struct Instance {
 }
 
 impl Harness {
-    /// The component this build produced.
+    /// The component this build produced, with the default limits.
     pub fn new() -> Result<Self> {
         Self::from_bytes(BUILT_COMPONENT)
     }
 
     /// A component file (`.wasm`) of the user's choice.
     pub fn from_file(path: &Path) -> Result<Self> {
+        Self::from_file_with(path, HarnessConfig::default())
+    }
+
+    pub fn from_file_with(path: &Path, config: HarnessConfig) -> Result<Self> {
         let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read component {}", path.display()))?;
-        Self::from_bytes(&bytes)
+        Self::from_bytes_with(&bytes, config)
             .with_context(|| format!("cannot load component {}", path.display()))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        let engine = Engine::new(&config).map_err(to_anyhow)?;
+        Self::from_bytes_with(bytes, HarnessConfig::default())
+    }
+
+    /// The built component with other limits or TLS roots.
+    pub fn with_config(config: HarnessConfig) -> Result<Self> {
+        Self::from_bytes_with(BUILT_COMPONENT, config)
+    }
+
+    pub fn from_bytes_with(bytes: &[u8], config: HarnessConfig) -> Result<Self> {
+        let engine = Engine::new(&engine_config()).map_err(to_anyhow)?;
         let component = Component::from_binary(&engine, bytes).map_err(to_anyhow)?;
         let mut linker: Linker<HostState> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(to_anyhow)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker).map_err(to_anyhow)?;
         let instance_pre = linker.instantiate_pre(&component).map_err(to_anyhow)?;
         let pre = ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
-        Ok(Self { engine, pre })
+        let outbound = Arc::new(Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?);
+        start_epoch_ticker(&engine);
+        Ok(Self {
+            engine,
+            pre,
+            config,
+            outbound,
+        })
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
 
-    /// A fresh store and instance.
-    pub fn instantiate(&self) -> Result<Instance> {
+    pub fn config(&self) -> &HarnessConfig {
+        &self.config
+    }
+
+    /// The outbound side: connection and refusal counters.
+    pub fn outbound(&self) -> &Outbound {
+        &self.outbound
+    }
+
+    /// A fresh store and instance that may reach `base_url`'s origin and nothing else
+    /// (`None`: no outbound request at all).
+    pub fn instantiate(&self, base_url: Option<&str>) -> Result<Instance> {
         let state = HostState {
             wasi: WasiCtxBuilder::new().build(),
             http: WasiHttpCtx::new(),
+            hooks: OutboundHooks::new(self.outbound.clone(), base_url.and_then(Origin::parse)),
             table: ResourceTable::new(),
+            limits: StoreLimitsBuilder::new()
+                .memory_size(self.config.max_memory_bytes)
+                .trap_on_grow_failure(true)
+                .build(),
         };
         let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limits);
+        let ticks = self.config.call_deadline.as_millis() / EPOCH_TICK.as_millis();
+        store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).max(1));
+        store.epoch_deadline_trap();
         let bindings = self.pre.instantiate(&mut store).map_err(to_anyhow)?;
         Ok(Instance { store, bindings })
     }
 
-    /// Runs `f` against a fresh instance. An `Err` here is a host failure or a trap,
+    /// Runs `f` against a fresh instance that may reach the origin of `conn.base-url`.
+    /// An `Err` here is a host failure or a trap (a memory limit or the deadline),
     /// never an operation's own error (those come back inside `R`).
     pub fn call<R>(
         &self,
+        conn: &Connection,
         f: impl FnOnce(&ElasticSecurity, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R> {
-        let mut instance = self.instantiate()?;
+        let mut instance = self.instantiate(Some(&conn.base_url))?;
         f(&instance.bindings, &mut instance.store).map_err(to_anyhow)
     }
+}
+
+/// The engine settings every harness uses: the component model and epoch interruption.
+pub fn engine_config() -> Config {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    config
+}
+
+/// Advances the engine's epoch every `EPOCH_TICK` until the engine is dropped.
+fn start_epoch_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("epoch-ticker".into())
+        .spawn(move || loop {
+            std::thread::sleep(EPOCH_TICK);
+            match weak.upgrade() {
+                Some(engine) => engine.increment_epoch(),
+                None => break,
+            }
+        })
+        .ok();
 }
 
 /// `wasmtime::Error` is not `anyhow::Error` in wasmtime 48: keep its full chain.

@@ -6,4 +6,5 @@ pub mod bindings;
 pub mod cli;
 pub mod harness;
 pub mod ops;
+pub mod outbound;
 pub mod sim;
