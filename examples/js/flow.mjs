@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Creates a case, tags it, comments on it and lists cases, through the
+// elastic-security WebAssembly component transpiled by jco (see README.md).
+//
+//   node flow.mjs
+//       starts the Kibana simulator (`elastic-security stub`, from
+//       ELASTIC_SECURITY_BIN, default ../../target/debug/elastic-security) as a
+//       child process on a free port, runs the flow against it and stops it.
+//   KIBANA_URL=https://kibana.example:5601 KIBANA_API_KEY=... node flow.mjs
+//       runs the flow against that Kibana instead (or KIBANA_USERNAME and
+//       KIBANA_PASSWORD; KIBANA_SPACE for a space other than the default one).
+//
+// Every component call is synchronous: it blocks this thread until Kibana answers.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { STUB_API_KEY, startStub } from './kibana-stub.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The transpiled component (generated/ is written by test.sh or `npx jco transpile`). */
+export async function loadComponent() {
+  const entry = pathToFileURL(path.join(here, 'generated', 'elastic_security.js'));
+  try {
+    return await import(entry.href);
+  } catch (error) {
+    if (error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('elastic_security.js')) {
+      throw new Error(
+        'generated/elastic_security.js is missing: run `bash test.sh` (or the jco transpile '
+          + 'command in README.md) first',
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The flow itself. `component` is the module loadComponent() returns, `conn` a
+ * WIT `connection` ({ baseUrl, auth, spaceId?, timeoutMs? }). Each call throws a
+ * ComponentError (payload { statusCode, kind, message }) when the operation fails.
+ */
+export function runFlow(component, conn, { title = 'Phishing wave (jco example)' } = {}) {
+  const { cases, caseTags, caseComments } = component;
+
+  const created = cases.createCase(conn, {
+    title,
+    owner: 'security-solution',
+    description: 'Several users reported the same credential-harvesting e-mail.',
+    severity: 'high',
+    tags: ['phishing'],
+    assignees: [],
+  });
+
+  // One item may hold several comma-separated tags.
+  const tagged = caseTags.addTag(conn, created.caseId, ['email, triage']);
+
+  const comment = caseComments.addComment(conn, {
+    caseId: created.caseId,
+    comment: 'Blocked the sender domain at the mail gateway.',
+  });
+
+  const listed = cases.getManyCases(conn, {
+    perPage: 100,
+    sortField: 'created-at',
+    sortOrder: 'desc',
+    searchFields: [],
+    owners: ['security-solution'],
+    assignees: [],
+  });
+
+  return { created, tagged, comment, listed };
+}
+
+function connectionFromEnv(baseUrl) {
+  const { KIBANA_API_KEY, KIBANA_USERNAME, KIBANA_PASSWORD, KIBANA_SPACE } = process.env;
+  let auth;
+  if (KIBANA_API_KEY) {
+    auth = { tag: 'api-key', val: KIBANA_API_KEY };
+  } else if (KIBANA_USERNAME) {
+    auth = { tag: 'basic', val: { username: KIBANA_USERNAME, password: KIBANA_PASSWORD ?? '' } };
+  }
+  return { baseUrl, auth, spaceId: KIBANA_SPACE || undefined };
+}
+
+async function main() {
+  const component = await loadComponent();
+  let stub;
+  let conn;
+  if (process.env.KIBANA_URL) {
+    conn = connectionFromEnv(process.env.KIBANA_URL);
+  } else {
+    stub = await startStub();
+    console.log(`Kibana simulator (elastic-security stub) on ${stub.url}`);
+    conn = { baseUrl: stub.url, auth: { tag: 'api-key', val: STUB_API_KEY } };
+  }
+  try {
+    const { created, tagged, comment, listed } = runFlow(component, conn);
+    console.log(`created case  ${created.caseId} "${created.title}" (${created.status}, ${created.severity})`);
+    console.log(`tagged        ${tagged.tags.join(', ')} (version ${tagged.version})`);
+    console.log(`commented     ${comment.commentId}: ${comment.comment}`);
+    console.log(`listed        ${listed.total} case(s):`);
+    for (const c of listed.cases) {
+      console.log(`  ${c.caseId}  ${c.title}  [${c.tags.join(', ')}]  comments: ${c.totalComments}`);
+    }
+  } catch (error) {
+    // A WIT `result` error arrives as a thrown ComponentError; its typed value is
+    // `error.payload` (error.message is only "[object Object] (see error.payload)").
+    if (error.payload) {
+      const { statusCode, kind, message } = error.payload;
+      console.error(`failed: ${kind} (status ${statusCode}): ${message}`);
+      process.exitCode = 1;
+    } else {
+      throw error;
+    }
+  } finally {
+    await stub?.stop();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}

@@ -1,0 +1,119 @@
+"""Create a case, tag it, comment on it and list cases, through the component.
+
+    python flow.py
+
+Environment:
+    KIBANA_URL            Kibana's base URL. When unset, the Kibana simulator
+                          (`elastic-security stub`) is started on a free
+                          127.0.0.1 port and used instead.
+    KIBANA_API_KEY        API key (the "encoded" form). Default with the
+                          simulator: `sim-api-key`.
+    KIBANA_USERNAME, KIBANA_PASSWORD
+                          Basic authentication instead of an API key.
+    KIBANA_SPACE          Kibana space (default: the default space).
+    ELASTIC_SECURITY_COMPONENT
+                          The component (default: the one cargo builds in
+                          this repo, ../../target/guest/wasm32-wasip2/guest/).
+    ELASTIC_SECURITY_BIN  The native CLI that runs the simulator (default
+                          ../../target/debug/elastic-security).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from elastic_security_example import (
+    ElasticSecurity,
+    ElasticSecurityError,
+    connection,
+    simulator,
+)
+
+
+def run_flow(client: ElasticSecurity, conn: dict, title: str) -> dict:
+    """The example's steps; returns what each one gave."""
+    case = client.create_case(
+        conn,
+        title,
+        owner="security-solution",
+        description="Several users reported the same phishing mail.",
+        severity="high",  # enum: the WIT case name as a str
+        tags=["phishing"],
+    )
+    case_id = case["case-id"]
+
+    # Tags: items are split on commas and trimmed by the component.
+    tagged = client.add_tag(conn, case_id, ["email, triage"])
+
+    comment = client.add_comment(conn, case_id, "Blocked the sender at the mail gateway.")
+
+    listed = client.get_many_cases(
+        conn, search=title, search_fields=["title"], sort_order="desc", per_page=10
+    )
+
+    full = client.get_case(conn, case_id, include_comments=True)
+
+    # An error comes back as the result's `err` case: here a 404.
+    try:
+        client.get_case(conn, "no-such-case-id")
+        missing: dict = {}
+    except ElasticSecurityError as err:
+        missing = {"status-code": err.status_code, "kind": err.kind, "message": err.message}
+
+    return {
+        "created": case,
+        "tagged": tagged,
+        "comment": comment,
+        "listed": listed,
+        "case": full,
+        "missing": missing,
+    }
+
+
+def _summary(results: dict) -> str:
+    case = results["case"]
+    lines = [
+        f"created   {case['case-id']}  {case['title']!r}  severity={case['severity']}",
+        f"tags      {results['tagged']['tags']}",
+        f"comment   {results['comment']['comment-id']}: {results['comment']['comment']!r}",
+        f"listed    {results['listed']['total']} case(s) matching the title: "
+        + ", ".join(c["case-id"] for c in results["listed"]["cases"]),
+        f"get-case  status={case['status']} comments={len(case['comments'])}",
+        f"missing   {json.dumps(results['missing'])}",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    client = ElasticSecurity()
+    title = f"Phishing wave {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    url = os.environ.get("KIBANA_URL")
+    space = os.environ.get("KIBANA_SPACE") or None
+    if url:
+        conn = connection(
+            url,
+            api_key=os.environ.get("KIBANA_API_KEY"),
+            username=os.environ.get("KIBANA_USERNAME"),
+            password=os.environ.get("KIBANA_PASSWORD"),
+            space_id=space,
+        )
+        print(_summary(run_flow(client, conn, title)))
+        return 0
+    with simulator() as sim_url:
+        print(f"(no KIBANA_URL: using the simulator at {sim_url})")
+        conn = connection(
+            sim_url, api_key=os.environ.get("KIBANA_API_KEY", "sim-api-key"), space_id=space
+        )
+        print(_summary(run_flow(client, conn, title)))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (ElasticSecurityError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
