@@ -26,6 +26,9 @@ pub enum Command {
     Stub {
         listen: String,
     },
+    Precompile {
+        out: PathBuf,
+    },
 }
 
 pub struct Cli {
@@ -49,6 +52,7 @@ USAGE:
     elastic-security demo
     elastic-security stub [--listen ADDR]
     elastic-security operations
+    elastic-security precompile OUT.cwasm
     elastic-security <command> --help
 
 COMMANDS:
@@ -57,10 +61,11 @@ COMMANDS:
                 all the main operations
     stub        Run the Kibana simulator alone, for `call` from another shell
     operations  List the 14 operations with their inputs and Kibana routes
+    precompile  Compile the component ahead of time (.cwasm) for fast cold starts
 
 OPTIONS (all commands):
-    --component PATH   Use this component (.wasm) instead of the one built with
-                       this binary
+    --component PATH   Use this component (.wasm, or a .cwasm from `precompile`)
+                       instead of the one built with this binary
     -h, --help         Show help
 
 EXAMPLES:
@@ -93,7 +98,7 @@ OPTIONS:
     --ca-file PEM        Also trust these CA certificates for https:// (a
                          self-signed cluster)             [env: KIBANA_CA_FILE]
     --compact            Print the JSON on one line
-    --component PATH     Use this component (.wasm)
+    --component PATH     Use this component (.wasm or precompiled .cwasm)
 
 EXIT STATUS:
     0 the operation succeeded; 1 it failed (the JSON says why: StatusCode -1 for a
@@ -207,6 +212,10 @@ impl Cli {
             ["stub"] => Command::Stub {
                 listen: listen.unwrap_or_else(|| "127.0.0.1:5601".into()),
             },
+            ["precompile"] => bail!("precompile: where to write? e.g. `elastic-security precompile elastic_security.cwasm`"),
+            ["precompile", out] => Command::Precompile {
+                out: PathBuf::from(out),
+            },
             ["call"] => bail!("call: which operation? One of: {}", op_names()),
             ["call", name] => {
                 let operation = ops::find(name).with_context(|| {
@@ -219,7 +228,7 @@ impl Cli {
                 Command::Call { operation, input }
             }
             [cmd, extra @ ..]
-                if !extra.is_empty() && matches!(*cmd, "call" | "demo" | "stub" | "operations") =>
+                if !extra.is_empty() && matches!(*cmd, "call" | "demo" | "stub" | "operations" | "precompile") =>
             {
                 bail!(
                     "{cmd}: unexpected argument `{}`",
@@ -301,6 +310,7 @@ fn help_for(cmd: Option<&str>) -> Result<String> {
         Some("call") => format!("{CALL_HELP}\nOPERATIONS:\n    {}\n", op_names()),
         Some("demo") => DEMO_HELP.into(),
         Some("stub") => STUB_HELP.into(),
+        Some("precompile") => PRECOMPILE_HELP.into(),
         Some("operations") => "List the 14 operations with their inputs and Kibana routes.\n\nUSAGE:\n    elastic-security operations\n".into(),
         Some(other) => match ops::find(other) {
             Some(op) => operation_help(op),
@@ -364,6 +374,38 @@ pub fn run_call(cli: &Cli) -> Result<u8> {
     let outcome = ops::run(&harness, operation, input, conn)?;
     cli.print(&outcome.json);
     Ok(if outcome.ok { 0 } else { EXIT_FAILED })
+}
+
+const PRECOMPILE_HELP: &str = "\
+Compile the component ahead of time for this machine (a `.cwasm` file). Loading it
+with `--component FILE.cwasm` skips compilation, for fast cold starts. It only loads
+in this build of elastic-security (same wasmtime version and settings); load only
+files you made yourself, since they are native code.
+
+USAGE:
+    elastic-security precompile OUT.cwasm [--component IN.wasm]
+
+EXAMPLE:
+    elastic-security precompile elastic_security.cwasm
+    elastic-security call get-many-cases --component elastic_security.cwasm --url ...
+";
+
+pub fn run_precompile(cli: &Cli, out: &std::path::Path) -> Result<u8> {
+    let source = match &cli.component {
+        Some(path) => {
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
+        }
+        None => crate::harness::BUILT_COMPONENT.to_vec(),
+    };
+    let compiled = crate::harness::precompile(&source)?;
+    std::fs::write(out, &compiled).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote {} ({} bytes, from a {}-byte component)",
+        out.display(),
+        compiled.len(),
+        source.len()
+    );
+    Ok(0)
 }
 
 pub fn run_stub(listen: &str) -> Result<u8> {

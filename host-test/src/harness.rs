@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{Config, Engine, Precompiled, Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -122,7 +122,15 @@ impl Harness {
 
     pub fn from_bytes_with(bytes: &[u8], config: HarnessConfig) -> Result<Self> {
         let engine = Engine::new(&engine_config()).map_err(to_anyhow)?;
-        let component = Component::from_binary(&engine, bytes).map_err(to_anyhow)?;
+        let component = if Engine::detect_precompiled(bytes) == Some(Precompiled::Component) {
+            // SAFETY: a precompiled component is machine code run as-is; wasmtime checks
+            // that it was made by this wasmtime version with compatible settings, and
+            // the CLI documents that only files made by `elastic-security precompile`
+            // (or `wasmtime compile` with the same settings) are to be loaded.
+            unsafe { Component::deserialize(&engine, bytes) }.map_err(to_anyhow)?
+        } else {
+            Component::from_binary(&engine, bytes).map_err(to_anyhow)?
+        };
         let mut linker: Linker<HostState> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(to_anyhow)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker).map_err(to_anyhow)?;
@@ -184,6 +192,14 @@ impl Harness {
         let mut instance = self.instantiate(Some(&conn.base_url))?;
         f(&instance.bindings, &mut instance.store).map_err(to_anyhow)
     }
+}
+
+/// Compiles a component ahead of time for this host (`.cwasm`): loading it skips
+/// Cranelift, for fast cold starts. Only this wasmtime version with the same engine
+/// settings can load it.
+pub fn precompile(component: &[u8]) -> Result<Vec<u8>> {
+    let engine = Engine::new(&engine_config()).map_err(to_anyhow)?;
+    engine.precompile_component(component).map_err(to_anyhow)
 }
 
 /// The engine settings every harness uses: the component model and epoch interruption.

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Call { .. } => cli::run_call(&cli),
         Command::Demo => cli::run_demo(&cli),
         Command::Stub { listen } => cli::run_stub(listen),
+        Command::Precompile { out } => cli::run_precompile(&cli, out),
     };
     let _ = std::io::stdout().flush();
     match result {

@@ -229,3 +229,65 @@ fn demo_walks_the_incident() {
         "connector secrets are never printed"
     );
 }
+
+#[test]
+fn a_precompiled_component_runs_calls_and_a_corrupt_one_is_refused() {
+    let dir = std::env::temp_dir().join(format!("es-cwasm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cwasm = dir.join("elastic_security.cwasm");
+    let cwasm_arg = cwasm.to_str().unwrap();
+    let out = run(&["precompile", cwasm_arg], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&cwasm).unwrap();
+    assert!(bytes.starts_with(b"\x7fELF"), "a .cwasm is an ELF image");
+
+    let sim = Simulator::start().unwrap();
+    let url = sim.url();
+    let out = run(
+        &[
+            "call",
+            "create-case",
+            "--component",
+            cwasm_arg,
+            "--url",
+            &url,
+            "--api-key",
+            "sim-api-key",
+            "--input",
+            r#"{"Title":"from a .cwasm","Owner":"securitySolution"}"#,
+        ],
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("from a .cwasm"), "{stdout}");
+    assert_eq!(sim.case_count("default"), 1);
+
+    // A truncated image is refused with a message, not run.
+    std::fs::write(&cwasm, &bytes[..bytes.len() / 2]).unwrap();
+    let out = run(
+        &[
+            "call",
+            "get-many-cases",
+            "--component",
+            cwasm_arg,
+            "--url",
+            &url,
+            "--api-key",
+            "sim-api-key",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot load component"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
