@@ -42,10 +42,14 @@ mod bindings {
     });
 }
 
-/// The WIT `types` interface (connection, records, error).
-pub(crate) use bindings::automation::elastic_security::types;
+/// The WIT `types` interface (connection, records, error). Public (but hidden) so
+/// that a native program can run the same operations over its own `http::Transport`
+/// (host-test's benchmark compares the component with exactly this code, native).
+#[doc(hidden)]
+pub use bindings::automation::elastic_security::types;
 /// The exported interfaces' own records (inputs and outputs).
-pub(crate) use bindings::exports::automation::elastic_security as api;
+#[doc(hidden)]
+pub use bindings::exports::automation::elastic_security as api;
 
 pub mod case_comments;
 pub mod case_tags;

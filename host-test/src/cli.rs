@@ -29,6 +29,9 @@ pub enum Command {
     Precompile {
         out: PathBuf,
     },
+    Bench {
+        smoke: bool,
+    },
 }
 
 pub struct Cli {
@@ -53,6 +56,7 @@ USAGE:
     elastic-security stub [--listen ADDR]
     elastic-security operations
     elastic-security precompile OUT.cwasm
+    elastic-security bench [--smoke]
     elastic-security <command> --help
 
 COMMANDS:
@@ -62,6 +66,7 @@ COMMANDS:
     stub        Run the Kibana simulator alone, for `call` from another shell
     operations  List the 14 operations with their inputs and Kibana routes
     precompile  Compile the component ahead of time (.cwasm) for fast cold starts
+    bench       Measure the component against the same code run natively
 
 OPTIONS (all commands):
     --component PATH   Use this component (.wasm, or a .cwasm from `precompile`)
@@ -156,6 +161,7 @@ impl Cli {
         let mut input: Option<String> = None;
         let mut listen: Option<String> = None;
         let mut help = false;
+        let mut smoke = false;
         let mut i = 0;
         while i < args.len() {
             let arg = args[i].as_str();
@@ -197,6 +203,7 @@ impl Cli {
                 "--component" => cli.component = Some(PathBuf::from(value("--component")?)),
                 "--listen" => listen = Some(value("--listen")?),
                 "--compact" => cli.compact = true,
+                "--smoke" => smoke = true,
                 f if f.starts_with('-') && f.len() > 1 => bail!("unknown option `{f}`"),
                 _ => positional.push(arg),
             }
@@ -212,6 +219,7 @@ impl Cli {
             ["stub"] => Command::Stub {
                 listen: listen.unwrap_or_else(|| "127.0.0.1:5601".into()),
             },
+            ["bench"] => Command::Bench { smoke },
             ["precompile"] => bail!("precompile: where to write? e.g. `elastic-security precompile elastic_security.cwasm`"),
             ["precompile", out] => Command::Precompile {
                 out: PathBuf::from(out),
@@ -228,7 +236,7 @@ impl Cli {
                 Command::Call { operation, input }
             }
             [cmd, extra @ ..]
-                if !extra.is_empty() && matches!(*cmd, "call" | "demo" | "stub" | "operations" | "precompile") =>
+                if !extra.is_empty() && matches!(*cmd, "call" | "demo" | "stub" | "operations" | "precompile" | "bench") =>
             {
                 bail!(
                     "{cmd}: unexpected argument `{}`",
@@ -311,6 +319,7 @@ fn help_for(cmd: Option<&str>) -> Result<String> {
         Some("demo") => DEMO_HELP.into(),
         Some("stub") => STUB_HELP.into(),
         Some("precompile") => PRECOMPILE_HELP.into(),
+        Some("bench") => BENCH_HELP.into(),
         Some("operations") => "List the 14 operations with their inputs and Kibana routes.\n\nUSAGE:\n    elastic-security operations\n".into(),
         Some(other) => match ops::find(other) {
             Some(op) => operation_help(op),
@@ -374,6 +383,36 @@ pub fn run_call(cli: &Cli) -> Result<u8> {
     let outcome = ops::run(&harness, operation, input, conn)?;
     cli.print(&outcome.json);
     Ok(if outcome.ok { 0 } else { EXIT_FAILED })
+}
+
+const BENCH_HELP: &str = "\
+Measure the component against a native client on the same work, in one run, against
+the in-process Kibana simulator: median and p99 per call for get-case, create-case,
+update-case, add-tag and get-many-cases (100 cases), calls per second with 1, 4 and 16
+concurrent callers (with and without keep-alive), instantiation time (on-demand and
+pooling allocator), load time compiled vs precompiled, peak linear memory per call,
+and the component's size. The native client is the component's own Rust code compiled
+natively, over the same HTTP stack. Prints Markdown tables (BENCHMARKS.md keeps them).
+Build with --release for meaningful numbers: a few minutes.
+
+USAGE:
+    elastic-security bench [--smoke]
+
+OPTIONS:
+    --smoke   A few calls of everything: checks that it works, measures nothing
+
+EXAMPLE:
+    cargo run --release -- bench
+";
+
+pub fn run_bench(smoke: bool) -> Result<u8> {
+    let options = if smoke {
+        crate::bench::BenchOptions::smoke()
+    } else {
+        crate::bench::BenchOptions::full()
+    };
+    print!("{}", crate::bench::run(&options)?);
+    Ok(0)
 }
 
 const PRECOMPILE_HELP: &str = "\

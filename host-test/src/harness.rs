@@ -6,8 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Precompiled, Store, StoreLimits, StoreLimitsBuilder};
+
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Precompiled,
+    ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder,
+};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -37,6 +42,9 @@ pub struct HarnessConfig {
     pub ca_pem: Option<Vec<u8>>,
     /// Reuse HTTP/1.1 connections across calls (a pool shared by all stores).
     pub keep_alive: bool,
+    /// Instances from wasmtime's pooling allocator (slots made once, reused), at most
+    /// this many at the same time; `None`: on-demand allocation (mmap per instance).
+    pub pooling: Option<u32>,
 }
 
 impl Default for HarnessConfig {
@@ -46,6 +54,7 @@ impl Default for HarnessConfig {
             call_deadline: Duration::from_secs(300),
             ca_pem: None,
             keep_alive: true,
+            pooling: None,
         }
     }
 }
@@ -57,7 +66,53 @@ pub struct HostState {
     http: WasiHttpCtx,
     hooks: OutboundHooks,
     table: ResourceTable,
-    limits: StoreLimits,
+    limits: PeakLimits,
+}
+
+/// The store's limits, recording the largest linear memory the instance asked for.
+struct PeakLimits {
+    inner: StoreLimits,
+    peak: usize,
+}
+
+impl ResourceLimiter for PeakLimits {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let granted = self.inner.memory_growing(current, desired, maximum)?;
+        if granted {
+            self.peak = self.peak.max(desired);
+        }
+        Ok(granted)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.inner.table_growing(current, desired, maximum)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.inner.memory_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.inner.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.inner.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.inner.memories()
+    }
 }
 
 impl WasiView for HostState {
@@ -85,6 +140,7 @@ pub struct Harness {
     pre: ElasticSecurityPre<HostState>,
     config: HarnessConfig,
     outbound: Arc<Outbound>,
+    peak_memory: AtomicUsize,
 }
 
 /// A running instance with its store: valid for one call (or a few related ones).
@@ -121,7 +177,17 @@ impl Harness {
     }
 
     pub fn from_bytes_with(bytes: &[u8], config: HarnessConfig) -> Result<Self> {
-        let engine = Engine::new(&engine_config()).map_err(to_anyhow)?;
+        let mut engine_settings = engine_config();
+        if let Some(slots) = config.pooling {
+            let mut pool = PoolingAllocationConfig::new();
+            pool.total_component_instances(slots)
+                .total_core_instances(slots.saturating_mul(4))
+                .total_memories(slots.saturating_mul(2))
+                .total_tables(slots.saturating_mul(2))
+                .max_memory_size(config.max_memory_bytes);
+            engine_settings.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        }
+        let engine = Engine::new(&engine_settings).map_err(to_anyhow)?;
         let component = if Engine::detect_precompiled(bytes) == Some(Precompiled::Component) {
             // SAFETY: a precompiled component is machine code run as-is; wasmtime checks
             // that it was made by this wasmtime version with compatible settings, and
@@ -143,6 +209,7 @@ impl Harness {
             pre,
             config,
             outbound,
+            peak_memory: AtomicUsize::new(0),
         })
     }
 
@@ -167,10 +234,13 @@ impl Harness {
             http: WasiHttpCtx::new(),
             hooks: OutboundHooks::new(self.outbound.clone(), base_url.and_then(Origin::parse)),
             table: ResourceTable::new(),
-            limits: StoreLimitsBuilder::new()
-                .memory_size(self.config.max_memory_bytes)
-                .trap_on_grow_failure(true)
-                .build(),
+            limits: PeakLimits {
+                inner: StoreLimitsBuilder::new()
+                    .memory_size(self.config.max_memory_bytes)
+                    .trap_on_grow_failure(true)
+                    .build(),
+                peak: 0,
+            },
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
@@ -190,7 +260,16 @@ impl Harness {
         f: impl FnOnce(&ElasticSecurity, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R> {
         let mut instance = self.instantiate(Some(&conn.base_url))?;
-        f(&instance.bindings, &mut instance.store).map_err(to_anyhow)
+        let result = f(&instance.bindings, &mut instance.store).map_err(to_anyhow);
+        self.peak_memory
+            .fetch_max(instance.store.data().limits.peak, Ordering::Relaxed);
+        result
+    }
+
+    /// The largest linear memory any call asked for since the last time this was
+    /// read (bytes), and starts counting again.
+    pub fn take_peak_memory(&self) -> usize {
+        self.peak_memory.swap(0, Ordering::Relaxed)
     }
 }
 

@@ -2,9 +2,11 @@
 //! stateful Kibana simulator, the operation table behind the CLI, and the CLI itself.
 
 pub mod api;
+pub mod bench;
 pub mod bindings;
 pub mod cli;
 pub mod harness;
+pub mod native;
 pub mod ops;
 pub mod outbound;
 pub mod sim;

@@ -58,7 +58,7 @@ impl Origin {
         Self::of_uri(&uri)
     }
 
-    fn of_uri(uri: &http::Uri) -> Option<Origin> {
+    pub(crate) fn of_uri(uri: &http::Uri) -> Option<Origin> {
         let tls = match uri.scheme_str()? {
             s if s.eq_ignore_ascii_case("https") => true,
             s if s.eq_ignore_ascii_case("http") => false,
@@ -212,7 +212,8 @@ impl Outbound {
         Ok(sender)
     }
 
-    async fn send(
+    /// Sends one request to `origin` (already allowed) with this pool and TLS setup.
+    pub(crate) async fn send(
         self: Arc<Self>,
         origin: Origin,
         mut request: http::Request<WasiBody>,

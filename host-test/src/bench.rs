@@ -1,0 +1,560 @@
+//! `elastic-security bench`: the component in wasmtime against the same Rust code
+//! compiled natively ([`crate::native`]), on the same work, in the same run, against
+//! the in-process simulator. Calls of the two sides alternate, so that the machine's
+//! noise falls on both alike; the ratios are what to read, not the absolute times.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use elastic_security as guest;
+
+use crate::bindings::{self as host, cases};
+use crate::harness::{Harness, HarnessConfig, BUILT_COMPONENT};
+use crate::native::NativeTransport;
+use crate::sim::{SimConfig, Simulator};
+
+/// How much to run.
+#[derive(Clone, Debug)]
+pub struct BenchOptions {
+    /// Timed calls per operation and side.
+    pub iterations: usize,
+    /// Calls per caller in each throughput round.
+    pub throughput_calls: usize,
+    /// Concurrent callers for the throughput rounds.
+    pub callers: Vec<usize>,
+    /// Instantiations timed per allocator.
+    pub instantiations: usize,
+    /// Loads timed per form (compiled, precompiled).
+    pub loads: usize,
+}
+
+impl BenchOptions {
+    pub fn full() -> Self {
+        Self {
+            iterations: 1000,
+            throughput_calls: 400,
+            callers: vec![1, 4, 16],
+            instantiations: 5000,
+            loads: 3,
+        }
+    }
+
+    /// A few calls of everything: proves the benchmark works, measures nothing.
+    pub fn smoke() -> Self {
+        Self {
+            iterations: 5,
+            throughput_calls: 5,
+            callers: vec![1, 4],
+            instantiations: 20,
+            loads: 1,
+        }
+    }
+}
+
+const API_KEY: &str = "sim-api-key";
+const MANY: u32 = 100;
+
+/// Realistic text: a few hundred characters, like an analyst's case description.
+fn description(i: usize) -> String {
+    format!(
+        "Case {i}: several users in finance reported a credential-harvesting email \
+         impersonating the payroll provider. The link leads to a look-alike login page \
+         hosted on a newly registered domain. Mail gateway logs show 37 recipients; 4 \
+         clicked, 1 entered credentials (password reset done, MFA re-enrolled). IOCs: \
+         sender domain, URL, landing page hash. Next: block the domain, hunt for other \
+         recipients, check sign-in logs for the affected account since the click."
+    )
+}
+
+fn host_conn(url: &str, space: &str) -> host::Connection {
+    host::Connection {
+        base_url: url.into(),
+        auth: Some(host::Auth::ApiKey(API_KEY.into())),
+        space_id: Some(space.into()),
+        timeout_ms: Some(10_000),
+    }
+}
+
+fn guest_conn(url: &str, space: &str) -> guest::types::Connection {
+    guest::types::Connection {
+        base_url: url.into(),
+        auth: Some(guest::types::Auth::ApiKey(API_KEY.into())),
+        space_id: Some(space.into()),
+        timeout_ms: Some(10_000),
+    }
+}
+
+fn host_create(title: &str, i: usize) -> cases::CreateCaseInput {
+    cases::CreateCaseInput {
+        title: title.into(),
+        owner: host::Owner::SecuritySolution,
+        description: Some(description(i)),
+        connector_id: None,
+        connector_name: None,
+        connector_type: None,
+        severity: Some(host::Severity::High),
+        tags: vec!["phishing".into(), "email".into()],
+        assignees: vec![],
+    }
+}
+
+fn guest_create(title: &str, i: usize) -> guest::api::cases::CreateCaseInput {
+    guest::api::cases::CreateCaseInput {
+        title: title.into(),
+        owner: guest::types::Owner::SecuritySolution,
+        description: Some(description(i)),
+        connector_id: None,
+        connector_name: None,
+        connector_type: None,
+        severity: Some(guest::types::Severity::High),
+        tags: vec!["phishing".into(), "email".into()],
+        assignees: vec![],
+    }
+}
+
+/// One side of the comparison: runs operation `op` for iteration `i`.
+trait Side {
+    fn get_case(&mut self, id: &str) -> Result<()>;
+    fn create_case(&mut self, i: usize) -> Result<()>;
+    fn update_case(&mut self, i: usize) -> Result<()>;
+    fn add_tag(&mut self, i: usize) -> Result<()>;
+    fn get_many_cases(&mut self) -> Result<()>;
+}
+
+fn ok<T, E: std::fmt::Debug>(what: &str, r: std::result::Result<T, E>) -> Result<T> {
+    r.map_err(|e| anyhow::anyhow!("{what}: {e:?}"))
+}
+
+struct ComponentSide<'a> {
+    h: &'a Harness,
+    url: String,
+    /// (case id, version) for update-case; cases for add-tag.
+    update: (String, String),
+    tag_cases: Vec<String>,
+}
+
+impl Side for ComponentSide<'_> {
+    fn get_case(&mut self, id: &str) -> Result<()> {
+        let input = cases::GetCaseInput {
+            case_id: id.into(),
+            include_comments: false,
+        };
+        ok(
+            "get-case",
+            self.h.get_case(&host_conn(&self.url, "default"), &input)?,
+        )?;
+        Ok(())
+    }
+
+    fn create_case(&mut self, i: usize) -> Result<()> {
+        let input = host_create(&format!("component {i}"), i);
+        ok(
+            "create-case",
+            self.h
+                .create_case(&host_conn(&self.url, "soc-team"), &input)?,
+        )?;
+        Ok(())
+    }
+
+    fn update_case(&mut self, i: usize) -> Result<()> {
+        let input = cases::UpdateCaseInput {
+            case_id: self.update.0.clone(),
+            version: self.update.1.clone(),
+            title: Some(format!("component update {i}")),
+            description: None,
+            status: None,
+            severity: None,
+            tags: None,
+            assignees: None,
+        };
+        let case = ok(
+            "update-case",
+            self.h
+                .update_case(&host_conn(&self.url, "default"), &input)?,
+        )?;
+        self.update.1 = case.version;
+        Ok(())
+    }
+
+    fn add_tag(&mut self, i: usize) -> Result<()> {
+        let id = &self.tag_cases[i % self.tag_cases.len()];
+        let tags = vec![format!("c-{i}")];
+        ok(
+            "add-tag",
+            self.h
+                .add_tag(&host_conn(&self.url, "default"), id, &tags)?,
+        )?;
+        Ok(())
+    }
+
+    fn get_many_cases(&mut self) -> Result<()> {
+        let input = cases::GetManyCasesInput {
+            page: Some(1),
+            per_page: Some(MANY),
+            sort_field: None,
+            sort_order: None,
+            search: None,
+            search_fields: vec![],
+            status: None,
+            owners: vec![],
+            assignees: vec![],
+        };
+        let page = ok(
+            "get-many-cases",
+            self.h
+                .get_many_cases(&host_conn(&self.url, "security"), &input)?,
+        )?;
+        if page.cases.len() != MANY as usize {
+            bail!("get-many-cases returned {} cases", page.cases.len());
+        }
+        Ok(())
+    }
+}
+
+struct NativeSide {
+    t: NativeTransport,
+    url: String,
+    update: (String, String),
+    tag_cases: Vec<String>,
+}
+
+impl NativeSide {
+    fn with<T>(
+        &self,
+        space: &str,
+        f: impl FnOnce(&guest::http::Client) -> std::result::Result<T, guest::types::Error>,
+    ) -> Result<T> {
+        let conn = guest_conn(&self.url, space);
+        let client = ok("connection", guest::http::Client::new(&conn, &self.t))?;
+        ok("native call", f(&client))
+    }
+}
+
+impl Side for NativeSide {
+    fn get_case(&mut self, id: &str) -> Result<()> {
+        let input = guest::api::cases::GetCaseInput {
+            case_id: id.into(),
+            include_comments: false,
+        };
+        self.with("default", |c| guest::cases::get_case(c, input))?;
+        Ok(())
+    }
+
+    fn create_case(&mut self, i: usize) -> Result<()> {
+        let input = guest_create(&format!("native {i}"), i);
+        self.with("soc-team", |c| guest::cases::create_case(c, input))?;
+        Ok(())
+    }
+
+    fn update_case(&mut self, i: usize) -> Result<()> {
+        let input = guest::api::cases::UpdateCaseInput {
+            case_id: self.update.0.clone(),
+            version: self.update.1.clone(),
+            title: Some(format!("native update {i}")),
+            description: None,
+            status: None,
+            severity: None,
+            tags: None,
+            assignees: None,
+        };
+        let case = self.with("default", |c| guest::cases::update_case(c, input))?;
+        self.update.1 = case.version;
+        Ok(())
+    }
+
+    fn add_tag(&mut self, i: usize) -> Result<()> {
+        let id = self.tag_cases[i % self.tag_cases.len()].clone();
+        let tags = vec![format!("n-{i}")];
+        self.with("default", |c| guest::case_tags::add_tag(c, &id, &tags))?;
+        Ok(())
+    }
+
+    fn get_many_cases(&mut self) -> Result<()> {
+        let input = guest::api::cases::GetManyCasesInput {
+            page: Some(1),
+            per_page: Some(MANY),
+            sort_field: None,
+            sort_order: None,
+            search: None,
+            search_fields: vec![],
+            status: None,
+            owners: vec![],
+            assignees: vec![],
+        };
+        let page = self.with("security", |c| guest::cases::get_many_cases(c, input))?;
+        if page.cases.len() != MANY as usize {
+            bail!("get-many-cases returned {} cases", page.cases.len());
+        }
+        Ok(())
+    }
+}
+
+/// Median and 99th percentile of a sample, in microseconds.
+fn stats(mut micros: Vec<f64>) -> (f64, f64) {
+    if micros.is_empty() {
+        return (0.0, 0.0);
+    }
+    micros.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| micros[((micros.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+fn timed(f: impl FnOnce() -> Result<()>) -> Result<f64> {
+    let t = Instant::now();
+    f()?;
+    Ok(t.elapsed().as_secs_f64() * 1e6)
+}
+
+/// Makes `n` cases through the component (setup, not timed) and returns their ids.
+fn seed(h: &Harness, url: &str, space: &str, n: usize, prefix: &str) -> Result<Vec<String>> {
+    (0..n)
+        .map(|i| {
+            let input = host_create(&format!("{prefix} {i}"), i);
+            let case = ok("seed", h.create_case(&host_conn(url, space), &input)?)?;
+            Ok(case.case_id)
+        })
+        .collect()
+}
+
+pub fn run(opts: &BenchOptions) -> Result<String> {
+    let mut out = String::new();
+    let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")
+        .context("cannot start the simulator")?;
+    let url = sim.url();
+    let h = Harness::with_config(HarnessConfig::default())?;
+    let pooled = Harness::with_config(HarnessConfig {
+        pooling: Some(64),
+        ..HarnessConfig::default()
+    })?;
+
+    // Seed: 100 cases in `security` for get-many-cases, a few in `default`.
+    seed(&h, &url, "security", MANY as usize, "listed")?;
+    let get_id = seed(&h, &url, "default", 1, "read")?.remove(0);
+    let per_case = 150; // tags per case stay under Kibana's 200
+    let tag_cases = opts.iterations.div_ceil(per_case).max(1);
+    let mut component = ComponentSide {
+        h: &pooled,
+        url: url.clone(),
+        update: (String::new(), String::new()),
+        tag_cases: seed(&h, &url, "default", tag_cases, "tag-c")?,
+    };
+    let mut native = NativeSide {
+        t: NativeTransport::new(true)?,
+        url: url.clone(),
+        update: (String::new(), String::new()),
+        tag_cases: seed(&h, &url, "default", tag_cases, "tag-n")?,
+    };
+    for side_update in [&mut component.update, &mut native.update] {
+        let case = ok(
+            "seed",
+            h.create_case(&host_conn(&url, "default"), &host_create("updated", 0))?,
+        )?;
+        *side_update = (case.case_id, case.version);
+    }
+
+    let _ = writeln!(
+        out,
+        "elastic-security bench: {} timed calls per operation and side, calls alternating; \
+         component: fresh store per call from InstancePre (pooling allocator), keep-alive \
+         pool; native: the same Rust code compiled natively, same HTTP stack and pool.\n",
+        opts.iterations
+    );
+    let _ = writeln!(
+        out,
+        "| operation | component median µs | component p99 µs | native median µs | native p99 µs | ratio (median) |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+
+    type Op<'a> = &'a dyn Fn(&mut dyn Side, usize) -> Result<()>;
+    let get: Op = &|s, _| s.get_case(&get_id);
+    let create: Op = &|s, i| s.create_case(i);
+    let update: Op = &|s, i| s.update_case(i);
+    let tag: Op = &|s, i| s.add_tag(i);
+    let many: Op = &|s, _| s.get_many_cases();
+    let ops: [(&str, Op); 5] = [
+        ("get-case", get),
+        ("create-case", create),
+        ("update-case", update),
+        ("add-tag", tag),
+        ("get-many-cases (100 cases)", many),
+    ];
+    let warmup = (opts.iterations / 10).clamp(2, 50);
+    for (name, op) in ops {
+        for i in 0..warmup {
+            op(&mut component, 1_000_000 + i)?;
+            op(&mut native, 1_000_000 + i)?;
+        }
+        let mut a = Vec::with_capacity(opts.iterations);
+        let mut b = Vec::with_capacity(opts.iterations);
+        for i in 0..opts.iterations {
+            // Alternate which side goes first, too.
+            if i % 2 == 0 {
+                a.push(timed(|| op(&mut component, i))?);
+                b.push(timed(|| op(&mut native, i))?);
+            } else {
+                b.push(timed(|| op(&mut native, i))?);
+                a.push(timed(|| op(&mut component, i))?);
+            }
+        }
+        let (am, ap) = stats(a);
+        let (bm, bp) = stats(b);
+        let _ = writeln!(
+            out,
+            "| {name} | {am:.0} | {ap:.0} | {bm:.0} | {bp:.0} | {:.2} |",
+            am / bm.max(f64::MIN_POSITIVE)
+        );
+    }
+
+    // Throughput: N callers, each making `throughput_calls` get-case calls.
+    let _ = writeln!(
+        out,
+        "\nThroughput, get-case, calls per second (each caller makes {} calls):\n",
+        opts.throughput_calls
+    );
+    let _ = writeln!(
+        out,
+        "| callers | component, keep-alive | component, new connection per call | native, keep-alive | ratio component/native (keep-alive) |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
+    let fresh = Harness::with_config(HarnessConfig {
+        pooling: Some(64),
+        keep_alive: false,
+        ..HarnessConfig::default()
+    })?;
+    let shared_native = Arc::new(NativeTransport::new(true)?);
+    for &n in &opts.callers {
+        let calls = opts.throughput_calls;
+        let component_rate = |harness: &Harness| -> Result<f64> {
+            let t = Instant::now();
+            std::thread::scope(|s| -> Result<()> {
+                let handles: Vec<_> = (0..n)
+                    .map(|_| {
+                        s.spawn(|| -> Result<()> {
+                            let input = cases::GetCaseInput {
+                                case_id: get_id.clone(),
+                                include_comments: false,
+                            };
+                            for _ in 0..calls {
+                                ok(
+                                    "get-case",
+                                    harness.get_case(&host_conn(&url, "default"), &input)?,
+                                )?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .collect();
+                for handle in handles {
+                    handle
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("a caller panicked"))??;
+                }
+                Ok(())
+            })?;
+            Ok((n * calls) as f64 / t.elapsed().as_secs_f64())
+        };
+        let native_rate = || -> Result<f64> {
+            let t = Instant::now();
+            std::thread::scope(|s| -> Result<()> {
+                let handles: Vec<_> = (0..n)
+                    .map(|_| {
+                        let transport = shared_native.clone();
+                        let url = url.clone();
+                        let id = get_id.clone();
+                        s.spawn(move || -> Result<()> {
+                            let conn = guest_conn(&url, "default");
+                            for _ in 0..calls {
+                                let client =
+                                    ok("connection", guest::http::Client::new(&conn, &*transport))?;
+                                let input = guest::api::cases::GetCaseInput {
+                                    case_id: id.clone(),
+                                    include_comments: false,
+                                };
+                                ok("get-case", guest::cases::get_case(&client, input))?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .collect();
+                for handle in handles {
+                    handle
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("a caller panicked"))??;
+                }
+                Ok(())
+            })?;
+            Ok((n * calls) as f64 / t.elapsed().as_secs_f64())
+        };
+        let c = component_rate(&pooled)?;
+        let nat = native_rate()?;
+        let f = component_rate(&fresh)?;
+        let _ = writeln!(
+            out,
+            "| {n} | {c:.0} | {f:.0} | {nat:.0} | {:.2} |",
+            c / nat.max(f64::MIN_POSITIVE)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nTCP connections opened: component with keep-alive {}, without {}; native {}.",
+        pooled.outbound().connections_opened(),
+        fresh.outbound().connections_opened(),
+        shared_native.outbound().connections_opened() + native.t.outbound().connections_opened()
+    );
+
+    // Instantiation from InstancePre: store + instance, then drop.
+    let _ = writeln!(
+        out,
+        "\nInstantiation from InstancePre ({} each):\n",
+        opts.instantiations
+    );
+    let _ = writeln!(out, "| allocator | median µs | p99 µs |");
+    let _ = writeln!(out, "|---|---:|---:|");
+    for (name, harness) in [("on-demand (default)", &h), ("pooling (64 slots)", &pooled)] {
+        let mut t = Vec::with_capacity(opts.instantiations);
+        for _ in 0..opts.instantiations {
+            t.push(timed(|| harness.instantiate(Some(&url)).map(drop))?);
+        }
+        let (m, p) = stats(t);
+        let _ = writeln!(out, "| {name} | {m:.1} | {p:.1} |");
+    }
+
+    // Load: compile vs deserialize a precompiled image.
+    let precompiled = crate::harness::precompile(BUILT_COMPONENT)?;
+    let mut compile = Vec::new();
+    let mut load = Vec::new();
+    for _ in 0..opts.loads {
+        compile.push(timed(|| Harness::from_bytes(BUILT_COMPONENT).map(drop))? / 1000.0);
+        load.push(timed(|| Harness::from_bytes(&precompiled).map(drop))? / 1000.0);
+    }
+    let (cm, _) = stats(compile);
+    let (lm, _) = stats(load);
+    let _ = writeln!(
+        out,
+        "\nLoad (engine + component + linker + InstancePre): compiled from .wasm {cm:.1} ms, \
+         from a precompiled .cwasm {lm:.1} ms ({:.0}x faster; .cwasm {} bytes).",
+        cm / lm.max(f64::MIN_POSITIVE),
+        precompiled.len()
+    );
+
+    // Peak linear memory per call.
+    let _ = writeln!(out, "\nPeak linear memory per call (bytes):\n");
+    let _ = writeln!(out, "| operation | peak |");
+    let _ = writeln!(out, "|---|---:|");
+    h.take_peak_memory();
+    let mut probe = ComponentSide {
+        h: &h,
+        url: url.clone(),
+        update: component.update.clone(),
+        tag_cases: component.tag_cases.clone(),
+    };
+    for (name, op) in ops {
+        op(&mut probe, 2_000_000)?;
+        let _ = writeln!(out, "| {name} | {} |", h.take_peak_memory());
+    }
+
+    let _ = writeln!(out, "\nComponent size: {} bytes.", BUILT_COMPONENT.len());
+    Ok(out)
+}
