@@ -89,10 +89,14 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
         }
         CommentType::Alert => {
             let alert_id = validate::optional(input.alert_id.as_deref())
-                .ok_or_else(|| invalid("alert-id", "is required for an alert comment"))?
-                .trim();
+                .ok_or_else(|| invalid("alert-id", "is required for an alert comment"))?;
+            let alert_id = validate::id("alert-id", alert_id)?;
             let index = match validate::optional(input.alert_index.as_deref()) {
-                Some(index) => index.trim().to_owned(),
+                Some(index) => {
+                    let index = index.trim();
+                    validate::max_bytes("alert-index", index, validate::MAX_INDEX_BYTES)?;
+                    index.to_owned()
+                }
                 None => format!(".alerts-security.alerts-{}", client.space()),
             };
             NewComment::Alert {
@@ -510,6 +514,27 @@ mod tests {
                     ..alert_input()
                 },
                 "alert-id: is required for an alert comment",
+            ),
+            (
+                AddCommentInput {
+                    alert_id: Some("a".repeat(513)),
+                    ..alert_input()
+                },
+                "alert-id: must be at most 512 bytes (got 513)",
+            ),
+            (
+                AddCommentInput {
+                    alert_index: Some("i".repeat(256)),
+                    ..alert_input()
+                },
+                "alert-index: must be at most 255 bytes (got 256)",
+            ),
+            (
+                AddCommentInput {
+                    case_id: "c".repeat(2 * 1024 * 1024),
+                    ..add_input()
+                },
+                "case-id: must be at most 512 bytes",
             ),
         ] {
             let t = FakeTransport::new();

@@ -8,8 +8,33 @@ use crate::types::{Error, ErrorKind};
 use crate::validate;
 use crate::wire;
 
-/// Reads + writes at most this many times in all (the WIT promises 5).
-pub const MAX_ATTEMPTS: u32 = 5;
+/// Reads + writes at most this many times in all (the WIT promises 10).
+pub const MAX_ATTEMPTS: u32 = 10;
+
+/// The pause before attempt `attempt` (2, 3, ...): 10 ms doubling up to 160 ms, scaled
+/// by a jitter in [0.5, 1) drawn from `seed` (this call's own case id and tags), so that
+/// writers who just collided spread out instead of colliding again. At most 0.95 s in
+/// all over the 9 retries.
+pub fn backoff_ms(attempt: u32, seed: u64) -> u32 {
+    let base = 10u32 << attempt.saturating_sub(2).min(4);
+    let mix = seed
+        .wrapping_add(u64::from(attempt))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        >> 59; // 0..=31
+    let jitter = u32::try_from(mix).unwrap_or(0);
+    base / 2 + base / 2 * jitter / 32
+}
+
+/// FNV-1a over the case id and tags: the jitter seed of one call.
+fn seed_of(case_id: &str, tags: &[String]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for bytes in std::iter::once(case_id.as_bytes()).chain(tags.iter().map(|t| t.as_bytes())) {
+        for &b in bytes.iter().chain(std::iter::once(&0xff)) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
 
 /// How the tag list changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +81,17 @@ fn change_tags(
 ) -> Result<TagsOutput, Error> {
     let case_id = validate::id("case-id", case_id)?;
     let given = validate::tag_changes("tags", tags)?;
+    if change == Change::Add && given.len() > validate::MAX_TAGS {
+        // More distinct tags than any case can hold: refused before reading.
+        return Err(validate::invalid(
+            "tags",
+            format!(
+                "at most {} tags on a case (got {} to add)",
+                validate::MAX_TAGS,
+                given.len()
+            ),
+        ));
+    }
     let mut attempt = 1;
     loop {
         let case = cases::read_case(client, case_id)?;
@@ -96,7 +132,10 @@ fn change_tags(
             })
         });
         match result {
-            Err(err) if err.status_code == 409 && attempt < MAX_ATTEMPTS => attempt += 1,
+            Err(err) if err.status_code == 409 && attempt < MAX_ATTEMPTS => {
+                attempt += 1;
+                client.pause(backoff_ms(attempt, seed_of(case_id, &given)));
+            }
             Err(mut err) if err.status_code == 409 => {
                 err.message = format!(
                     "{} (still conflicting after {MAX_ATTEMPTS} attempts)",
@@ -186,19 +225,36 @@ mod tests {
     }
 
     #[test]
-    fn add_tag_gives_up_after_5_conflicts() {
+    fn backoff_grows_is_jittered_and_bounded() {
+        let a: Vec<u32> = (2..=MAX_ATTEMPTS).map(|n| backoff_ms(n, 1)).collect();
+        let b: Vec<u32> = (2..=MAX_ATTEMPTS).map(|n| backoff_ms(n, 2)).collect();
+        assert_ne!(a, b, "two callers must not wait in lockstep");
+        for (n, ms) in (2..=MAX_ATTEMPTS).zip(&a) {
+            let base = 10u32 << (n - 2).min(4);
+            assert!((base / 2..base).contains(ms), "attempt {n}: {ms} ms");
+        }
+        let total: u32 = (2..=MAX_ATTEMPTS).map(|n| backoff_ms(n, u64::MAX)).sum();
+        assert!(total < 1000, "{total} ms");
+        assert_ne!(
+            seed_of("case-1", &strings(&["a"])),
+            seed_of("case-1", &strings(&["b"]))
+        );
+    }
+
+    #[test]
+    fn add_tag_gives_up_after_10_conflicts() {
         let mut t = FakeTransport::new();
-        for i in 0..5 {
+        for i in 0..10 {
             t = t
                 .reply_json(200, &case_with(&["a"], &format!("v{i}")))
                 .reply_json(409, &conflict());
         }
         let err = run(&t, |c| add_tag(c, "case-1", &strings(&["b"]))).unwrap_err();
-        assert_eq!(t.requests().len(), 10);
+        assert_eq!(t.requests().len(), 20);
         assert_eq!((err.status_code, err.kind), (409, ErrorKind::Conflict));
         assert!(err
             .message
-            .ends_with("(still conflicting after 5 attempts)"));
+            .ends_with("(still conflicting after 10 attempts)"));
     }
 
     #[test]
@@ -248,7 +304,25 @@ mod tests {
             &run(&t, |c| add_tag(c, "case-1", &["x".repeat(257)])).unwrap_err(),
             "tags: each tag must be at most 256 characters",
         );
+        let many: Vec<String> = (0..201).map(|i| format!("t{i}")).collect();
+        assert_invalid(
+            &run(&t, |c| add_tag(c, "case-1", &many)).unwrap_err(),
+            "tags: at most 200 tags on a case (got 201 to add)",
+        );
+        assert_invalid(
+            &run(&t, |c| remove_tag(c, &"c".repeat(513), &strings(&["a"]))).unwrap_err(),
+            "case-id: must be at most 512 bytes",
+        );
         assert!(t.requests().is_empty());
+    }
+
+    #[test]
+    fn remove_tag_many_tags_is_not_refused() {
+        // Removing more tags than a case can hold is harmless: the case is read.
+        let t = FakeTransport::new().reply_json(200, &case_with(&["a"], "v1"));
+        let many: Vec<String> = (0..201).map(|i| format!("t{i}")).collect();
+        let out = run(&t, |c| remove_tag(c, "case-1", &many)).unwrap();
+        assert_eq!(out.tags, strings(&["a"]));
     }
 
     #[test]

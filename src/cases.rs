@@ -74,7 +74,17 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
 /// `DELETE /api/cases?ids=[...]`; when Kibana refuses the batch, one call per id.
 pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCaseOutput, Error> {
     let ids = validate::case_ids("case-ids", &input.case_ids)?;
-    let bulk = match client.send(&delete_request(&ids)) {
+    let bulk_request = delete_request(&ids);
+    if bulk_request.path_and_query.len() > validate::MAX_QUERY_BYTES {
+        return Err(invalid(
+            "case-ids",
+            format!(
+                "together too long for one request (at most {} bytes once encoded in the URL)",
+                validate::MAX_QUERY_BYTES
+            ),
+        ));
+    }
+    let bulk = match client.send(&bulk_request) {
         Ok(_) => {
             return Ok(DeleteCaseOutput {
                 deleted_count: count(ids.len()),
@@ -114,7 +124,8 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
 
 /// `DELETE /api/cases?ids=<the ids as a percent-encoded JSON array>`.
 fn delete_request(ids: &[String]) -> Request {
-    let json = serde_json::Value::from(ids.to_vec()).to_string();
+    // Serialising a list of strings cannot fail.
+    let json = serde_json::to_string(ids).unwrap_or_default();
     Request::delete(format!("/api/cases?ids={}", encode::query_value(&json)))
 }
 
@@ -151,23 +162,47 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
                 .into(),
         ),
     ];
-    if let Some(search) = validate::optional(input.search.as_deref()) {
+    let search = validate::optional(input.search.as_deref());
+    if let Some(search) = search {
+        validate::max_bytes("search", search, validate::MAX_SEARCH_BYTES)?;
+    }
+    let search_fields = validate::search_fields("search-fields", &input.search_fields)?;
+    let assignees = validate::assignee_filter("assignees", &input.assignees)?;
+    if let Some(search) = search {
         query.push(("search", search.to_owned()));
     }
     // Kibana reads a repeated key as an array and a comma-joined value as one value.
-    for field in validate::split_list(&input.search_fields) {
+    for field in search_fields {
         query.push(("searchFields", field));
     }
     if let Some(status) = input.status {
         query.push(("status", wire::status_to_kibana(status).into()));
     }
+    // Each owner once: the filter is a set.
+    let mut owners: Vec<&'static str> = Vec::new();
     for owner in &input.owners {
-        query.push(("owner", wire::owner_to_kibana(*owner).into()));
+        let owner = wire::owner_to_kibana(*owner);
+        if !owners.contains(&owner) {
+            owners.push(owner);
+        }
     }
-    for uid in validate::split_list(&input.assignees) {
+    for owner in owners {
+        query.push(("owner", owner.into()));
+    }
+    for uid in assignees {
         query.push(("assignees", uid));
     }
-    let path = format!("/api/cases/_find?{}", encode::query(&query));
+    let encoded = encode::query(&query);
+    if encoded.len() > validate::MAX_QUERY_BYTES {
+        return Err(invalid(
+            "search, assignees",
+            format!(
+                "together too long for one request (at most {} bytes once encoded in the URL)",
+                validate::MAX_QUERY_BYTES
+            ),
+        ));
+    }
+    let path = format!("/api/cases/_find?{encoded}");
     client.call(
         &Request::get(path),
         "a valid page of cases",
@@ -806,6 +841,65 @@ mod tests {
     }
 
     #[test]
+    fn get_many_cases_filter_validation() {
+        let too_long = "x".repeat(4097);
+        let many_uids: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
+        let long_uids: Vec<String> = (0..100)
+            .map(|i| format!("{i}{}", "%".repeat(200)))
+            .collect();
+        for (input, expected) in [
+            (
+                GetManyCasesInput {
+                    search_fields: vec!["title,tags".into()],
+                    ..many_input()
+                },
+                "search-fields: each must be `title` or `description` (got `tags`)",
+            ),
+            (
+                GetManyCasesInput {
+                    assignees: many_uids,
+                    ..many_input()
+                },
+                "assignees: at most 100 assignees (got 101)",
+            ),
+            (
+                GetManyCasesInput {
+                    search: Some(too_long),
+                    ..many_input()
+                },
+                "search: must be at most 4096 bytes (got 4097)",
+            ),
+            (
+                GetManyCasesInput {
+                    assignees: long_uids,
+                    ..many_input()
+                },
+                "search, assignees: together too long for one request",
+            ),
+        ] {
+            let t = FakeTransport::new();
+            assert_invalid(
+                &run(&t, |c| get_many_cases(c, input)).unwrap_err(),
+                expected,
+            );
+            assert!(t.requests().is_empty());
+        }
+    }
+
+    #[test]
+    fn get_many_cases_owners_sent_once_each() {
+        let t = FakeTransport::new().reply_json(200, &json!({"total": 0, "cases": []}));
+        let input = GetManyCasesInput {
+            owners: vec![Owner::Cases; 1000],
+            search: Some("x".repeat(4096)),
+            ..many_input()
+        };
+        run(&t, |c| get_many_cases(c, input)).unwrap();
+        let path = t.only_request().path_and_query;
+        assert_eq!(path.matches("owner=cases").count(), 1, "{path}");
+    }
+
+    #[test]
     fn get_many_cases_400_passes_message() {
         let t = FakeTransport::new().reply(
             400,
@@ -1110,6 +1204,38 @@ mod tests {
             "case-ids: at most 100 case ids (got 101)",
         );
         assert!(t.requests().is_empty());
+    }
+
+    #[test]
+    fn delete_case_id_lengths() {
+        let t = FakeTransport::new();
+        let input = DeleteCaseInput {
+            case_ids: vec!["a".repeat(513)],
+        };
+        assert_invalid(
+            &run(&t, |c| delete_case(c, input)).unwrap_err(),
+            "case-ids: each must be at most 512 bytes (got one of 513)",
+        );
+        // 100 ids of 512 bytes each pass one by one but not together in one URL.
+        let input = DeleteCaseInput {
+            case_ids: (0..100)
+                .map(|i| format!("{i:03}{}", "/".repeat(509)))
+                .collect(),
+        };
+        assert_invalid(
+            &run(&t, |c| delete_case(c, input)).unwrap_err(),
+            "case-ids: together too long for one request",
+        );
+        assert!(t.requests().is_empty());
+        // 100 UUIDs are fine.
+        let t = FakeTransport::new().reply(204, "");
+        let input = DeleteCaseInput {
+            case_ids: (0..100)
+                .map(|i| format!("{i:08}-94fa-11ea-a78c-6ffb38a34414"))
+                .collect(),
+        };
+        let out = run(&t, |c| delete_case(c, input)).unwrap();
+        assert_eq!(out.deleted_count, 100);
     }
 
     #[test]

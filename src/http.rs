@@ -24,6 +24,15 @@ const MAX_QUOTE_CHARS: usize = 512;
 const MAX_KIBANA_MESSAGE_CHARS: usize = 4096;
 /// Replaces credentials and secrets found in a message.
 const REDACTED: &str = "<redacted>";
+/// The longest API key, username or password accepted. Credentials travel in the
+/// `authorization` header, and Kibana's server refuses a request head over 16 KiB
+/// (Node.js `maxHeaderSize`); the wasm runtime itself traps on oversized headers.
+pub const MAX_CREDENTIAL_BYTES: usize = 4096;
+/// The longest `connection.base-url` accepted.
+pub const MAX_BASE_URL_BYTES: usize = 2048;
+/// The longest path and query sent (Kibana's request head limit is 16 KiB). The
+/// operations check their own fields first; this is the last guard.
+pub const MAX_PATH_AND_QUERY_BYTES: usize = 14 * 1024;
 
 /// The HTTP methods Kibana's Cases and Connectors APIs need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +153,10 @@ pub enum TransportError {
 /// Sends one request and reads the whole answer (at most [`MAX_RESPONSE_BYTES`]).
 pub trait Transport {
     fn send(&self, request: &Outgoing<'_>) -> Result<Response, TransportError>;
+
+    /// Waits `millis` milliseconds (a retry's backoff). Transports without a clock
+    /// (the unit tests' fake) return at once.
+    fn pause(&self, _millis: u32) {}
 }
 
 /// The transport of a native build, where there is no wasi:http: every call is
@@ -187,6 +200,11 @@ impl std::fmt::Debug for Client<'_> {
 }
 
 impl<'a> Client<'a> {
+    /// Waits before a retry (see [`Transport::pause`]).
+    pub fn pause(&self, millis: u32) {
+        self.transport.pause(millis);
+    }
+
     /// Validates `conn` (`invalid-input`, -1, naming the field) and keeps what every
     /// request needs.
     pub fn new(conn: &Connection, transport: &'a dyn Transport) -> Result<Self, Error> {
@@ -250,6 +268,17 @@ impl<'a> Client<'a> {
     /// Sends `request`. 2xx → the response; anything else → the mapped `error`.
     pub fn send(&self, request: &Request) -> Result<Response, Error> {
         let path = format!("{}{}", self.prefix, request.path_and_query);
+        if path.len() > MAX_PATH_AND_QUERY_BYTES {
+            // Not sent: Kibana (or the runtime) would refuse it without an answer
+            // that says why.
+            return Err(invalid(
+                "request",
+                format!(
+                    "the URL would be {} bytes long; at most {MAX_PATH_AND_QUERY_BYTES} (shorten the ids or filters)",
+                    path.len()
+                ),
+            ));
+        }
         let body = request.body.as_deref();
         let headers = self.headers(request.method, body);
         let outgoing = Outgoing {
@@ -291,11 +320,21 @@ impl<'a> Client<'a> {
     ) -> Result<T, Error> {
         let response = self.send(request)?;
         let wire: W = serde_json::from_slice(&response.body)
-            .map_err(|err| invalid_response(response.status, what, &err.to_string()))
-            .map_err(|err| self.redact(err))?;
-        convert(wire)
-            .map_err(|detail| invalid_response(response.status, what, &detail))
-            .map_err(|err| self.redact(err))
+            .map_err(|err| self.undecodable(response.status, what, &err))?;
+        convert(wire).map_err(|detail| self.invalid_answer(response.status, what, &detail))
+    }
+
+    /// The error of an answer that is not the JSON expected; out of line so that the
+    /// many instances of [`Client::call`] share it.
+    #[inline(never)]
+    fn undecodable(&self, status: u16, what: &str, err: &serde_json::Error) -> Error {
+        self.invalid_answer(status, what, &err.to_string())
+    }
+
+    /// The (redacted) error of an answer that is not `what`.
+    #[inline(never)]
+    fn invalid_answer(&self, status: u16, what: &str, detail: &str) -> Error {
+        self.redact(invalid_response(status, what, detail))
     }
 
     /// `GET path_and_query`, decoding the JSON answer.
@@ -476,6 +515,15 @@ fn parse_base_url(url: &str) -> Result<(Scheme, String, String), Error> {
     if url.is_empty() {
         return Err(invalid(FIELD, "must not be blank"));
     }
+    if url.len() > MAX_BASE_URL_BYTES {
+        return Err(invalid(
+            FIELD,
+            format!(
+                "must be at most {MAX_BASE_URL_BYTES} bytes (got {})",
+                url.len()
+            ),
+        ));
+    }
     let (scheme, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
         (Scheme::Https, rest)
     } else if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
@@ -617,9 +665,18 @@ fn parse_timeout(timeout_ms: Option<u32>) -> Result<u32, Error> {
 /// messages never quote the credential itself.
 fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), Error> {
     // A CR/LF in a header value would split the request: refuse any control char.
+    // Oversized values would be refused by Kibana, or trap the runtime.
     let no_control = |field: &str, value: &str| {
         if value.chars().any(char::is_control) {
             Err(invalid(field, "must not contain control characters"))
+        } else if value.len() > MAX_CREDENTIAL_BYTES {
+            Err(invalid(
+                field,
+                format!(
+                    "must be at most {MAX_CREDENTIAL_BYTES} bytes (got {})",
+                    value.len()
+                ),
+            ))
         } else {
             Ok(())
         }
@@ -633,13 +690,21 @@ fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), Erro
             if key.is_empty() {
                 return Err(invalid(FIELD, "must not be blank"));
             }
+            // The key is sent as is: Kibana's keys are base64 (`id:api_key`
+            // encoded), so anything but visible ASCII is a paste error.
+            if !key.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(invalid(
+                    FIELD,
+                    "must be the base64 `encoded` key: visible ASCII characters, no spaces",
+                ));
+            }
             Ok((Some(format!("ApiKey {key}")), vec![key.to_owned()]))
         }
         Some(Auth::Basic(basic)) => {
             no_control("connection.auth.username", &basic.username)?;
             no_control("connection.auth.password", &basic.password)?;
-            if basic.username.is_empty() {
-                return Err(invalid("connection.auth.username", "must not be empty"));
+            if basic.username.trim().is_empty() {
+                return Err(invalid("connection.auth.username", "must not be blank"));
             }
             if basic.username.contains(':') {
                 return Err(invalid("connection.auth.username", "must not contain `:`"));
@@ -758,6 +823,10 @@ mod tests {
         ] {
             assert_eq!(client_err(with_url(url)).message, expected, "{url}");
         }
+        assert_eq!(
+            client_err(with_url(&format!("https://k/{}", "p".repeat(2048)))).message,
+            "connection.base-url: must be at most 2048 bytes (got 2058)"
+        );
         let err = client_err(with_url("https://user:pw-secret@kibana.example"));
         assert!(err
             .message
@@ -849,8 +918,35 @@ mod tests {
         );
         assert_eq!(
             client_err(basic("", "pw")).message,
-            "connection.auth.username: must not be empty"
+            "connection.auth.username: must not be blank"
         );
+        assert_eq!(
+            client_err(basic("  ", "pw")).message,
+            "connection.auth.username: must not be blank"
+        );
+        for key in ["key with space", "ключ", "k\u{a0}k"] {
+            let err = client_err(api(key));
+            assert_eq!(
+                err.message,
+                "connection.auth.api-key: must be the base64 `encoded` key: visible ASCII characters, no spaces"
+            );
+            assert!(!err.message.contains(key));
+        }
+        // Megabyte credentials are refused (the runtime would trap on the header).
+        let huge = "k".repeat(2 * 1024 * 1024);
+        assert_eq!(
+            client_err(api(&huge)).message,
+            "connection.auth.api-key: must be at most 4096 bytes (got 2097152)"
+        );
+        assert!(client_err(basic(&huge, "pw"))
+            .message
+            .starts_with("connection.auth.username: must be at most 4096 bytes"));
+        assert!(client_err(basic("elastic", &huge))
+            .message
+            .starts_with("connection.auth.password: must be at most 4096 bytes"));
+        // A password of any printable characters is fine (it is base64-encoded).
+        let transport = FakeTransport::new();
+        assert!(Client::new(&basic("elastic", "pä ss:wörd 🔑"), &transport).is_ok());
         assert_eq!(
             client_err(basic("a:b", "pw")).message,
             "connection.auth.username: must not contain `:`"
@@ -1044,6 +1140,25 @@ mod tests {
             assert_no_secret(&err, API_KEY);
             assert!(err.message.contains("<redacted>"));
         }
+    }
+
+    #[test]
+    fn send_overlong_url_is_refused_unsent() {
+        let transport = FakeTransport::new();
+        let client = Client::new(&conn_in_space("soc-team"), &transport).unwrap();
+        let err = client
+            .send(&Request::get(format!(
+                "/api/cases/{}",
+                "x".repeat(14 * 1024)
+            )))
+            .unwrap_err();
+        assert_eq!((err.status_code, err.kind), (-1, ErrorKind::InvalidInput));
+        assert!(
+            err.message.starts_with("request: the URL would be"),
+            "{}",
+            err.message
+        );
+        assert!(transport.requests().is_empty());
     }
 
     #[test]

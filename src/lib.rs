@@ -63,6 +63,8 @@ pub mod wasi_http;
 pub mod wire;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod test_support;
 
 use api::case_comments::{

@@ -15,6 +15,21 @@ pub const MAX_CASE_IDS: usize = 100;
 pub const MAX_PER_PAGE: u32 = 100;
 pub const MAX_PAGE_WINDOW: u64 = 10_000;
 pub const DEFAULT_PER_PAGE: u32 = 20;
+/// Elasticsearch's limit for a document `_id` (512 bytes): no Kibana case, comment,
+/// alert or user profile id is longer. Also keeps every path short.
+pub const MAX_ID_BYTES: usize = 512;
+/// Elasticsearch's limit for an index name (255 bytes), for `alert-index`.
+pub const MAX_INDEX_BYTES: usize = 255;
+/// Kibana's `_find` array parameters (`assignees`, ...) take at most 100 values.
+pub const MAX_FILTER_VALUES: usize = 100;
+/// The search text of `get-many-cases`: sent in the URL, whose request line must fit
+/// in Kibana's 16 KiB limit for a request head (Node.js `maxHeaderSize`) once
+/// percent-encoded (up to 3 bytes per byte).
+pub const MAX_SEARCH_BYTES: usize = 4096;
+/// A route's encoded query, at most (the rest of the 16 KiB head is headers).
+pub const MAX_QUERY_BYTES: usize = 12 * 1024;
+/// The fields Kibana's `searchFields` accepts (`GET /api/cases/_find`).
+pub const SEARCH_FIELDS: [&str; 2] = ["title", "description"];
 
 /// A parameter error: nothing was sent.
 pub fn invalid(field: &str, problem: impl std::fmt::Display) -> Error {
@@ -58,13 +73,26 @@ pub fn max_length(field: &str, value: &str, max: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// An id (case, comment): non-blank; surrounding whitespace is dropped because no
-/// Kibana id has any.
+/// At most `max` bytes of UTF-8 (for ids and values whose limit is in bytes).
+pub fn max_bytes(field: &str, value: &str, max: usize) -> Result<(), Error> {
+    let len = value.len();
+    if len > max {
+        return Err(invalid(
+            field,
+            format!("must be at most {max} bytes (got {len})"),
+        ));
+    }
+    Ok(())
+}
+
+/// An id (case, comment, alert): non-blank, at most 512 bytes; surrounding
+/// whitespace is dropped because no Kibana id has any.
 pub fn id<'a>(field: &str, value: &'a str) -> Result<&'a str, Error> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(invalid(field, "must not be blank"));
     }
+    max_bytes(field, trimmed, MAX_ID_BYTES)?;
     Ok(trimmed)
 }
 
@@ -123,7 +151,23 @@ pub fn tag_changes(field: &str, items: &[String]) -> Result<Vec<String>, Error> 
     Ok(tags)
 }
 
-/// Assignees' user profile uids: at most 10.
+/// Each id of a list at most 512 bytes.
+fn check_id_lengths(field: &str, ids: &[String]) -> Result<(), Error> {
+    for id in ids {
+        if id.len() > MAX_ID_BYTES {
+            return Err(invalid(
+                field,
+                format!(
+                    "each must be at most {MAX_ID_BYTES} bytes (got one of {})",
+                    id.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Assignees' user profile uids: at most 10, each at most 512 bytes.
 pub fn assignees(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
     let uids = split_list(items);
     if uids.len() > MAX_ASSIGNEES {
@@ -132,10 +176,53 @@ pub fn assignees(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
             format!("at most {MAX_ASSIGNEES} assignees (got {})", uids.len()),
         ));
     }
+    check_id_lengths(field, &uids)?;
     Ok(uids)
 }
 
-/// Case ids for delete-case: duplicates dropped, then 1 to 100.
+/// The assignees filter of get-many-cases: duplicates dropped, at most 100 uids of
+/// at most 512 bytes.
+pub fn assignee_filter(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+    let uids = dedupe(split_list(items));
+    if uids.len() > MAX_FILTER_VALUES {
+        return Err(invalid(
+            field,
+            format!("at most {MAX_FILTER_VALUES} assignees (got {})", uids.len()),
+        ));
+    }
+    check_id_lengths(field, &uids)?;
+    Ok(uids)
+}
+
+/// The search fields of get-many-cases: each `title` or `description` (Kibana
+/// refuses any other), duplicates dropped.
+pub fn search_fields(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+    let fields = dedupe(split_list(items));
+    for name in &fields {
+        if !SEARCH_FIELDS.contains(&name.as_str()) {
+            return Err(invalid(
+                field,
+                format!(
+                    "each must be `title` or `description` (got `{}`)",
+                    shorten(name, 64)
+                ),
+            ));
+        }
+    }
+    Ok(fields)
+}
+
+/// At most `max` characters of a value, for quoting it in a message (`...` when
+/// cut), with control characters escaped.
+pub fn shorten(value: &str, max: usize) -> String {
+    let mut out: String = value.chars().take(max).collect();
+    if value.chars().nth(max).is_some() {
+        out.push_str("...");
+    }
+    out.escape_debug().to_string()
+}
+
+/// Case ids for delete-case: duplicates dropped, then 1 to 100 of at most 512 bytes.
 pub fn case_ids(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
     let ids = dedupe(split_list(items));
     if ids.is_empty() {
@@ -147,6 +234,7 @@ pub fn case_ids(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
             format!("at most {MAX_CASE_IDS} case ids (got {})", ids.len()),
         ));
     }
+    check_id_lengths(field, &ids)?;
     Ok(ids)
 }
 
@@ -296,6 +384,63 @@ mod tests {
             .message
             .starts_with("page: page * per-page must be at most 10000"));
         assert!(paging(Some(u32::MAX), Some(100)).is_err());
+    }
+
+    #[test]
+    fn ids_at_most_512_bytes() {
+        assert_eq!(id("case-id", &"a".repeat(512)).unwrap().len(), 512);
+        assert_eq!(
+            id("case-id", &"a".repeat(513)).unwrap_err().message,
+            "case-id: must be at most 512 bytes (got 513)"
+        );
+        // Bytes, not characters: 257 two-byte characters are 514 bytes.
+        assert!(id("comment-id", &"é".repeat(257)).is_err());
+        let err = id("case-id", &"x".repeat(2 * 1024 * 1024)).unwrap_err();
+        assert!(err.message.len() < 100, "{}", err.message);
+        assert_eq!(
+            case_ids("case-ids", &["ok".into(), "a".repeat(513)])
+                .unwrap_err()
+                .message,
+            "case-ids: each must be at most 512 bytes (got one of 513)"
+        );
+        assert!(assignees("assignees", &["u".repeat(513)]).is_err());
+    }
+
+    #[test]
+    fn assignee_filter_at_most_100_deduped() {
+        let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
+        assert_eq!(
+            assignee_filter("assignees", &many).unwrap_err().message,
+            "assignees: at most 100 assignees (got 101)"
+        );
+        let dupes: Vec<String> = (0..300).map(|i| format!("u{}", i % 100)).collect();
+        assert_eq!(assignee_filter("assignees", &dupes).unwrap().len(), 100);
+        assert!(assignee_filter("assignees", &["u".repeat(513)]).is_err());
+    }
+
+    #[test]
+    fn search_fields_title_or_description() {
+        assert_eq!(
+            search_fields("search-fields", &strings(&["title, description", "title"])).unwrap(),
+            strings(&["title", "description"])
+        );
+        for bad in ["tags", "Title", "owner", "title.keyword"] {
+            let err = search_fields("search-fields", &strings(&["title", bad])).unwrap_err();
+            assert_eq!(
+                err.message,
+                format!("search-fields: each must be `title` or `description` (got `{bad}`)")
+            );
+        }
+        let err = search_fields("search-fields", &["x\r\n".repeat(1000)]).unwrap_err();
+        assert!(err.message.len() < 200, "{}", err.message);
+        assert!(!err.message.contains('\n'));
+    }
+
+    #[test]
+    fn shorten_cuts_and_escapes() {
+        assert_eq!(shorten("abc", 5), "abc");
+        assert_eq!(shorten("abcdef", 3), "abc...");
+        assert_eq!(shorten("a\r\nb", 10), "a\\r\\nb");
     }
 
     #[test]

@@ -32,6 +32,10 @@ const READ_CHUNK: u64 = 64 * 1024;
 pub struct WasiTransport;
 
 impl Transport for WasiTransport {
+    fn pause(&self, millis: u32) {
+        wasi::clocks::monotonic_clock::subscribe_duration(u64::from(millis) * 1_000_000).block();
+    }
+
     fn send(&self, request: &Outgoing<'_>) -> Result<Response, TransportError> {
         let headers = Fields::new();
         for (name, value) in request.headers {
@@ -192,10 +196,7 @@ fn read_response(
             Err(StreamError::LastOperationFailed(error)) => {
                 return Err(match wasi::http::types::http_error_code(&error) {
                     Some(code) => map_error_code(&code),
-                    None => TransportError::Unreachable(format!(
-                        "the answer broke off: {}",
-                        error.to_debug_string()
-                    )),
+                    None => body_read_error(&error.to_debug_string()),
                 });
             }
         }
@@ -204,6 +205,18 @@ fn read_response(
     // Trailers are not used; finishing releases the body.
     drop(IncomingBody::finish(incoming));
     Ok(Response { status, body })
+}
+
+/// A body read that failed without an `error-code`. wasmtime 48 reports its own
+/// errors there (`http-error-code` finds none), so a between-bytes timeout arrives
+/// only as the text "connection read timeout": it is still a timeout.
+fn body_read_error(debug: &str) -> TransportError {
+    let lower = debug.to_ascii_lowercase();
+    if lower.contains("timeout") || lower.contains("timed out") {
+        TransportError::Timeout
+    } else {
+        TransportError::Unreachable(format!("the answer broke off: {debug}"))
+    }
 }
 
 /// Connect, first-byte and between-bytes timeouts, in nanoseconds. A host that

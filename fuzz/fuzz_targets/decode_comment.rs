@@ -1,0 +1,28 @@
+//! A comment, a connector, and a non-2xx answer (the first two bytes are the
+//! status, the rest the body), decoded as the component does: never a panic, and
+//! an error message of bounded length.
+#![no_main]
+
+use elastic_security::{case_comments, connectors, http, wire};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(comment) = serde_json::from_slice::<wire::Comment>(data) {
+        let _ = case_comments::to_case_comment(comment, "case-1");
+    }
+    if let Ok(list) = serde_json::from_slice::<Vec<wire::Comment>>(data) {
+        let _ = case_comments::newest_comment(list);
+    }
+    if let Ok(connector) = serde_json::from_slice::<wire::Connector>(data) {
+        let _ = connectors::to_connector(connector, None);
+    }
+    if let [high, low, body @ ..] = data {
+        let status = u16::from_be_bytes([*high, *low]);
+        let err = http::status_error(status, body);
+        assert!(err.message.chars().count() <= 4096, "message too long");
+        assert!(
+            http::quote_body(body).chars().count() <= 512,
+            "quote too long"
+        );
+    }
+});
