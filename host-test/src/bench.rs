@@ -407,6 +407,56 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
         );
     }
 
+    // Where the time goes: the same calls on one instance made beforehand (no
+    // instantiation in the timed part), next to instantiation alone.
+    {
+        let mut inst = pooled.instantiate(Some(&url))?;
+        let get_input = cases::GetCaseInput {
+            case_id: get_id.clone(),
+            include_comments: false,
+        };
+        let many_input = cases::GetManyCasesInput {
+            page: Some(1),
+            per_page: Some(MANY),
+            sort_field: None,
+            sort_order: None,
+            search: None,
+            search_fields: vec![],
+            status: None,
+            owners: vec![],
+            assignees: vec![],
+        };
+        let default_conn = host_conn(&url, "default");
+        let security_conn = host_conn(&url, "security");
+        let mut get = Vec::with_capacity(opts.iterations);
+        let mut many = Vec::with_capacity(opts.iterations);
+        for _ in 0..warmup + opts.iterations {
+            let t = Instant::now();
+            let r = inst
+                .bindings
+                .automation_elastic_security_cases()
+                .call_get_case(&mut inst.store, &default_conn, &get_input)
+                .map_err(crate::harness::to_anyhow)?;
+            get.push(t.elapsed().as_secs_f64() * 1e6);
+            ok("get-case", r)?;
+            let t = Instant::now();
+            let r = inst
+                .bindings
+                .automation_elastic_security_cases()
+                .call_get_many_cases(&mut inst.store, &security_conn, &many_input)
+                .map_err(crate::harness::to_anyhow)?;
+            many.push(t.elapsed().as_secs_f64() * 1e6);
+            ok("get-many-cases", r)?;
+        }
+        let (g, _) = stats(get.split_off(warmup));
+        let (m, _) = stats(many.split_off(warmup));
+        let _ = writeln!(
+            out,
+            "\nThe same calls on one instance made beforehand (no instantiation timed): \
+             get-case median {g:.0} µs, get-many-cases (100) median {m:.0} µs."
+        );
+    }
+
     // Throughput: N callers, each making `throughput_calls` get-case calls.
     let _ = writeln!(
         out,

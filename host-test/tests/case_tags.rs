@@ -117,7 +117,7 @@ fn add_tag_retries_on_409() {
 fn add_tag_gives_up_after_5_conflicts() {
     let kit = Kit::new();
     let c = tagged_case(&kit, &[]);
-    for _ in 0..5 {
+    for _ in 0..10 {
         kit.sim.inject(Fault::Pass);
         kit.sim.inject(Fault::Status(
             409,
@@ -130,14 +130,14 @@ fn add_tag_gives_up_after_5_conflicts() {
         .unwrap()
         .expect_err("409");
     assert_eq!((e.status_code, e.kind), (409, ErrorKind::Conflict));
-    assert_eq!(kit.requests().len(), 10);
+    assert_eq!(kit.requests().len(), 20);
 }
 
 #[test]
 fn concurrent_taggers_lose_nothing() {
     let kit = Kit::new();
     let c = tagged_case(&kit, &["base"]);
-    // Each writer can lose at most to the other three, so 5 tries always suffice.
+    // Each writer can lose at most to the other three, so 10 tries always suffice.
     std::thread::scope(|s| {
         for t in 0..4 {
             let (kit, id) = (&kit, c.case_id.clone());

@@ -1,5 +1,7 @@
 //! Soak: thousands of mixed operations through the component against the simulator,
-//! with zero transport errors. `cargo test` runs a short version; the long run is
+//! with zero transport errors and flat memory (the process's resident size after the
+//! first tenth of the run vs at the end). `cargo test` runs a short version; the long
+//! run is
 //! `SOAK_CALLS=20000 cargo test --release -p host-test --test soak -- --nocapture`.
 
 mod common;
@@ -19,8 +21,17 @@ fn soak_mixed_operations_have_no_transport_errors() {
     let mut tally = Tally::default();
     let started = std::time::Instant::now();
     let mut round = 0;
+    let mut requests = 0;
+    let mut rss_warm = None;
     while tally.done < calls {
         round += 1;
+        // The simulator records every request: count and forget them, so that only the
+        // component, the harness and the simulator's live state use memory.
+        requests += kit.requests().len();
+        kit.sim.clear_requests();
+        if rss_warm.is_none() && tally.done >= calls / 10 {
+            rss_warm = rss_bytes();
+        }
         // One round: 10 calls, with bodies of a few bytes to ~20 KB, GETs, PATCHes and DELETEs.
         let input = cases::CreateCaseInput {
             description: Some("d".repeat(1 + (round * 997) % 20_000)),
@@ -101,13 +112,25 @@ fn soak_mixed_operations_have_no_transport_errors() {
             },
         );
     }
-    let requests = kit.requests().len();
+    requests += kit.requests().len();
+    let rss_end = rss_bytes();
     let (done, transport_errors) = (tally.done, tally.transport_errors);
     println!(
-        "soak: {done} operations, {requests} HTTP requests in {:.1} s, {} transport errors",
+        "soak: {done} operations, {requests} HTTP requests in {:.1} s, {} transport errors; \
+         resident memory after the first tenth {} MiB, at the end {} MiB",
         started.elapsed().as_secs_f64(),
-        transport_errors.len()
+        transport_errors.len(),
+        rss_warm.map_or(-1.0, |b| b as f64 / 1048576.0),
+        rss_end.map_or(-1.0, |b| b as f64 / 1048576.0),
     );
+    if let (Some(warm), Some(end)) = (rss_warm, rss_end) {
+        // Generous: allocator slack and the connection pool, not a leak per call
+        // (a leak of even 1 KiB per call would pass this only below 64k calls).
+        assert!(
+            end.saturating_sub(warm) < 64 << 20,
+            "memory grew from {warm} to {end} bytes"
+        );
+    }
     assert!(
         transport_errors.is_empty(),
         "{} transport errors: {:?}",
@@ -115,6 +138,13 @@ fn soak_mixed_operations_have_no_transport_errors() {
         &transport_errors[..transport_errors.len().min(5)]
     );
     assert_eq!(kit.sim.case_count("default"), 0);
+}
+
+/// This process's resident set size (Linux), in bytes.
+fn rss_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 #[derive(Default)]
