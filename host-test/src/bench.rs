@@ -86,6 +86,21 @@ fn guest_conn(url: &str, space: &str) -> guest::types::Connection {
     }
 }
 
+/// The first page of `MANY` cases, every filter left to its default.
+fn host_many() -> cases::GetManyCasesInput {
+    cases::GetManyCasesInput {
+        page: Some(1),
+        per_page: Some(MANY),
+        sort_field: None,
+        sort_order: None,
+        search: None,
+        search_fields: vec![],
+        status: None,
+        owners: vec![],
+        assignees: vec![],
+    }
+}
+
 fn host_create(title: &str, i: usize) -> cases::CreateCaseInput {
     cases::CreateCaseInput {
         title: title.into(),
@@ -190,17 +205,7 @@ impl Side for ComponentSide<'_> {
     }
 
     fn get_many_cases(&mut self) -> Result<()> {
-        let input = cases::GetManyCasesInput {
-            page: Some(1),
-            per_page: Some(MANY),
-            sort_field: None,
-            sort_order: None,
-            search: None,
-            search_fields: vec![],
-            status: None,
-            owners: vec![],
-            assignees: vec![],
-        };
+        let input = host_many();
         let page = ok(
             "get-many-cases",
             self.h
@@ -415,17 +420,7 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
             case_id: get_id.clone(),
             include_comments: false,
         };
-        let many_input = cases::GetManyCasesInput {
-            page: Some(1),
-            per_page: Some(MANY),
-            sort_field: None,
-            sort_order: None,
-            search: None,
-            search_fields: vec![],
-            status: None,
-            owners: vec![],
-            assignees: vec![],
-        };
+        let many_input = host_many();
         let default_conn = host_conn(&url, "default");
         let security_conn = host_conn(&url, "security");
         let mut get = Vec::with_capacity(opts.iterations);

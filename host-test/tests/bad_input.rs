@@ -152,20 +152,6 @@ fn update_input(case_id: &str, version: &str) -> cases::UpdateCaseInput {
     }
 }
 
-fn many_cases() -> cases::GetManyCasesInput {
-    cases::GetManyCasesInput {
-        page: None,
-        per_page: None,
-        sort_field: None,
-        sort_order: None,
-        search: None,
-        search_fields: vec![],
-        status: None,
-        owners: vec![],
-        assignees: vec![],
-    }
-}
-
 fn connector_input() -> connectors::CreateConnectorInput {
     connectors::CreateConnectorInput {
         name: "an index connector".into(),

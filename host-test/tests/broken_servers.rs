@@ -14,7 +14,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use host_test::bindings::{case_comments, cases, Auth, Connection, Error, ErrorKind};
+use host_test::bindings::{case_comments, Auth, Connection, Error, ErrorKind};
 use host_test::sim::Fault;
 
 /// `connection.timeout-ms` of these tests.
@@ -326,17 +326,7 @@ fn complete_but_truncated_json_is_invalid_response() {
     let body = br#"{"page":1,"per_page":20,"total":1,"cases":[{"id":"a","title":"Phish"#;
     let url = answer(http("200 OK", "application/json", body));
     let conn = conn_to(url, TIMEOUT_MS);
-    let input = cases::GetManyCasesInput {
-        page: None,
-        per_page: None,
-        sort_field: None,
-        sort_order: None,
-        search: None,
-        search_fields: vec![],
-        status: None,
-        owners: vec![],
-        assignees: vec![],
-    };
+    let input = many_cases();
     let err = failing(TIMEOUT_MS, || harness().get_many_cases(&conn, &input));
     assert_kind(
         &err,
@@ -397,17 +387,7 @@ fn valid_json_of_the_wrong_shape_is_invalid_response() {
     // A page whose `cases` is not a list; a comment page without `comments`.
     kit.sim
         .inject(Fault::Status(200, r#"{"cases":{"id":"a"}}"#.into()));
-    let input = cases::GetManyCasesInput {
-        page: None,
-        per_page: None,
-        sort_field: None,
-        sort_order: None,
-        search: None,
-        search_fields: vec![],
-        status: None,
-        owners: vec![],
-        assignees: vec![],
-    };
+    let input = many_cases();
     let err = failing(TIMEOUT_MS, || kit.h.get_many_cases(&conn, &input));
     assert_kind(&err, 502, ErrorKind::InvalidResponse, &["page of cases"]);
 

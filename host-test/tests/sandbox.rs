@@ -8,23 +8,9 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{case_input, harness, Kit, API_KEY};
+use common::{case_input, harness, many_cases, Kit, API_KEY};
 use host_test::bindings::{cases, Auth, Connection, ErrorKind};
 use host_test::harness::{Harness, HarnessConfig};
-
-fn many_cases() -> cases::GetManyCasesInput {
-    cases::GetManyCasesInput {
-        page: None,
-        per_page: None,
-        sort_field: None,
-        sort_order: None,
-        search: None,
-        search_fields: vec![],
-        status: None,
-        owners: vec![],
-        assignees: vec![],
-    }
-}
 
 /// A one-purpose HTTP server on loopback: reads a request head, then runs `answer` on
 /// the socket. Serves `max` connections, then stops.

@@ -471,23 +471,7 @@ fn run_one(
                 },
             ),
         ),
-        2 => seen.result(
-            &o,
-            h.get_many_cases(
-                conn,
-                &cases::GetManyCasesInput {
-                    page: None,
-                    per_page: None,
-                    sort_field: None,
-                    sort_order: None,
-                    search: None,
-                    search_fields: vec![],
-                    status: None,
-                    owners: vec![],
-                    assignees: vec![],
-                },
-            ),
-        ),
+        2 => seen.result(&o, h.get_many_cases(conn, &many_cases())),
         3 => seen.result(&o, h.get_case_status(conn, case_id)),
         4 => seen.result(
             &o,

@@ -83,6 +83,21 @@ impl Kit {
     }
 }
 
+/// get-many-cases with every filter and paging option left to its default.
+pub fn many_cases() -> cases::GetManyCasesInput {
+    cases::GetManyCasesInput {
+        page: None,
+        per_page: None,
+        sort_field: None,
+        sort_order: None,
+        search: None,
+        search_fields: vec![],
+        status: None,
+        owners: vec![],
+        assignees: vec![],
+    }
+}
+
 pub fn case_input(title: &str) -> cases::CreateCaseInput {
     cases::CreateCaseInput {
         title: title.into(),
