@@ -424,7 +424,6 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
         let default_conn = host_conn(&url, "default");
         let security_conn = host_conn(&url, "security");
         let mut get = Vec::with_capacity(opts.iterations);
-        let mut many = Vec::with_capacity(opts.iterations);
         for _ in 0..warmup + opts.iterations {
             let t = Instant::now();
             let r = inst
@@ -434,6 +433,9 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
                 .map_err(crate::harness::to_anyhow)?;
             get.push(t.elapsed().as_secs_f64() * 1e6);
             ok("get-case", r)?;
+        }
+        let mut many = Vec::with_capacity(opts.iterations);
+        for _ in 0..warmup + opts.iterations {
             let t = Instant::now();
             let r = inst
                 .bindings
