@@ -20,8 +20,9 @@ pub const MAX_TIMEOUT_MS: u32 = 600_000;
 pub const USER_AGENT: &str = "elastic-security-component/0.1.0";
 /// How much of a non-JSON error body is quoted in a message.
 const MAX_QUOTE_CHARS: usize = 512;
-/// Kibana's own `message` is passed on whole unless it is absurdly long.
-const MAX_KIBANA_MESSAGE_CHARS: usize = 4096;
+/// Kibana's own `message` is passed on whole up to this many characters (its
+/// validation messages are far shorter); no more than ~1 KB of any body is quoted.
+const MAX_KIBANA_MESSAGE_CHARS: usize = 1024;
 /// Replaces credentials and secrets found in a message.
 const REDACTED: &str = "<redacted>";
 /// The longest API key, username or password accepted. Credentials travel in the

@@ -719,8 +719,8 @@ proptest! {
         prop_assert_eq!(err.status_code, i32::from(status));
         prop_assert!(!err.message.trim().is_empty());
         // A quoted body: "HTTP 999: " and at most 512 characters; Kibana's own
-        // message: at most 4096.
-        prop_assert!(err.message.chars().count() <= 4096);
+        // message: at most 1024.
+        prop_assert!(err.message.chars().count() <= 1024);
         if serde_json::from_slice::<Value>(&body).is_err() {
             prop_assert!(err.message.chars().count() <= "HTTP 999: ".len() + 512, "{}", err.message);
         }

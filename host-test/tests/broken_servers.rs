@@ -507,7 +507,7 @@ fn error_json_without_message_names_the_status() {
 
 #[test]
 fn kibana_messages_are_passed_on_but_bounded() {
-    // Kibana's own `message` is passed on whole up to 4096 characters (it is the
+    // Kibana's own `message` is passed on whole up to 1024 characters (it is the
     // most useful thing to show); a huge one is cut.
     let kit = Kit::new();
     let conn = Connection {
@@ -527,7 +527,7 @@ fn kibana_messages_are_passed_on_but_bounded() {
         .expect_err("500");
     assert!(started.elapsed() < Duration::from_millis(TIMEOUT_MS.into()) + MARGIN);
     assert_eq!((err.status_code, err.kind), (500, ErrorKind::ServerError));
-    assert_eq!(err.message.chars().count(), 4096);
+    assert_eq!(err.message.chars().count(), 1024);
 }
 
 // ------------------------------------------------------------------ too much
