@@ -77,43 +77,6 @@ fn assert_kind(err: &Error, status: i32, kind: ErrorKind, says: &[&str]) {
 
 // ------------------------------------------------------------------ raw TCP stub
 
-/// A server on 127.0.0.1 for exactly one connection: `script` gets the accepted
-/// stream (the request not yet read). Returns the base URL.
-fn stub(script: impl FnOnce(TcpStream) + Send + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let url = format!("http://{}", listener.local_addr().expect("local addr"));
-    std::thread::spawn(move || {
-        if let Ok((stream, _)) = listener.accept() {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-            script(stream);
-        }
-    });
-    url
-}
-
-/// Reads one request: the head and a `content-length` body. Returns the head.
-fn read_request(stream: &mut TcpStream) -> String {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut byte) {
-            Ok(1) => buf.push(byte[0]),
-            _ => return String::from_utf8_lossy(&buf).into_owned(),
-        }
-    }
-    let head = String::from_utf8_lossy(&buf).into_owned();
-    let length = head
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; length];
-    let _ = stream.read_exact(&mut body);
-    head
-}
-
 /// Blocks until the client closes the connection (or the stub's read timeout).
 fn wait_for_close(stream: &mut TcpStream) {
     let mut sink = [0u8; 256];

@@ -3,43 +3,14 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{case_input, harness, many_cases, Kit, API_KEY};
+use common::{case_input, harness, many_cases, read_request, stub, Kit, API_KEY};
 use host_test::bindings::{cases, Auth, Connection, ErrorKind};
 use host_test::harness::{Harness, HarnessConfig};
-
-/// A one-purpose HTTP server on loopback: reads a request head, then runs `answer` on
-/// the socket. Serves `max` connections, then stops.
-fn raw_server(
-    max: usize,
-    answer: impl Fn(&mut TcpStream) + Send + Sync + 'static,
-) -> (String, std::thread::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let answer = Arc::new(answer);
-    let handle = std::thread::spawn(move || {
-        for stream in listener.incoming().take(max) {
-            let Ok(mut stream) = stream else { break };
-            let answer = answer.clone();
-            std::thread::spawn(move || {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match stream.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => return,
-                    }
-                }
-                answer(&mut stream);
-            });
-        }
-    });
-    (url, handle)
-}
 
 #[test]
 fn a_call_reaches_only_the_origin_of_its_own_kibana_url() {
@@ -107,7 +78,8 @@ fn a_call_reaches_only_the_origin_of_its_own_kibana_url() {
 #[test]
 fn the_memory_limit_stops_an_instance_and_the_host_goes_on() {
     // A "Kibana" whose answer is 24 MiB of valid JSON: more than an 8 MiB instance may hold.
-    let (url, _server) = raw_server(1, |s| {
+    let url = stub(|mut s| {
+        read_request(&mut s);
         let filler = "x".repeat(24 << 20);
         let body =
             format!("{{\"cases\":[],\"page\":1,\"per_page\":20,\"total\":0,\"pad\":\"{filler}\"}}");
@@ -145,7 +117,8 @@ fn the_memory_limit_stops_an_instance_and_the_host_goes_on() {
 fn the_call_deadline_stops_a_server_that_trickles_forever() {
     // Headers, then one byte every 50 ms for up to 10 s: each wait is well inside the
     // component's timeout, so only the host's deadline ends the call.
-    let (url, _server) = raw_server(1, |s| {
+    let url = stub(|mut s| {
+        read_request(&mut s);
         let _ = s.write_all(
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n[",
         );
