@@ -306,6 +306,34 @@ fn stats(mut micros: Vec<f64>) -> (f64, f64) {
     (at(0.5), at(0.99))
 }
 
+/// `callers` threads, each calling `one` `calls` times: calls per second in all.
+fn calls_per_second(
+    callers: usize,
+    calls: usize,
+    one: impl Fn() -> Result<()> + Sync,
+) -> Result<f64> {
+    let started = Instant::now();
+    std::thread::scope(|s| -> Result<()> {
+        let handles: Vec<_> = (0..callers)
+            .map(|_| {
+                s.spawn(|| -> Result<()> {
+                    for _ in 0..calls {
+                        one()?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("a caller panicked"))??;
+        }
+        Ok(())
+    })?;
+    Ok((callers * calls) as f64 / started.elapsed().as_secs_f64())
+}
+
 fn timed(f: impl FnOnce() -> Result<()>) -> Result<f64> {
     let t = Instant::now();
     f()?;
@@ -473,66 +501,31 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
     let shared_native = Arc::new(NativeTransport::new(true)?);
     for &n in &opts.callers {
         let calls = opts.throughput_calls;
-        let component_rate = |harness: &Harness| -> Result<f64> {
-            let t = Instant::now();
-            std::thread::scope(|s| -> Result<()> {
-                let handles: Vec<_> = (0..n)
-                    .map(|_| {
-                        s.spawn(|| -> Result<()> {
-                            let input = cases::GetCaseInput {
-                                case_id: get_id.clone(),
-                                include_comments: false,
-                            };
-                            for _ in 0..calls {
-                                ok(
-                                    "get-case",
-                                    harness.get_case(&host_conn(&url, "default"), &input)?,
-                                )?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .collect();
-                for handle in handles {
-                    handle
-                        .join()
-                        .map_err(|_| anyhow::anyhow!("a caller panicked"))??;
-                }
-                Ok(())
-            })?;
-            Ok((n * calls) as f64 / t.elapsed().as_secs_f64())
+        let get_input = cases::GetCaseInput {
+            case_id: get_id.clone(),
+            include_comments: false,
         };
-        let native_rate = || -> Result<f64> {
-            let t = Instant::now();
-            std::thread::scope(|s| -> Result<()> {
-                let handles: Vec<_> = (0..n)
-                    .map(|_| {
-                        let transport = shared_native.clone();
-                        let url = url.clone();
-                        let id = get_id.clone();
-                        s.spawn(move || -> Result<()> {
-                            let conn = guest_conn(&url, "default");
-                            for _ in 0..calls {
-                                let client =
-                                    ok("connection", guest::http::Client::new(&conn, &*transport))?;
-                                let input = guest::api::cases::GetCaseInput {
-                                    case_id: id.clone(),
-                                    include_comments: false,
-                                };
-                                ok("get-case", guest::cases::get_case(&client, input))?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .collect();
-                for handle in handles {
-                    handle
-                        .join()
-                        .map_err(|_| anyhow::anyhow!("a caller panicked"))??;
-                }
+        let host_default = host_conn(&url, "default");
+        let guest_default = guest_conn(&url, "default");
+        let component_rate = |harness: &Harness| {
+            calls_per_second(n, calls, || {
+                ok("get-case", harness.get_case(&host_default, &get_input)?)?;
                 Ok(())
-            })?;
-            Ok((n * calls) as f64 / t.elapsed().as_secs_f64())
+            })
+        };
+        let native_rate = || {
+            calls_per_second(n, calls, || {
+                let client = ok(
+                    "connection",
+                    guest::http::Client::new(&guest_default, &*shared_native),
+                )?;
+                let input = guest::api::cases::GetCaseInput {
+                    case_id: get_id.clone(),
+                    include_comments: false,
+                };
+                ok("get-case", guest::cases::get_case(&client, input))?;
+                Ok(())
+            })
         };
         let c = component_rate(&pooled)?;
         let nat = native_rate()?;
