@@ -75,15 +75,6 @@ impl Origin {
         let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
         Some(Origin { tls, host, port })
     }
-
-    fn display(&self) -> String {
-        let scheme = if self.tls { "https" } else { "http" };
-        if self.host.contains(':') {
-            format!("{scheme}://[{}]:{}", self.host, self.port)
-        } else {
-            format!("{scheme}://{}:{}", self.host, self.port)
-        }
-    }
 }
 
 /// A connection waiting in the pool, and since when.
@@ -411,14 +402,6 @@ impl WasiHttpHooks for OutboundHooks {
     }
 }
 
-/// For messages: the origin a call may reach.
-pub fn describe(origin: &Option<Origin>) -> String {
-    match origin {
-        Some(o) => o.display(),
-        None => "nothing".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,10 +420,6 @@ mod tests {
         assert_eq!(Origin::parse("https://h").unwrap().port, 443);
         assert_eq!(Origin::parse("https://h:9243/x").unwrap().port, 9243);
         assert_eq!(Origin::parse("http://[::1]:5601").unwrap().host, "::1");
-        assert_eq!(
-            Origin::parse("http://[::1]:5601").unwrap().display(),
-            "http://[::1]:5601"
-        );
         assert_ne!(
             Origin::parse("http://h:5601"),
             Origin::parse("https://h:5601")
