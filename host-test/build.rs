@@ -1,5 +1,7 @@
 //! Builds the guest component for `wasm32-wasip2` so that `cargo test` and `cargo run`
-//! at the root need no manual pre-step, and hands its path to the crate as
+//! at the root need no manual pre-step, shrinks its core module with binaryen's
+//! `wasm-opt -Oz` when that is installed, writes the result to
+//! `target/guest/elastic_security.wasm` and hands that path to the crate as
 //! `ELASTIC_SECURITY_COMPONENT`.
 
 use std::env;
@@ -19,6 +21,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     println!("cargo:rerun-if-env-changed=ELASTIC_SECURITY_COMPONENT_OVERRIDE");
+    println!("cargo:rerun-if-env-changed=ELASTIC_SECURITY_WASM_OPT");
 
     // A prebuilt component can be used instead (e.g. to test a release artefact).
     if let Ok(path) = env::var("ELASTIC_SECURITY_COMPONENT_OVERRIDE") {
@@ -77,10 +80,148 @@ fn main() {
             wasm.display()
         );
     }
+    let component = target_dir.join("elastic_security.wasm");
+    let bytes =
+        std::fs::read(&wasm).unwrap_or_else(|e| panic!("could not read {}: {e}", wasm.display()));
+    let shipped = match optimize(&bytes, &target_dir) {
+        Ok(smaller) => smaller,
+        Err(why) => {
+            println!("cargo:warning=the component is not size-optimised ({why})");
+            bytes
+        }
+    };
+    std::fs::write(&component, &shipped)
+        .unwrap_or_else(|e| panic!("could not write {}: {e}", component.display()));
     println!(
         "cargo:rustc-env=ELASTIC_SECURITY_COMPONENT={}",
-        wasm.display()
+        component.display()
     );
+}
+
+/// The wasm features rustc's `wasm32-wasip2` target uses (and wasmtime enables by
+/// default). wasm-opt may use these and no others.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+];
+
+/// Runs `wasm-opt -Oz --converge` over the component's main core module (the largest one; the
+/// others are wit-component's small shims) and puts it back in place. The component's
+/// other sections, its types, imports and exports, are copied byte for byte, except
+/// its top-level custom sections (debug names), which are dropped.
+///
+/// `ELASTIC_SECURITY_WASM_OPT` names the wasm-opt binary (default: `wasm-opt` on
+/// PATH); `off` skips the step.
+fn optimize(component: &[u8], scratch: &Path) -> Result<Vec<u8>, String> {
+    let wasm_opt = env::var("ELASTIC_SECURITY_WASM_OPT").unwrap_or_else(|_| "wasm-opt".into());
+    if wasm_opt == "off" {
+        return Err("ELASTIC_SECURITY_WASM_OPT=off".into());
+    }
+    let sections = component_sections(component)?;
+    let (main, _) = sections
+        .iter()
+        .enumerate()
+        .filter(|(_, (id, _))| *id == CORE_MODULE_SECTION)
+        .max_by_key(|(_, (_, body))| body.len())
+        .ok_or("the component holds no core module")?;
+    let input = scratch.join("core-module.wasm");
+    let output = scratch.join("core-module.opt.wasm");
+    std::fs::write(&input, sections[main].1)
+        .map_err(|e| format!("writing {}: {e}", input.display()))?;
+    let run = Command::new(&wasm_opt)
+        .args(["-Oz", "--converge"])
+        .args(WASM_FEATURES)
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output();
+    let run = match run {
+        Ok(run) => run,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "`{wasm_opt}` not found; install binaryen (e.g. `apt-get install binaryen`) for a smaller component"
+            ))
+        }
+        Err(e) => return Err(format!("could not run `{wasm_opt}`: {e}")),
+    };
+    if !run.status.success() {
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        let why = match stderr.trim() {
+            "" => run.status.to_string(),
+            text => text.to_owned(),
+        };
+        return Err(format!("`{wasm_opt} -Oz` failed: {why}"));
+    }
+    let optimized =
+        std::fs::read(&output).map_err(|e| format!("reading {}: {e}", output.display()))?;
+    let mut out = component[..8].to_vec();
+    for (index, (id, body)) in sections.iter().enumerate() {
+        // Top-level custom sections are names for debuggers (`component-name`,
+        // 11 KB) and the producers list: no host needs them.
+        if *id == CUSTOM_SECTION {
+            continue;
+        }
+        let body: &[u8] = if index == main { &optimized } else { body };
+        out.push(*id);
+        write_leb128(&mut out, body.len());
+        out.extend_from_slice(body);
+    }
+    Ok(out)
+}
+
+/// A component's section id for an embedded core module.
+const CORE_MODULE_SECTION: u8 = 1;
+/// A custom section's id (in components as in core modules).
+const CUSTOM_SECTION: u8 = 0;
+
+/// The top-level sections of a component binary: (id, contents).
+fn component_sections(bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
+    // `\0asm`, then version 0x0d and layer 1 (a component, not a core module).
+    if bytes.len() < 8 || &bytes[..4] != b"\0asm" || bytes[6..8] != [1, 0] {
+        return Err("the linker's output is not a component binary".into());
+    }
+    let mut sections = Vec::new();
+    let mut at = 8;
+    while at < bytes.len() {
+        let id = bytes[at];
+        let (len, body_at) = read_leb128(bytes, at + 1)?;
+        let end = body_at
+            .checked_add(len)
+            .filter(|end| *end <= bytes.len())
+            .ok_or("a section runs past the end of the component")?;
+        sections.push((id, &bytes[body_at..end]));
+        at = end;
+    }
+    Ok(sections)
+}
+
+fn read_leb128(bytes: &[u8], mut at: usize) -> Result<(usize, usize), String> {
+    let mut value = 0usize;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes.get(at).ok_or("a section size runs past the end")?;
+        at += 1;
+        value |= usize::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Ok((value, at));
+        }
+    }
+    Err("a section size is longer than 5 bytes".into())
+}
+
+fn write_leb128(out: &mut Vec<u8>, mut value: usize) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
 }
 
 /// rustup's auto-install may be off (it is in CI), so `rust-toolchain.toml` alone

@@ -3,7 +3,7 @@
 # (preview2-shim) against the Kibana simulator: `node --test test/`.
 #
 #   ELASTIC_SECURITY_COMPONENT  the component (.wasm); default
-#                               ../../target/guest/wasm32-wasip2/guest/elastic_security.wasm
+#                               ../../target/guest/elastic_security.wasm
 #   ELASTIC_SECURITY_BIN        the native CLI whose `stub` is the simulator; default
 #                               ../../target/debug/elastic-security
 # Relative values are taken from the current directory; the defaults from this
@@ -17,7 +17,7 @@ absolute() {
     *) printf '%s/%s\n' "$PWD" "$1" ;;
   esac
 }
-component="$(absolute "${ELASTIC_SECURITY_COMPONENT:-$here/../../target/guest/wasm32-wasip2/guest/elastic_security.wasm}")"
+component="$(absolute "${ELASTIC_SECURITY_COMPONENT:-$here/../../target/guest/elastic_security.wasm}")"
 bin="$(absolute "${ELASTIC_SECURITY_BIN:-$here/../../target/debug/elastic-security}")"
 cd "$here"
 

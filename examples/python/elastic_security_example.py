@@ -37,7 +37,7 @@ import wasmtime
 from wasmtime import component
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_COMPONENT = HERE / "../../target/guest/wasm32-wasip2/guest/elastic_security.wasm"
+DEFAULT_COMPONENT = HERE / "../../target/guest/elastic_security.wasm"
 DEFAULT_BIN = HERE / "../../target/debug/elastic-security"
 
 PACKAGE = "automation:elastic-security"

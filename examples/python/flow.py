@@ -13,7 +13,7 @@ Environment:
     KIBANA_SPACE          Kibana space (default: the default space).
     ELASTIC_SECURITY_COMPONENT
                           The component (default: the one cargo builds in
-                          this repo, ../../target/guest/wasm32-wasip2/guest/).
+                          this repo, ../../target/guest/).
     ELASTIC_SECURITY_BIN  The native CLI that runs the simulator (default
                           ../../target/debug/elastic-security).
 """

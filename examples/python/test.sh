@@ -6,7 +6,7 @@ set -euo pipefail
 # Paths given in the environment are relative to the caller's directory; the
 # defaults are relative to this script's directory.
 here="$(cd "$(dirname "$0")" && pwd)"
-export ELASTIC_SECURITY_COMPONENT="$(realpath -m "${ELASTIC_SECURITY_COMPONENT:-$here/../../target/guest/wasm32-wasip2/guest/elastic_security.wasm}")"
+export ELASTIC_SECURITY_COMPONENT="$(realpath -m "${ELASTIC_SECURITY_COMPONENT:-$here/../../target/guest/elastic_security.wasm}")"
 export ELASTIC_SECURITY_BIN="$(realpath -m "${ELASTIC_SECURITY_BIN:-$here/../../target/debug/elastic-security}")"
 cd "$here"
 
