@@ -250,7 +250,7 @@ pub fn update_comment(client: &Client, input: UpdateCommentInput) -> Result<Case
 /// only from `alertId`; unknown types are `other`.
 pub fn to_case_comment(comment: wire::Comment, case_id: &str) -> CaseComment {
     let text = match comment.comment {
-        Some(serde_json::Value::String(text)) => text,
+        Some(crate::json::Value::String(text)) => text,
         _ => String::new(),
     };
     CaseComment {

@@ -60,7 +60,6 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
             id: connector_id.unwrap_or("none"),
             name: connector_name,
             kind: wire::connector_type_to_kibana(connector_type),
-            fields: None,
         },
         settings: wire::Settings { sync_alerts: true },
         owner: wire::owner_to_kibana(input.owner),
@@ -124,8 +123,7 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
 
 /// `DELETE /api/cases?ids=<the ids as a percent-encoded JSON array>`.
 fn delete_request(ids: &[String]) -> Request {
-    // Serialising a list of strings cannot fail.
-    let json = serde_json::to_string(ids).unwrap_or_default();
+    let json = crate::json::Value::strs(ids).to_json();
     Request::delete(format!("/api/cases?ids={}", encode::query_value(&json)))
 }
 
@@ -1240,10 +1238,9 @@ mod tests {
 
     #[test]
     fn to_kibana_case_missing_severity_is_low() {
-        let case: wire::Case = serde_json::from_value(
-            json!({"id": "x", "status": "closed", "owner": "securitySolution"}),
-        )
-        .unwrap();
+        let case: wire::Case =
+            wire::decode(br#"{"id": "x", "status": "closed", "owner": "securitySolution"}"#)
+                .unwrap();
         let case = to_kibana_case(case, false).unwrap();
         assert_eq!(case.severity, Severity::Low);
         assert_eq!(case.owner, Owner::SecuritySolution);

@@ -1,10 +1,9 @@
 //! The `connectors` interface: create a Kibana connector (action), keeping its
 //! secrets out of every output and error message.
 
-use serde_json::{Map, Value};
-
 use crate::api::connectors::{Connector, CreateConnectorInput};
 use crate::http::{self, Client, Method, Request};
+use crate::json::{self, Map, Value};
 use crate::types::Error;
 use crate::validate::{self, invalid};
 use crate::wire;
@@ -58,9 +57,7 @@ fn json_object(text: Option<&str>) -> Result<Value, String> {
     let Some(text) = validate::optional(text) else {
         return Ok(Value::Object(Map::new()));
     };
-    // `from_slice`, like every other parse here: one copy of the parser in the
-    // component instead of two (same result and messages for a `str`).
-    match serde_json::from_slice::<Value>(text.as_bytes()) {
+    match json::parse(text.as_bytes()) {
         Ok(value @ Value::Object(_)) => Ok(value),
         Ok(_) => Err("got another JSON value".into()),
         Err(err) => Err(err.to_string()),
@@ -82,9 +79,8 @@ fn secret_strings(value: &Value, out: &mut Vec<String>) {
 pub fn to_connector(connector: wire::Connector, description: Option<String>) -> Connector {
     let config = match connector.config {
         None | Some(Value::Null) => "{}".to_owned(),
-        // Same compact text as `Display`, through the one serializer the component
-        // already has (writing JSON to bytes cannot fail).
-        Some(config) => serde_json::to_string(&config).unwrap_or_default(),
+        // Compact, with numbers exactly as Kibana wrote them.
+        Some(config) => config.to_json(),
     };
     let text = |value: Option<Value>| match value {
         Some(Value::String(text)) => Some(text),
@@ -143,7 +139,7 @@ mod tests {
         assert_eq!(out.name, "my-connector");
         assert_eq!(out.connector_type_id, ".index");
         assert_eq!(out.description.as_deref(), Some("for the SOC workflow"));
-        let config: Value = serde_json::from_str(&out.config).unwrap();
+        let config: serde_json::Value = serde_json::from_str(&out.config).unwrap();
         assert_eq!(
             config,
             json!({"index": "test-index", "refresh": false, "executionTimeField": null})
@@ -306,7 +302,7 @@ mod tests {
         let mut answer = connectors_fixture("create_index_connector_response");
         answer["created_at"] = json!("2024-01-01T00:00:00.000Z");
         answer["updated_by"] = json!({"not": "a string"});
-        answer["config"] = Value::Null;
+        answer["config"] = serde_json::Value::Null;
         let t = FakeTransport::new().reply_json(200, &answer);
         let out = run(&t, |c| create_connector(c, input())).unwrap();
         assert_eq!(out.created_at.as_deref(), Some("2024-01-01T00:00:00.000Z"));

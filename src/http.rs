@@ -3,9 +3,8 @@
 //! `error`, and decoding 2xx JSON bodies. It knows nothing about wasi: the wasm
 //! component plugs in `wasi_http::WasiTransport`, unit tests a fake.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::{self, Value};
+use crate::wire::{FromJson, ToJson};
 
 use crate::types::{Auth, Connection, Error, ErrorKind};
 use crate::validate::invalid;
@@ -100,19 +99,11 @@ impl Request {
     }
 
     /// A request with a JSON body.
-    pub fn json(
-        method: Method,
-        path_and_query: String,
-        body: &impl Serialize,
-    ) -> Result<Self, Error> {
-        // Our request structs only have string keys, so this cannot fail in
-        // practice; the error never quotes the body (it may hold secrets).
-        let bytes = serde_json::to_vec(body)
-            .map_err(|_| invalid("request", "could not be encoded as JSON"))?;
+    pub fn json(method: Method, path_and_query: String, body: &impl ToJson) -> Result<Self, Error> {
         Ok(Request {
             method,
             path_and_query,
-            body: Some(bytes),
+            body: Some(body.to_json().to_json().into_bytes()),
         })
     }
 }
@@ -313,23 +304,28 @@ impl<'a> Client<'a> {
     /// Sends `request`, decodes the 2xx body as `W` and converts it with `convert`.
     /// A body that does not decode or convert is `invalid-response` (502); `what`
     /// names what was expected (`a case`).
-    pub fn call<W: DeserializeOwned, T>(
+    pub fn call<W: FromJson, T>(
         &self,
         request: &Request,
         what: &str,
         convert: impl FnOnce(W) -> Result<T, String>,
     ) -> Result<T, Error> {
-        let response = self.send(request)?;
-        let wire: W = serde_json::from_slice(&response.body)
-            .map_err(|err| self.undecodable(response.status, what, &err))?;
-        convert(wire).map_err(|detail| self.invalid_answer(response.status, what, &detail))
+        let (status, answer) = self.answer(request, what)?;
+        W::from_json(answer)
+            .and_then(convert)
+            .map_err(|detail| self.invalid_answer(status, what, &detail))
     }
 
-    /// The error of an answer that is not the JSON expected; out of line so that the
-    /// many instances of [`Client::call`] share it.
+    /// Sends `request` and reads the 2xx body as JSON: the part of [`Client::call`]
+    /// that does not depend on its types, kept out of line so its many instances
+    /// share it.
     #[inline(never)]
-    fn undecodable(&self, status: u16, what: &str, err: &serde_json::Error) -> Error {
-        self.invalid_answer(status, what, &err.to_string())
+    fn answer(&self, request: &Request, what: &str) -> Result<(u16, Value), Error> {
+        let response = self.send(request)?;
+        match crate::wire::parse(&response.body) {
+            Ok(answer) => Ok((response.status, answer)),
+            Err(detail) => Err(self.invalid_answer(response.status, what, &detail)),
+        }
     }
 
     /// The (redacted) error of an answer that is not `what`.
@@ -339,20 +335,16 @@ impl<'a> Client<'a> {
     }
 
     /// `GET path_and_query`, decoding the JSON answer.
-    pub fn get_json<W: DeserializeOwned>(
-        &self,
-        path_and_query: String,
-        what: &str,
-    ) -> Result<W, Error> {
+    pub fn get_json<W: FromJson>(&self, path_and_query: String, what: &str) -> Result<W, Error> {
         self.call(&Request::get(path_and_query), what, Ok)
     }
 
     /// A request with a JSON body, decoding the JSON answer.
-    pub fn send_json<W: DeserializeOwned>(
+    pub fn send_json<W: FromJson>(
         &self,
         method: Method,
         path_and_query: String,
-        body: &impl Serialize,
+        body: &impl ToJson,
         what: &str,
     ) -> Result<W, Error> {
         self.call(&Request::json(method, path_and_query, body)?, what, Ok)
@@ -460,7 +452,7 @@ fn status_line(status: u16, reason: &str) -> String {
 /// status with Kibana's `error` or the reason phrase, else a short quote of a
 /// non-JSON body (an HTML page from a proxy, say).
 pub fn status_error(status: u16, body: &[u8]) -> Error {
-    let message = match serde_json::from_slice::<Value>(body) {
+    let message = match json::parse(body) {
         Ok(Value::Object(map)) => match map.get("message") {
             Some(Value::String(text)) if !text.trim().is_empty() => {
                 truncate_chars(text, MAX_KIBANA_MESSAGE_CHARS)
@@ -995,7 +987,7 @@ mod tests {
             ..conn()
         };
         let client = Client::new(&conn, &transport).unwrap();
-        let body = serde_json::json!({"a": 1});
+        let body = json::parse(br#"{"a": 1}"#).unwrap();
         client
             .send(&Request::json(Method::Post, "/api/x".into(), &body).unwrap())
             .unwrap();
@@ -1167,7 +1159,7 @@ mod tests {
         let transport = FakeTransport::new().reply(200, "<html>oops</html>");
         let client = Client::new(&conn(), &transport).unwrap();
         let err = client
-            .get_json::<serde_json::Map<String, Value>>("/api/x".into(), "a valid case")
+            .get_json::<json::Map>("/api/x".into(), "a valid case")
             .unwrap_err();
         assert_eq!(err.status_code, 502);
         assert_eq!(err.kind, ErrorKind::InvalidResponse);

@@ -57,6 +57,7 @@ pub mod cases;
 pub mod connectors;
 pub mod encode;
 pub mod http;
+pub mod json;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasi_http;

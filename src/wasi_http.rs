@@ -283,7 +283,33 @@ fn map_error_code(code: &ErrorCode) -> TransportError {
         ErrorCode::ConfigurationError => "the runtime's HTTP configuration is invalid".to_owned(),
         ErrorCode::InternalError(Some(message)) => format!("runtime error: {message}"),
         ErrorCode::InternalError(None) => "runtime error".to_owned(),
-        other => format!("HTTP error: {other:?}"),
+        // Named by hand rather than with `Debug`, whose formatting machinery costs
+        // the component kilobytes.
+        ErrorCode::HttpRequestLengthRequired => "the runtime wants a request length".to_owned(),
+        ErrorCode::HttpRequestBodySize(_) => "the request body has the wrong size".to_owned(),
+        ErrorCode::HttpRequestMethodInvalid => "the runtime refused the request method".to_owned(),
+        ErrorCode::HttpRequestUriInvalid => "the request URI is invalid".to_owned(),
+        ErrorCode::HttpRequestUriTooLong => "the request URI is too long".to_owned(),
+        ErrorCode::HttpRequestHeaderSectionSize(_) | ErrorCode::HttpRequestHeaderSize(_) => {
+            "the request headers are too large".to_owned()
+        }
+        ErrorCode::HttpRequestTrailerSectionSize(_) | ErrorCode::HttpRequestTrailerSize(_) => {
+            "the request trailers are too large".to_owned()
+        }
+        ErrorCode::HttpResponseHeaderSectionSize(_) | ErrorCode::HttpResponseHeaderSize(_) => {
+            "the answer's headers are too large".to_owned()
+        }
+        ErrorCode::HttpResponseTrailerSectionSize(_) | ErrorCode::HttpResponseTrailerSize(_) => {
+            "the answer's trailers are too large".to_owned()
+        }
+        ErrorCode::HttpResponseTransferCoding(_) => {
+            "the answer's transfer coding is not supported".to_owned()
+        }
+        ErrorCode::HttpResponseContentCoding(_) => {
+            "the answer's content coding is not supported".to_owned()
+        }
+        ErrorCode::HttpUpgradeFailed => "HTTP upgrade failed".to_owned(),
+        ErrorCode::LoopDetected => "request loop detected".to_owned(),
     };
     TransportError::Unreachable(cause)
 }

@@ -6,29 +6,176 @@
 //! without (an id, a status, an owner) is required. Request bodies leave unset
 //! optional fields out, except where Kibana wants an explicit `null`.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
-
+use crate::json::{Map, Value};
 use crate::types::{
     AttachmentType, CaseConnectorType, CaseStatus, Owner, Severity, SortField, SortOrder,
 };
 
-/// `null` reads as the type's default, like a missing field.
-fn null_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+/// A Kibana answer (or part of one) read from a JSON value. The error says what is
+/// wrong, naming the field (`missing field `id``).
+pub trait FromJson: Sized {
+    fn from_json(value: Value) -> Result<Self, String>;
+}
+
+/// Reads `bytes` as JSON and then as `T`.
+pub fn decode<T: FromJson>(bytes: &[u8]) -> Result<T, String> {
+    parse(bytes).and_then(T::from_json)
+}
+
+/// Reads `bytes` as JSON, the error as text. (One copy for every `T`.)
+#[inline(never)]
+pub fn parse(bytes: &[u8]) -> Result<Value, String> {
+    crate::json::parse(bytes).map_err(|err| err.to_string())
+}
+
+impl FromJson for Value {
+    fn from_json(value: Value) -> Result<Self, String> {
+        Ok(value)
+    }
+}
+
+impl FromJson for Map {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Object(map) => Ok(map),
+            other => Err(wrong_type(None, &other, "an object")),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            other => Err(wrong_type(None, &other, "an array")),
+        }
+    }
+}
+
+/// `invalid type: <what it is>, expected <what>` (for `field` when given).
+#[inline(never)]
+fn wrong_type(field: Option<&str>, value: &Value, expected: &str) -> String {
+    let found = value.kind();
+    match field {
+        Some(field) => format!("invalid type for `{field}`: {found}, expected {expected}"),
+        None => format!("invalid type: {found}, expected {expected}"),
+    }
+}
+
+/// The members of an object being decoded, each taken once. A missing member and
+/// `null` read alike wherever a default or `None` means something.
+struct Fields(Map);
+
+impl Fields {
+    fn of(value: Value) -> Result<Self, String> {
+        Map::from_json(value).map(Fields)
+    }
+
+    /// A member that must be there (and not `null`).
+    fn required(&mut self, key: &str) -> Result<Value, String> {
+        match self.0.remove(key) {
+            None => Err(format!("missing field `{key}`")),
+            Some(Value::Null) => Err(wrong_type(Some(key), &Value::Null, "a value")),
+            Some(value) => Ok(value),
+        }
+    }
+
+    /// A member, `None` when missing or `null`.
+    fn optional(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|value| *value != Value::Null)
+    }
+
+    fn string(&mut self, key: &str) -> Result<String, String> {
+        let value = self.required(key)?;
+        as_string(key, value)
+    }
+
+    fn opt_string(&mut self, key: &str) -> Result<Option<String>, String> {
+        self.optional(key).map(|v| as_string(key, v)).transpose()
+    }
+
+    fn string_or_empty(&mut self, key: &str) -> Result<String, String> {
+        Ok(self.opt_string(key)?.unwrap_or_default())
+    }
+
+    fn opt_u64(&mut self, key: &str) -> Result<Option<u64>, String> {
+        match self.optional(key) {
+            None => Ok(None),
+            Some(Value::Number(text)) => text.parse::<u64>().map(Some).map_err(|_| {
+                format!("invalid value for `{key}`: {text}, expected an unsigned integer")
+            }),
+            Some(other) => Err(wrong_type(Some(key), &other, "an unsigned integer")),
+        }
+    }
+
+    fn opt_u32(&mut self, key: &str) -> Result<Option<u32>, String> {
+        match self.opt_u64(key)? {
+            None => Ok(None),
+            Some(n) => u32::try_from(n)
+                .map(Some)
+                .map_err(|_| format!("invalid value for `{key}`: {n}, expected a u32")),
+        }
+    }
+
+    fn bool_or_false(&mut self, key: &str) -> Result<bool, String> {
+        match self.optional(key) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(b),
+            Some(other) => Err(wrong_type(Some(key), &other, "a boolean")),
+        }
+    }
+
+    fn opt<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
+        self.optional(key).map(T::from_json).transpose()
+    }
+
+    fn list<T: FromJson>(&mut self, key: &str) -> Result<Vec<T>, String> {
+        match self.required(key)? {
+            value @ Value::Array(_) => Vec::from_json(value),
+            other => Err(wrong_type(Some(key), &other, "an array")),
+        }
+    }
+
+    fn list_or_empty<T: FromJson>(&mut self, key: &str) -> Result<Vec<T>, String> {
+        match self.optional(key) {
+            None => Ok(Vec::new()),
+            Some(value @ Value::Array(_)) => Vec::from_json(value),
+            Some(other) => Err(wrong_type(Some(key), &other, "an array")),
+        }
+    }
+}
+
+fn as_string(key: &str, value: Value) -> Result<String, String> {
+    match value {
+        Value::String(text) => Ok(text),
+        other => Err(wrong_type(Some(key), &other, "a string")),
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::String(text) => Ok(text),
+            other => Err(wrong_type(None, &other, "a string")),
+        }
+    }
 }
 
 // ---------------------------------------------------------------- answers
 
 /// Kibana's `created_by` / `updated_by`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct User {
-    #[serde(default)]
     pub username: Option<String>,
+}
+
+impl FromJson for User {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut f = Fields::of(value)?;
+        Ok(User {
+            username: f.opt_string("username")?,
+        })
+    }
 }
 
 /// `username` of an optional user.
@@ -37,56 +184,84 @@ pub fn username(user: Option<User>) -> Option<String> {
 }
 
 /// An entry of a case's `assignees`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Assignee {
     pub uid: String,
 }
 
+impl FromJson for Assignee {
+    fn from_json(value: Value) -> Result<Self, String> {
+        Ok(Assignee {
+            uid: Fields::of(value)?.string("uid")?,
+        })
+    }
+}
+
 /// A case (`GET /api/cases/{id}`, `POST /api/cases`, elements of `_find` and of the
 /// `PATCH /api/cases` answer).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Case {
     pub id: String,
-    #[serde(default, deserialize_with = "null_default")]
     pub version: String,
-    #[serde(default, deserialize_with = "null_default")]
     pub title: String,
-    #[serde(default, deserialize_with = "null_default")]
     pub description: String,
     pub status: String,
     /// Missing only before Kibana 8.3 had severities; read as `low` then.
-    #[serde(default)]
     pub severity: Option<String>,
     pub owner: String,
-    #[serde(default)]
     pub created_at: Option<String>,
-    #[serde(default)]
     pub created_by: Option<User>,
-    #[serde(default)]
     pub updated_at: Option<String>,
-    #[serde(default)]
     pub updated_by: Option<User>,
-    #[serde(default, deserialize_with = "null_default")]
     pub tags: Vec<String>,
-    #[serde(default, deserialize_with = "null_default")]
     pub assignees: Vec<Assignee>,
-    #[serde(rename = "totalAlerts", default, deserialize_with = "null_default")]
+    /// `totalAlerts`.
     pub total_alerts: u64,
-    #[serde(rename = "totalComment", default, deserialize_with = "null_default")]
+    /// `totalComment`.
     pub total_comment: u64,
-    #[serde(default, deserialize_with = "null_default")]
     pub comments: Vec<Comment>,
 }
 
+impl FromJson for Case {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut f = Fields::of(value)?;
+        Ok(Case {
+            id: f.string("id")?,
+            version: f.string_or_empty("version")?,
+            title: f.string_or_empty("title")?,
+            description: f.string_or_empty("description")?,
+            status: f.string("status")?,
+            severity: f.opt_string("severity")?,
+            owner: f.string("owner")?,
+            created_at: f.opt_string("created_at")?,
+            created_by: f.opt("created_by")?,
+            updated_at: f.opt_string("updated_at")?,
+            updated_by: f.opt("updated_by")?,
+            tags: f.list_or_empty("tags")?,
+            assignees: f.list_or_empty("assignees")?,
+            total_alerts: f.opt_u64("totalAlerts")?.unwrap_or(0),
+            total_comment: f.opt_u64("totalComment")?.unwrap_or(0),
+            comments: f.list_or_empty("comments")?,
+        })
+    }
+}
+
 /// Only the owner of a case or comment, which Kibana wants repeated on writes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Owned {
     pub owner: String,
 }
 
+impl FromJson for Owned {
+    fn from_json(value: Value) -> Result<Self, String> {
+        Ok(Owned {
+            owner: Fields::of(value)?.string("owner")?,
+        })
+    }
+}
+
 /// An alert attachment's `alertId`: one id or several.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -101,114 +276,186 @@ impl OneOrMany {
     }
 }
 
+impl FromJson for OneOrMany {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::String(id) => Ok(OneOrMany::One(id)),
+            value @ Value::Array(_) => Vec::from_json(value)
+                .map(OneOrMany::Many)
+                .map_err(|_| "`alertId` is neither an id nor a list of ids".to_owned()),
+            other => Err(wrong_type(
+                Some("alertId"),
+                &other,
+                "an id or a list of ids",
+            )),
+        }
+    }
+}
+
 /// A comment (attachment) of a case.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Comment {
     pub id: String,
-    #[serde(default, deserialize_with = "null_default")]
     pub version: String,
-    #[serde(rename = "type", default, deserialize_with = "null_default")]
+    /// `type`.
     pub kind: String,
-    #[serde(default)]
     pub owner: Option<String>,
     /// The text of a `user` comment. Other attachment types may put other shapes
     /// here, which are not text: kept as JSON and ignored unless a string.
-    #[serde(default)]
     pub comment: Option<Value>,
-    #[serde(rename = "alertId", default)]
+    /// `alertId`.
     pub alert_id: Option<OneOrMany>,
-    #[serde(default)]
     pub created_at: Option<String>,
-    #[serde(default)]
     pub created_by: Option<User>,
-    #[serde(default)]
     pub updated_at: Option<String>,
-    #[serde(default)]
     pub updated_by: Option<User>,
 }
 
+impl FromJson for Comment {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut f = Fields::of(value)?;
+        Ok(Comment {
+            id: f.string("id")?,
+            version: f.string_or_empty("version")?,
+            kind: f.string_or_empty("type")?,
+            owner: f.opt_string("owner")?,
+            comment: f.optional("comment"),
+            alert_id: f.opt("alertId")?,
+            created_at: f.opt_string("created_at")?,
+            created_by: f.opt("created_by")?,
+            updated_at: f.opt_string("updated_at")?,
+            updated_by: f.opt("updated_by")?,
+        })
+    }
+}
+
 /// `GET /api/cases/_find`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct CasesPage {
-    #[serde(default)]
     pub page: Option<u32>,
-    #[serde(default)]
     pub per_page: Option<u32>,
-    #[serde(default, deserialize_with = "null_default")]
     pub total: u64,
     /// Required: without it the answer is not a page of cases.
     pub cases: Vec<Case>,
 }
 
+impl FromJson for CasesPage {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut f = Fields::of(value)?;
+        Ok(CasesPage {
+            page: f.opt_u32("page")?,
+            per_page: f.opt_u32("per_page")?,
+            total: f.opt_u64("total")?.unwrap_or(0),
+            cases: f.list("cases")?,
+        })
+    }
+}
+
 /// `GET /api/cases/{id}/comments/_find`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct CommentsPage {
-    #[serde(default)]
     pub page: Option<u32>,
-    #[serde(default)]
     pub per_page: Option<u32>,
-    #[serde(default, deserialize_with = "null_default")]
     pub total: u64,
     /// Required: without it the answer is not a page of comments.
     pub comments: Vec<Comment>,
 }
 
+impl FromJson for CommentsPage {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut f = Fields::of(value)?;
+        Ok(CommentsPage {
+            page: f.opt_u32("page")?,
+            per_page: f.opt_u32("per_page")?,
+            total: f.opt_u64("total")?.unwrap_or(0),
+            comments: f.list("comments")?,
+        })
+    }
+}
+
 /// `POST /api/actions/connector` (secrets are never part of it).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Connector {
     pub id: String,
-    #[serde(default, deserialize_with = "null_default")]
     pub name: String,
-    #[serde(default, deserialize_with = "null_default")]
     pub connector_type_id: String,
-    #[serde(default)]
     pub config: Option<Value>,
-    #[serde(default, deserialize_with = "null_default")]
     pub is_preconfigured: bool,
-    #[serde(default, deserialize_with = "null_default")]
     pub is_deprecated: bool,
-    #[serde(default, deserialize_with = "null_default")]
     pub is_missing_secrets: bool,
     // Not in Kibana's connector API today; read if a version adds them, whatever
     // their JSON type.
-    #[serde(default)]
     pub created_at: Option<Value>,
-    #[serde(default)]
     pub created_by: Option<Value>,
-    #[serde(default)]
     pub updated_at: Option<Value>,
-    #[serde(default)]
     pub updated_by: Option<Value>,
+}
+
+impl FromJson for Connector {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut f = Fields::of(value)?;
+        Ok(Connector {
+            id: f.string("id")?,
+            name: f.string_or_empty("name")?,
+            connector_type_id: f.string_or_empty("connector_type_id")?,
+            config: f.optional("config"),
+            is_preconfigured: f.bool_or_false("is_preconfigured")?,
+            is_deprecated: f.bool_or_false("is_deprecated")?,
+            is_missing_secrets: f.bool_or_false("is_missing_secrets")?,
+            created_at: f.optional("created_at"),
+            created_by: f.optional("created_by"),
+            updated_at: f.optional("updated_at"),
+            updated_by: f.optional("updated_by"),
+        })
+    }
 }
 
 // ---------------------------------------------------------------- requests
 
+/// A request body.
+pub trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
 /// `settings` of a new case.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Settings {
-    #[serde(rename = "syncAlerts")]
+    /// `syncAlerts`.
     pub sync_alerts: bool,
 }
 
 /// `connector` of a new case. `fields` is always sent as `null`: `.none` requires
 /// it, and the other types accept it (their fields are set when pushing).
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct CaseConnector<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    #[serde(rename = "type")]
+    /// `type`.
     pub kind: &'static str,
-    pub fields: Option<Value>,
 }
 
 /// An entry of `assignees` in a request.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct AssigneeRef<'a> {
     pub uid: &'a str,
 }
 
+fn assignee_refs(refs: &[AssigneeRef<'_>]) -> Value {
+    Value::Array(
+        refs.iter()
+            .map(|a| Value::Object(Map::new().with("uid", Value::str(a.uid))))
+            .collect(),
+    )
+}
+
 /// `POST /api/cases`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct NewCase<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -220,22 +467,38 @@ pub struct NewCase<'a> {
     pub assignees: Vec<AssigneeRef<'a>>,
 }
 
+impl ToJson for NewCase<'_> {
+    fn to_json(&self) -> Value {
+        let connector = Map::new()
+            .with("id", Value::str(self.connector.id))
+            .with("name", Value::str(self.connector.name))
+            .with("type", Value::str(self.connector.kind))
+            .with("fields", Value::Null);
+        let settings = Map::new().with("syncAlerts", Value::Bool(self.settings.sync_alerts));
+        Value::Object(
+            Map::new()
+                .with("title", Value::str(self.title))
+                .with("description", Value::str(self.description))
+                .with("tags", Value::strs(self.tags))
+                .with("connector", Value::Object(connector))
+                .with("settings", Value::Object(settings))
+                .with("owner", Value::str(self.owner))
+                .with("severity", Value::str(self.severity))
+                .with("assignees", assignee_refs(&self.assignees)),
+        )
+    }
+}
+
 /// One case of `PATCH /api/cases`: id, version and only the fields that change.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct CasePatch<'a> {
     pub id: &'a str,
     pub version: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<&'a [String]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignees: Option<Vec<AssigneeRef<'a>>>,
 }
 
@@ -255,58 +518,142 @@ impl<'a> CasePatch<'a> {
     }
 }
 
+impl ToJson for CasePatch<'_> {
+    fn to_json(&self) -> Value {
+        let mut map = Map::new()
+            .with("id", Value::str(self.id))
+            .with("version", Value::str(self.version));
+        let strings = [
+            ("title", self.title),
+            ("description", self.description),
+            ("status", self.status),
+            ("severity", self.severity),
+        ];
+        for (key, value) in strings {
+            if let Some(value) = value {
+                map.insert(key, Value::str(value));
+            }
+        }
+        if let Some(tags) = self.tags {
+            map.insert("tags", Value::strs(tags));
+        }
+        if let Some(assignees) = &self.assignees {
+            map.insert("assignees", assignee_refs(assignees));
+        }
+        Value::Object(map)
+    }
+}
+
 /// `PATCH /api/cases` body.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct CasesPatch<'a> {
     pub cases: Vec<CasePatch<'a>>,
 }
 
+impl ToJson for CasesPatch<'_> {
+    fn to_json(&self) -> Value {
+        let cases = self.cases.iter().map(ToJson::to_json).collect();
+        Value::Object(Map::new().with("cases", Value::Array(cases)))
+    }
+}
+
 /// `POST /api/cases/{id}/comments` for a text comment.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct NewUserComment<'a> {
-    #[serde(rename = "type")]
+    /// `type`.
     pub kind: &'static str,
     pub comment: &'a str,
     pub owner: &'a str,
 }
 
+impl ToJson for NewUserComment<'_> {
+    fn to_json(&self) -> Value {
+        Value::Object(
+            Map::new()
+                .with("type", Value::str(self.kind))
+                .with("comment", Value::str(self.comment))
+                .with("owner", Value::str(self.owner)),
+        )
+    }
+}
+
 /// The rule of an alert attachment: Kibana requires the object, `null`s allowed.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Rule<'a> {
     pub id: Option<&'a str>,
     pub name: Option<&'a str>,
 }
 
 /// `POST /api/cases/{id}/comments` for an alert.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct NewAlertComment<'a> {
-    #[serde(rename = "type")]
+    /// `type`.
     pub kind: &'static str,
-    #[serde(rename = "alertId")]
+    /// `alertId`.
     pub alert_id: &'a str,
     pub index: &'a str,
     pub rule: Rule<'a>,
     pub owner: &'a str,
 }
 
+impl ToJson for NewAlertComment<'_> {
+    fn to_json(&self) -> Value {
+        let rule = Map::new()
+            .with("id", Value::opt_str(self.rule.id))
+            .with("name", Value::opt_str(self.rule.name));
+        Value::Object(
+            Map::new()
+                .with("type", Value::str(self.kind))
+                .with("alertId", Value::str(self.alert_id))
+                .with("index", Value::str(self.index))
+                .with("rule", Value::Object(rule))
+                .with("owner", Value::str(self.owner)),
+        )
+    }
+}
+
 /// `PATCH /api/cases/{id}/comments`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct CommentPatch<'a> {
     pub id: &'a str,
     pub version: &'a str,
-    #[serde(rename = "type")]
+    /// `type`.
     pub kind: &'static str,
     pub comment: &'a str,
     pub owner: &'a str,
 }
 
+impl ToJson for CommentPatch<'_> {
+    fn to_json(&self) -> Value {
+        Value::Object(
+            Map::new()
+                .with("id", Value::str(self.id))
+                .with("version", Value::str(self.version))
+                .with("type", Value::str(self.kind))
+                .with("comment", Value::str(self.comment))
+                .with("owner", Value::str(self.owner)),
+        )
+    }
+}
+
 /// `POST /api/actions/connector`. No `description`: Kibana rejects unknown keys.
-#[derive(Serialize)]
 pub struct NewConnector<'a> {
     pub name: &'a str,
     pub connector_type_id: &'a str,
     pub config: &'a Value,
     pub secrets: &'a Value,
+}
+
+impl ToJson for NewConnector<'_> {
+    fn to_json(&self) -> Value {
+        Value::Object(
+            Map::new()
+                .with("name", Value::str(self.name))
+                .with("connector_type_id", Value::str(self.connector_type_id))
+                .with("config", self.config.clone())
+                .with("secrets", self.secrets.clone()),
+        )
+    }
 }
 
 // ---------------------------------------------------------------- enums
@@ -407,7 +754,8 @@ pub fn attachment_type_from_kibana(kind: &str) -> AttachmentType {
 
 /// A value from an answer, quoted short in a 502 message.
 pub fn quote_value(value: &str) -> String {
-    format!("{:?}", crate::http::truncate_chars(value, 64))
+    // Quoted and escaped as a JSON string (control characters and all).
+    Value::str(&crate::http::truncate_chars(value, 64)).to_json()
 }
 
 /// A count from Kibana as a WIT `u32` (saturating; Kibana's counts are far lower).
@@ -421,8 +769,8 @@ mod tests {
 
     #[test]
     fn decode_case_tolerates_nulls_and_unknown_fields() {
-        let case: Case = serde_json::from_str(
-            r#"{"id":"x","status":"open","owner":"cases","tags":null,"assignees":null,
+        let case: Case = decode(
+            br#"{"id":"x","status":"open","owner":"cases","tags":null,"assignees":null,
                 "version":null,"title":null,"totalAlerts":null,"new_field":{"a":[1]},
                 "created_by":null,"updated_by":{"username":null}}"#,
         )
@@ -437,16 +785,26 @@ mod tests {
 
     #[test]
     fn decode_case_without_status_fails() {
-        assert!(serde_json::from_str::<Case>(r#"{"id":"x","owner":"cases"}"#).is_err());
+        assert_eq!(
+            decode::<Case>(br#"{"id":"x","owner":"cases"}"#).unwrap_err(),
+            "missing field `status`"
+        );
+        assert_eq!(
+            decode::<Case>(br#"{"id":"x","owner":"cases","status":7}"#).unwrap_err(),
+            "invalid type for `status`: a number, expected a string"
+        );
+        assert_eq!(
+            decode::<Case>(br#"{"id":"x","owner":"cases","status":"open","totalAlerts":-1}"#)
+                .unwrap_err(),
+            "invalid value for `totalAlerts`: -1, expected an unsigned integer"
+        );
     }
 
     #[test]
     fn decode_comment_alert_ids_one_or_many() {
-        let one: Comment =
-            serde_json::from_str(r#"{"id":"c","type":"alert","alertId":"a1"}"#).unwrap();
+        let one: Comment = decode(br#"{"id":"c","type":"alert","alertId":"a1"}"#).unwrap();
         assert_eq!(one.alert_id.unwrap().into_vec(), vec!["a1"]);
-        let many: Comment =
-            serde_json::from_str(r#"{"id":"c","type":"alert","alertId":["a1","a2"]}"#).unwrap();
+        let many: Comment = decode(br#"{"id":"c","type":"alert","alertId":["a1","a2"]}"#).unwrap();
         assert_eq!(many.alert_id.unwrap().into_vec(), vec!["a1", "a2"]);
     }
 
@@ -459,11 +817,14 @@ mod tests {
             b"{\"id\":1}",
             b"null",
         ] {
-            assert!(serde_json::from_slice::<Case>(bytes).is_err());
-            assert!(serde_json::from_slice::<CommentsPage>(bytes).is_err());
+            assert!(decode::<Case>(bytes).is_err());
+            assert!(decode::<CommentsPage>(bytes).is_err());
         }
         let deep = "[".repeat(100_000);
-        assert!(serde_json::from_str::<Case>(&deep).is_err());
+        assert_eq!(
+            decode::<Case>(deep.as_bytes()).unwrap_err(),
+            "recursion limit exceeded at line 1 column 128"
+        );
     }
 
     #[test]
@@ -506,8 +867,8 @@ mod tests {
             }],
         };
         assert_eq!(
-            serde_json::to_value(&body).unwrap(),
-            serde_json::json!({"cases":[{"id":"id1","version":"v1","status":"in-progress"}]})
+            body.to_json().to_json(),
+            r#"{"cases":[{"id":"id1","version":"v1","status":"in-progress"}]}"#
         );
     }
 }

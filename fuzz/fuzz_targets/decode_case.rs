@@ -7,14 +7,20 @@ use elastic_security::{cases, wire};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(case) = serde_json::from_slice::<wire::Case>(data) {
+    if let Ok(case) = wire::decode::<wire::Case>(data) {
         let _ = cases::to_kibana_case(case, true);
     }
-    if let Ok(list) = serde_json::from_slice::<Vec<wire::Case>>(data) {
+    if let Ok(list) = wire::decode::<Vec<wire::Case>>(data) {
         for case in list {
             let _ = cases::to_kibana_case(case, false);
         }
     }
     // The owner-only read of add-comment / update-comment.
-    let _ = serde_json::from_slice::<wire::Owned>(data);
+    let _ = wire::decode::<wire::Owned>(data);
+    // The JSON reader itself: what it reads, it writes back as JSON it reads again
+    // to the same value.
+    if let Ok(value) = elastic_security::json::parse(data) {
+        let text = value.to_json();
+        assert_eq!(elastic_security::json::parse(text.as_bytes()).as_ref(), Ok(&value));
+    }
 });

@@ -7,13 +7,13 @@ use elastic_security::{case_comments, connectors, http, wire};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(comment) = serde_json::from_slice::<wire::Comment>(data) {
+    if let Ok(comment) = wire::decode::<wire::Comment>(data) {
         let _ = case_comments::to_case_comment(comment, "case-1");
     }
-    if let Ok(list) = serde_json::from_slice::<Vec<wire::Comment>>(data) {
+    if let Ok(list) = wire::decode::<Vec<wire::Comment>>(data) {
         let _ = case_comments::newest_comment(list);
     }
-    if let Ok(connector) = serde_json::from_slice::<wire::Connector>(data) {
+    if let Ok(connector) = wire::decode::<wire::Connector>(data) {
         let _ = connectors::to_connector(connector, None);
     }
     if let [high, low, body @ ..] = data {

@@ -6,13 +6,13 @@ use elastic_security::{case_comments, cases, wire};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(page) = serde_json::from_slice::<wire::CasesPage>(data) {
+    if let Ok(page) = wire::decode::<wire::CasesPage>(data) {
         let _ = wire::count(page.total);
         for case in page.cases {
             let _ = cases::to_kibana_case(case, false);
         }
     }
-    if let Ok(page) = serde_json::from_slice::<wire::CommentsPage>(data) {
+    if let Ok(page) = wire::decode::<wire::CommentsPage>(data) {
         let _ = wire::count(page.total);
         for comment in page.comments {
             let _ = case_comments::to_case_comment(comment, "case-1");

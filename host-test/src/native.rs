@@ -1,5 +1,5 @@
 //! The native client that the benchmark compares the component with: the component's
-//! own Rust code (the same request builders, serde decoding and error mapping),
+//! own Rust code (the same request builders, JSON reading and error mapping),
 //! compiled natively, sending through the same outbound stack as the harness (hyper,
 //! the same keep-alive policy and TLS). The difference between the two is what running
 //! as a WebAssembly component costs: instantiation, wasm execution, host crossings.

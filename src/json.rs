@@ -1,0 +1,603 @@
+//! A small JSON reader and writer: all the component needs of JSON, without serde's
+//! generic machinery. (serde, serde_json and the float formatting their error
+//! messages pull in were about a third of the component's code; see BENCHMARKS.md.)
+//!
+//! The reader follows RFC 8259 as serde_json does: the same grammar, at most
+//! [`MAX_DEPTH`] nested arrays and objects, lone surrogates in `\u` escapes refused,
+//! and the last of duplicate keys kept. Numbers are kept as their JSON text, so a
+//! value read and written again (a connector's `config`) comes back unchanged.
+
+use std::fmt;
+
+/// How deeply arrays and objects may nest (serde_json's limit too).
+pub const MAX_DEPTH: usize = 128;
+
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// A number, as its JSON text.
+    Number(String),
+    String(String),
+    Array(Vec<Value>),
+    Object(Map),
+}
+
+/// A JSON object: its members in order, each key once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Map(Vec<(String, Value)>);
+
+impl Map {
+    pub fn new() -> Self {
+        Map(Vec::new())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Takes a member out (a decoder reads each member once).
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let index = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.swap_remove(index).1)
+    }
+
+    /// Sets `key`, replacing an earlier value.
+    pub fn insert(&mut self, key: impl Into<String>, value: Value) {
+        let key = key.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => *old = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// Adds a member (builder style, for request bodies, whose keys are distinct).
+    pub fn with(mut self, key: &str, value: Value) -> Self {
+        debug_assert!(self.get(key).is_none(), "duplicate key {key}");
+        self.0.push((key.to_owned(), value));
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+impl Value {
+    /// A JSON string.
+    pub fn str(text: &str) -> Value {
+        Value::String(text.to_owned())
+    }
+
+    /// A JSON string, or `null`.
+    pub fn opt_str(text: Option<&str>) -> Value {
+        text.map_or(Value::Null, Value::str)
+    }
+
+    /// An array of strings.
+    pub fn strs(items: &[String]) -> Value {
+        Value::Array(items.iter().map(|s| Value::str(s)).collect())
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// This value as compact JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_value(self, &mut out);
+        out
+    }
+
+    /// What kind of JSON value this is, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+// ---------------------------------------------------------------- writing
+
+fn write_value(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(text) => out.push_str(text),
+        Value::String(text) => write_string(text, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.0.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                write_value(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// `text` as a JSON string: quotes, backslashes and control characters escaped.
+fn write_string(text: &str, out: &mut String) {
+    out.push('"');
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        // `start` and `i` are at ASCII bytes, so on character boundaries.
+        out.push_str(text.get(start..i).unwrap_or_default());
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(hex_digit(byte >> 4));
+            out.push(hex_digit(byte & 0xf));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(text.get(start..).unwrap_or_default());
+    out.push('"');
+}
+
+fn hex_digit(n: u8) -> char {
+    char::from_digit(u32::from(n), 16).unwrap_or('0')
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Why a text is not JSON, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    what: &'static str,
+    line: usize,
+    column: usize,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.what, self.line, self.column
+        )
+    }
+}
+
+/// Reads one JSON value, with only whitespace around it.
+pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
+    let mut reader = Reader { bytes, at: 0 };
+    reader.skip_whitespace();
+    let value = reader.value(0)?;
+    reader.skip_whitespace();
+    if reader.at < bytes.len() {
+        return Err(reader.error("trailing characters"));
+    }
+    Ok(value)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    /// An error at the current position (1-based line and column).
+    #[inline(never)]
+    fn error(&self, what: &'static str) -> ParseError {
+        let upto = self.bytes.get(..self.at).unwrap_or(self.bytes);
+        let line = 1 + upto.iter().filter(|b| **b == b'\n').count();
+        let column = 1 + upto.iter().rev().take_while(|b| **b != b'\n').count();
+        ParseError { what, line, column }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+        match self.peek() {
+            None => Err(self.error("EOF while parsing a value")),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b't') => self.literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value) -> Result<Value, ParseError> {
+        for expected in word {
+            match self.peek() {
+                Some(byte) if byte == *expected => self.at += 1,
+                Some(_) => return Err(self.error("expected ident")),
+                None => return Err(self.error("EOF while parsing a value")),
+            }
+        }
+        Ok(value)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.at += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.error("invalid number"));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            Some(_) => return Err(self.error("invalid number")),
+            None => return Err(self.error("EOF while parsing a value")),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(self.error(self.eof_or("invalid number")));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error(self.eof_or("invalid number")));
+            }
+        }
+        // Only ASCII digits, signs, `.` and `e` were consumed.
+        let digits = self.bytes.get(start..self.at).unwrap_or_default();
+        let text = String::from_utf8_lossy(digits).into_owned();
+        Ok(Value::Number(text))
+    }
+
+    fn eof_or(&self, what: &'static str) -> &'static str {
+        if self.at >= self.bytes.len() {
+            "EOF while parsing a value"
+        } else {
+            what
+        }
+    }
+
+    fn enter(&self, depth: usize) -> Result<usize, ParseError> {
+        if depth + 1 >= MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        Ok(depth + 1)
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        let depth = self.enter(depth)?;
+        self.at += 1; // `[`
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(Value::Array(items));
+                }
+                Some(_) => return Err(self.error("expected `,` or `]`")),
+                None => return Err(self.error("EOF while parsing a list")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+        let depth = self.enter(depth)?;
+        self.at += 1; // `{`
+        let mut map = Map::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b'"') => {}
+                Some(_) => return Err(self.error("key must be a string")),
+                None => return Err(self.error("EOF while parsing an object")),
+            }
+            let key = self.string()?;
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b':') => self.at += 1,
+                Some(_) => return Err(self.error("expected `:`")),
+                None => return Err(self.error("EOF while parsing an object")),
+            }
+            self.skip_whitespace();
+            let value = self.value(depth)?;
+            map.insert(key, value);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(Value::Object(map));
+                }
+                Some(_) => return Err(self.error("expected `,` or `}`")),
+                None => return Err(self.error("EOF while parsing an object")),
+            }
+        }
+    }
+
+    /// A string, the reader on its opening quote.
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.at += 1; // `"`
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            let start = self.at;
+            while let Some(byte) = self.peek() {
+                if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.extend_from_slice(self.bytes.get(start..self.at).unwrap_or_default());
+            match self.peek() {
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(b'"') => {
+                    self.at += 1;
+                    return String::from_utf8(out)
+                        .map_err(|_| self.error("invalid unicode code point"));
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => {
+                    return Err(self
+                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+            }
+        }
+    }
+
+    /// One escape, the reader after its backslash.
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), ParseError> {
+        let Some(byte) = self.peek() else {
+            return Err(self.error("EOF while parsing a string"));
+        };
+        self.at += 1;
+        let simple = match byte {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let c = self.unicode_escape()?;
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                return Ok(());
+            }
+            _ => {
+                self.at -= 1; // point at the letter
+                return Err(self.error("invalid escape"));
+            }
+        };
+        out.push(simple);
+        Ok(())
+    }
+
+    /// The character of a `\uXXXX` escape (a surrogate pair takes two), the reader
+    /// after the `u`.
+    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                    return Err(self.error(self.eof_or("lone leading surrogate in hex escape")));
+                }
+                self.at += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error("lone trailing surrogate in hex escape")),
+            code => code,
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(byte @ b'0'..=b'9') => byte - b'0',
+                Some(byte @ b'a'..=b'f') => byte - b'a' + 10,
+                Some(byte @ b'A'..=b'F') => byte - b'A' + 10,
+                Some(_) => return Err(self.error("invalid escape")),
+            };
+            self.at += 1;
+            code = code * 16 + u32::from(digit);
+        }
+        Ok(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(text.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_every_kind_of_value() {
+        let value =
+            parse(br#" {"a": [1, -2.5e+3, true, false, null], "b": {"c": "d"}, "a": 0} "#).unwrap();
+        let Value::Object(map) = &value else {
+            panic!("not an object")
+        };
+        // The last of duplicate keys wins, in the first one's place.
+        assert_eq!(map.get("a"), Some(&Value::Number("0".into())));
+        assert_eq!(map.len(), 2);
+        assert_eq!(value.to_json(), r#"{"a":0,"b":{"c":"d"}}"#);
+        assert_eq!(
+            parse(b"[1,-2.5e+3,1E400,-0,0.5]").unwrap().to_json(),
+            "[1,-2.5e+3,1E400,-0,0.5]"
+        );
+    }
+
+    #[test]
+    fn strings_escapes_and_surrogates() {
+        let value = parse(br#""a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00\u0000""#).unwrap();
+        assert_eq!(
+            value,
+            Value::String("a\"b\\c/d\u{8}\u{c}\n\r\té😀\0".into())
+        );
+        assert_eq!(value.to_json(), r#""a\"b\\c/d\b\f\n\r\té😀\u0000""#);
+        assert_eq!(
+            err(r#""\ud83d""#),
+            "lone leading surrogate in hex escape at line 1 column 8"
+        );
+        assert_eq!(
+            err(r#""\ud83dx""#),
+            "lone leading surrogate in hex escape at line 1 column 8"
+        );
+        assert_eq!(
+            err(r#""\ude00""#),
+            "lone trailing surrogate in hex escape at line 1 column 8"
+        );
+        assert_eq!(err(r#""\x""#), "invalid escape at line 1 column 3");
+        assert_eq!(
+            err("\"a\nb\""),
+            "control character (\\u0000-\\u001F) found while parsing a string at line 1 column 3"
+        );
+        assert!(parse(b"\"\xff\"").is_err());
+        assert_eq!(
+            err("\"abc"),
+            "EOF while parsing a string at line 1 column 5"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_json() {
+        for bad in [
+            "",
+            " ",
+            "nul",
+            "truex",
+            "01",
+            "1.",
+            ".5",
+            "1e",
+            "-",
+            "+1",
+            "[1,]",
+            "{\"a\"}",
+            "{\"a\":1,}",
+            "{a:1}",
+            "[1 2]",
+            "{} {}",
+            "NaN",
+            "'a'",
+            "[",
+            "{\"a\":",
+        ] {
+            assert!(parse(bad.as_bytes()).is_err(), "{bad:?}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(bad).is_err(),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(err("[1,\n  x]"), "expected value at line 2 column 3");
+        assert_eq!(err("{} x"), "trailing characters at line 1 column 4");
+    }
+
+    #[test]
+    fn nesting_limit_matches_serde_json() {
+        for depth in [126, 127, 128, 129] {
+            let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            assert_eq!(
+                parse(text.as_bytes()).is_ok(),
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "depth {depth}"
+            );
+        }
+        assert!(parse("[".repeat(1_000_000).as_bytes()).is_err());
+    }
+}
