@@ -46,7 +46,7 @@ fn find_comments(
         |found: wire::CommentsPage| {
             Ok(CommentPage {
                 comments: found
-                    .comments
+                    .items
                     .into_iter()
                     .map(|comment| to_case_comment(comment, case_id))
                     .collect(),

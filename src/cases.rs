@@ -206,7 +206,7 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
         "a valid page of cases",
         |found: wire::CasesPage| {
             let cases = found
-                .cases
+                .items
                 .into_iter()
                 .map(|case| to_kibana_case(case, false))
                 .collect::<Result<Vec<_>, _>>()?;

@@ -329,49 +329,47 @@ impl FromJson for Comment {
     }
 }
 
-/// `GET /api/cases/_find`.
+/// A page of a `_find` answer: `page`, `per_page`, `total`, and the items under
+/// `T`'s key (`cases` or `comments`), which is required: without it the answer is
+/// not a page of them.
 #[derive(Debug)]
-pub struct CasesPage {
+pub struct Page<T> {
     pub page: Option<u32>,
     pub per_page: Option<u32>,
     pub total: u64,
-    /// Required: without it the answer is not a page of cases.
-    pub cases: Vec<Case>,
+    pub items: Vec<T>,
 }
 
-impl FromJson for CasesPage {
+/// What a [`Page`] holds, and under which key.
+pub trait PageItem: FromJson {
+    const KEY: &'static str;
+}
+
+impl PageItem for Case {
+    const KEY: &'static str = "cases";
+}
+
+impl PageItem for Comment {
+    const KEY: &'static str = "comments";
+}
+
+impl<T: PageItem> FromJson for Page<T> {
     fn from_json(value: Value) -> Result<Self, String> {
         let mut f = Fields::of(value)?;
-        Ok(CasesPage {
+        Ok(Page {
             page: f.opt_u32("page")?,
             per_page: f.opt_u32("per_page")?,
             total: f.opt_u64("total")?.unwrap_or(0),
-            cases: f.list("cases")?,
+            items: f.list(T::KEY)?,
         })
     }
 }
+
+/// `GET /api/cases/_find`.
+pub type CasesPage = Page<Case>;
 
 /// `GET /api/cases/{id}/comments/_find`.
-#[derive(Debug)]
-pub struct CommentsPage {
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-    pub total: u64,
-    /// Required: without it the answer is not a page of comments.
-    pub comments: Vec<Comment>,
-}
-
-impl FromJson for CommentsPage {
-    fn from_json(value: Value) -> Result<Self, String> {
-        let mut f = Fields::of(value)?;
-        Ok(CommentsPage {
-            page: f.opt_u32("page")?,
-            per_page: f.opt_u32("per_page")?,
-            total: f.opt_u64("total")?.unwrap_or(0),
-            comments: f.list("comments")?,
-        })
-    }
-}
+pub type CommentsPage = Page<Comment>;
 
 /// `POST /api/actions/connector` (secrets are never part of it).
 #[derive(Debug)]

@@ -8,13 +8,13 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(page) = wire::decode::<wire::CasesPage>(data) {
         let _ = wire::count(page.total);
-        for case in page.cases {
+        for case in page.items {
             let _ = cases::to_kibana_case(case, false);
         }
     }
     if let Ok(page) = wire::decode::<wire::CommentsPage>(data) {
         let _ = wire::count(page.total);
-        for comment in page.comments {
+        for comment in page.items {
             let _ = case_comments::to_case_comment(comment, "case-1");
         }
     }
