@@ -225,7 +225,7 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// An error at the current position (1-based line and column).
     #[inline(never)]
     fn error(&self, what: &'static str) -> ParseError {
@@ -399,16 +399,17 @@ impl Reader<'_> {
     /// A string, the reader on its opening quote.
     fn string(&mut self) -> Result<String, ParseError> {
         self.at += 1; // `"`
-        let mut out: Vec<u8> = Vec::new();
+                      // Most strings have no escapes: one scan, one check, one copy.
+        let run = self.plain_run();
+        if self.peek() == Some(b'"') {
+            self.at += 1;
+            return match std::str::from_utf8(run) {
+                Ok(text) => Ok(text.to_owned()),
+                Err(_) => Err(self.error("invalid unicode code point")),
+            };
+        }
+        let mut out: Vec<u8> = run.to_vec();
         loop {
-            let start = self.at;
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.at += 1;
-            }
-            out.extend_from_slice(self.bytes.get(start..self.at).unwrap_or_default());
             match self.peek() {
                 None => return Err(self.error("EOF while parsing a string")),
                 Some(b'"') => {
@@ -425,7 +426,20 @@ impl Reader<'_> {
                         .error("control character (\\u0000-\\u001F) found while parsing a string"))
                 }
             }
+            out.extend_from_slice(self.plain_run());
         }
+    }
+
+    /// The bytes up to the next quote, backslash or control character (or the end),
+    /// the reader moved past them.
+    fn plain_run(&mut self) -> &'a [u8] {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
+            .unwrap_or(rest.len());
+        self.at += len;
+        rest.get(..len).unwrap_or_default()
     }
 
     /// One escape, the reader after its backslash.
