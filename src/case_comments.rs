@@ -119,7 +119,7 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
                 comment: text,
                 owner: &owner,
             },
-        )?,
+        ),
         NewComment::Alert {
             alert_id,
             index,
@@ -138,7 +138,7 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
                 },
                 owner: &owner,
             },
-        )?,
+        ),
     };
     client.call(
         &request,
@@ -231,7 +231,7 @@ pub fn update_comment(client: &Client, input: UpdateCommentInput) -> Result<Case
         comment: text,
         owner: &owned.owner,
     };
-    let request = Request::json(Method::Patch, comments_path(case_id), &body)?;
+    let request = Request::json(Method::Patch, comments_path(case_id), &body);
     client.call(
         &request,
         "a valid case with its comments",

@@ -66,7 +66,7 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
         severity: wire::severity_to_kibana(input.severity.unwrap_or(Severity::Low)),
         assignees: assignee_refs(&assignees),
     };
-    let request = Request::json(Method::Post, "/api/cases".into(), &body)?;
+    let request = Request::json(Method::Post, "/api/cases".into(), &body);
     client.call(&request, A_CASE, |case| to_kibana_case(case, false))
 }
 
@@ -295,7 +295,7 @@ pub fn patch_case<T>(
 ) -> Result<T, Error> {
     let case_id = patch.id.to_owned();
     let body = wire::CasesPatch { cases: vec![patch] };
-    let request = Request::json(Method::Patch, "/api/cases".into(), &body)?;
+    let request = Request::json(Method::Patch, "/api/cases".into(), &body);
     client.call(
         &request,
         "a valid list of updated cases",

@@ -41,12 +41,10 @@ pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<
         config: &config,
         secrets: &secrets,
     };
-    let result =
-        Request::json(Method::Post, "/api/actions/connector".into(), &body).and_then(|request| {
-            client.call(&request, "a valid connector", |connector| {
-                Ok(to_connector(connector, input.description.clone()))
-            })
-        });
+    let request = Request::json(Method::Post, "/api/actions/connector".into(), &body);
+    let result = client.call(&request, "a valid connector", |connector| {
+        Ok(to_connector(connector, input.description.clone()))
+    });
     // Kibana's validation messages name fields, not values; a proxy might echo the
     // body though, so every secret value is blanked out of the message.
     result.map_err(|err| http::redact(err, &hidden))

@@ -98,13 +98,13 @@ impl Request {
         }
     }
 
-    /// A request with a JSON body.
-    pub fn json(method: Method, path_and_query: String, body: &impl ToJson) -> Result<Self, Error> {
-        Ok(Request {
+    /// A request with a JSON body. (Writing JSON cannot fail.)
+    pub fn json(method: Method, path_and_query: String, body: &impl ToJson) -> Self {
+        Request {
             method,
             path_and_query,
             body: Some(body.to_json().to_json().into_bytes()),
-        })
+        }
     }
 }
 
@@ -347,7 +347,7 @@ impl<'a> Client<'a> {
         body: &impl ToJson,
         what: &str,
     ) -> Result<W, Error> {
-        self.call(&Request::json(method, path_and_query, body)?, what, Ok)
+        self.call(&Request::json(method, path_and_query, body), what, Ok)
     }
 
     /// Removes every credential of the connection from the message.
@@ -989,7 +989,7 @@ mod tests {
         let client = Client::new(&conn, &transport).unwrap();
         let body = json::parse(br#"{"a": 1}"#).unwrap();
         client
-            .send(&Request::json(Method::Post, "/api/x".into(), &body).unwrap())
+            .send(&Request::json(Method::Post, "/api/x".into(), &body))
             .unwrap();
         client.send(&Request::delete("/api/x".into())).unwrap();
         client
