@@ -2,6 +2,9 @@
 //! (attachments) of a case, and the conversion of Kibana's comment JSON into the
 //! WIT `case-comment`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::api::case_comments::{
     AddCommentInput, CommentPage, GetManyCommentsInput, RemoveCommentOutput, UpdateCommentInput,
 };

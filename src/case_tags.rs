@@ -1,6 +1,9 @@
 //! The `case-tags` interface: add and remove tags of a case with a read-modify-write
 //! loop that retries on Kibana's 409, so concurrent taggers lose nothing.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::api::case_tags::TagsOutput;
 use crate::cases;
 use crate::http::Client;
@@ -28,8 +31,8 @@ pub fn backoff_ms(attempt: u32, seed: u64) -> u32 {
 /// FNV-1a over the case id and tags: the jitter seed of one call.
 fn seed_of(case_id: &str, tags: &[String]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for bytes in std::iter::once(case_id.as_bytes()).chain(tags.iter().map(|t| t.as_bytes())) {
-        for &b in bytes.iter().chain(std::iter::once(&0xff)) {
+    for bytes in core::iter::once(case_id.as_bytes()).chain(tags.iter().map(|t| t.as_bytes())) {
+        for &b in bytes.iter().chain(core::iter::once(&0xff)) {
             hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }

@@ -1,6 +1,9 @@
 //! The `cases` interface: create, read, list, update and delete Kibana cases, and
 //! the conversion of Kibana's case JSON into the WIT `kibana-case`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::api::cases::{
     CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput, DeleteCaseOutput, DeleteFailure,
     GetCaseInput, GetManyCasesInput, UpdateCaseInput,
@@ -106,7 +109,7 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
         failed_items: Vec::new(),
     };
     for id in &ids {
-        match client.send(&delete_request(std::slice::from_ref(id))) {
+        match client.send(&delete_request(core::slice::from_ref(id))) {
             Ok(_) => output.deleted_count += 1,
             Err(err) => {
                 output.failed_count += 1;

@@ -1,6 +1,9 @@
 //! The `connectors` interface: create a Kibana connector (action), keeping its
 //! secrets out of every output and error message.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::api::connectors::{Connector, CreateConnectorInput};
 use crate::http::{self, Client, Method, Request};
 use crate::json::{self, Map, Value};

@@ -5,7 +5,10 @@
 //! (`A-Za-z0-9-._~`), so an id can never add a path segment, start a query or a
 //! fragment, or be normalised away by a proxy.
 
-use std::fmt::Write as _;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt::Write as _;
 
 /// Whether RFC 3986 lets the byte stand for itself in any URL component.
 fn is_unreserved(byte: u8) -> bool {

@@ -3,6 +3,9 @@
 //! `error`, and decoding 2xx JSON bodies. It knows nothing about wasi: the wasm
 //! component plugs in `wasi_http::WasiTransport`, unit tests a fake.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::json::{self, Value};
 use crate::wire::{FromJson, ToJson};
 
@@ -180,9 +183,9 @@ pub struct Client<'a> {
     timeout_ms: u32,
 }
 
-impl std::fmt::Debug for Client<'_> {
+impl core::fmt::Debug for Client<'_> {
     // Hand-written so that the authorization header can never be printed.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Client")
             .field("origin", &self.origin())
             .field("prefix", &self.prefix)

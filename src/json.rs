@@ -7,7 +7,10 @@
 //! and the last of duplicate keys kept. Numbers are kept as their JSON text, so a
 //! value read and written again (a connector's `config`) comes back unchanged.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 /// How deeply arrays and objects may nest (serde_json's limit too).
 pub const MAX_DEPTH: usize = 128;
@@ -403,7 +406,7 @@ impl<'a> Reader<'a> {
         let run = self.plain_run();
         if self.peek() == Some(b'"') {
             self.at += 1;
-            return match std::str::from_utf8(run) {
+            return match core::str::from_utf8(run) {
                 Ok(text) => Ok(text.to_owned()),
                 Err(_) => Err(self.error("invalid unicode code point")),
             };

@@ -11,6 +11,12 @@
 //! - `validate`, `encode`, `wire`: input rules, percent-encoding, Kibana's JSON.
 //!
 //! No function panics on any input: every failure comes back as the WIT `error`.
+//!
+//! In the component the crate is `no_std` (with `alloc`): no std runtime, panic hook
+//! or stderr writer is linked in, and the component imports only `wasi:http` and
+//! what it needs (`wasi:io`, `wasi:clocks`). Natively (tests, host-test's native
+//! client) it is an ordinary std crate.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 #![cfg_attr(
     not(test),
     deny(
@@ -20,6 +26,91 @@
         clippy::indexing_slicing
     )
 )]
+
+extern crate alloc;
+
+/// The component's allocator: the same dlmalloc that std uses on wasm.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// Unreachable by design (no function panics, see above; clippy denies the ways to
+/// panic). Were one reached, the call traps instead of formatting a message nobody
+/// could read.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// `memcmp` for the `no_std` component: core's slice and string comparisons call it,
+/// and without std no C library supplies it (memcpy and memset become bulk-memory
+/// instructions).
+///
+/// # Safety
+/// `a` and `b` must be valid for reads of `n` bytes (as for C's `memcmp`).
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+    for i in 0..n {
+        // SAFETY: `i < n`, and the caller guarantees `n` readable bytes at each.
+        let (x, y) = unsafe { (*a.add(i), *b.add(i)) };
+        if x != y {
+            return i32::from(x) - i32::from(y);
+        }
+    }
+    0
+}
+
+/// The canonical ABI's allocator export, through which the host writes a call's
+/// arguments into the component's memory. With std, wasi-libc supplies it; without,
+/// the component does (the same logic as wit-bindgen's for targets without libc).
+/// A layout the allocator cannot serve, or memory that cannot grow, traps.
+///
+/// # Safety
+/// Called by the host as the canonical ABI says: `old` is null with `old_len` 0, or
+/// a block this allocator returned with that length and `align`.
+#[cfg(target_arch = "wasm32")]
+#[no_mangle]
+pub unsafe extern "C" fn cabi_realloc(
+    old: *mut u8,
+    old_len: usize,
+    align: usize,
+    new_len: usize,
+) -> *mut u8 {
+    use alloc::alloc::{alloc, realloc, Layout};
+    let Ok(layout) = Layout::from_size_align(if old_len == 0 { new_len } else { old_len }, align)
+    else {
+        core::arch::wasm32::unreachable()
+    };
+    let block = if old_len == 0 {
+        if new_len == 0 {
+            // A zero-sized block: any well-aligned non-null address.
+            return align as *mut u8;
+        }
+        // SAFETY: `layout` has a non-zero size.
+        unsafe { alloc(layout) }
+    } else {
+        // SAFETY: the caller passes a block of this allocator with this layout.
+        unsafe { realloc(old, layout, new_len) }
+    };
+    if block.is_null() {
+        core::arch::wasm32::unreachable()
+    }
+    block
+}
+
+/// What std's prelude brings that `no_std` lacks: each module imports this.
+#[cfg(target_arch = "wasm32")]
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+#[cfg(not(target_arch = "wasm32"))]
+mod prelude {}
 
 /// Generated from `wit/`. Hidden: the public face is the WIT itself.
 #[doc(hidden)]
@@ -67,6 +158,9 @@ pub mod wire;
 mod proptests;
 #[cfg(test)]
 mod test_support;
+
+#[allow(unused_imports)]
+use prelude::*;
 
 use api::case_comments::{
     AddCommentInput, CommentPage, GetManyCommentsInput, RemoveCommentOutput, UpdateCommentInput,

@@ -2,6 +2,9 @@
 //! splitting, list limits and paging. Every failure is `invalid-input` with status
 //! code -1 and a message that starts with the WIT field name (`title: ...`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::types::{Error, ErrorKind};
 
 /// Kibana's limits (see the WIT docs and Kibana's case schema).
@@ -32,7 +35,7 @@ pub const MAX_QUERY_BYTES: usize = 12 * 1024;
 pub const SEARCH_FIELDS: [&str; 2] = ["title", "description"];
 
 /// A parameter error: nothing was sent.
-pub fn invalid(field: &str, problem: impl std::fmt::Display) -> Error {
+pub fn invalid(field: &str, problem: impl core::fmt::Display) -> Error {
     Error {
         status_code: -1,
         kind: ErrorKind::InvalidInput,

@@ -7,6 +7,9 @@
 //! 2 MiB, or no write permits) is the rest streamed after `handle`. Once the
 //! request is handed over, only the response future decides success.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasi::http::outgoing_handler;
 use wasi::http::types::{
     ErrorCode, Fields, FutureIncomingResponse, IncomingBody, Method as WasiMethod, OutgoingBody,

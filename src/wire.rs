@@ -6,6 +6,9 @@
 //! without (an id, a status, an owner) is required. Request bodies leave unset
 //! optional fields out, except where Kibana wants an explicit `null`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::json::{Map, Value};
 use crate::types::{
     AttachmentType, CaseConnectorType, CaseStatus, Owner, Severity, SortField, SortOrder,
