@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use wasmtime::component::{Component, Linker, ResourceTable};
 
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Precompiled,
+    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Precompiled,
     ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder,
 };
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -27,6 +27,10 @@ pub const BUILT_COMPONENT_PATH: &str = env!("ELASTIC_SECURITY_COMPONENT");
 
 /// How often the epoch ticks: the resolution of `call_deadline`.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// The default of [`HarnessConfig::keep_resident`]: the pages one get-many-cases call
+/// of 100 cases writes (about 0.4 MiB) fit many times over.
+pub const DEFAULT_KEEP_RESIDENT: usize = 2 << 20;
 
 /// What the host grants one call, and how it reaches Kibana.
 #[derive(Clone, Debug)]
@@ -45,6 +49,13 @@ pub struct HarnessConfig {
     /// Instances from wasmtime's pooling allocator (slots made once, reused), at most
     /// this many at the same time; `None`: on-demand allocation (mmap per instance).
     pub pooling: Option<u32>,
+    /// With pooling: how much of a slot's linear memory stays mapped between calls
+    /// (bytes). On Linux 6.7 and later wasmtime asks the kernel which pages the last
+    /// call wrote (`PAGEMAP_SCAN`) and resets just those, up to this much, instead of
+    /// returning them to the kernel and faulting them in again on the next call;
+    /// elsewhere it resets the first this-many bytes with `memset`. 0: return
+    /// everything to the kernel after each call.
+    pub keep_resident: usize,
 }
 
 impl Default for HarnessConfig {
@@ -55,6 +66,7 @@ impl Default for HarnessConfig {
             ca_pem: None,
             keep_alive: true,
             pooling: None,
+            keep_resident: DEFAULT_KEEP_RESIDENT,
         }
     }
 }
@@ -137,6 +149,7 @@ impl WasiHttpView for HostState {
 /// A compiled, linked component, ready to run calls.
 pub struct Harness {
     engine: Engine,
+    component: Component,
     pre: ElasticSecurityPre<HostState>,
     config: HarnessConfig,
     outbound: Arc<Outbound>,
@@ -184,7 +197,10 @@ impl Harness {
                 .total_core_instances(slots.saturating_mul(4))
                 .total_memories(slots.saturating_mul(2))
                 .total_tables(slots.saturating_mul(2))
-                .max_memory_size(config.max_memory_bytes);
+                .max_memory_size(config.max_memory_bytes)
+                .pagemap_scan(Enabled::Auto)
+                .linear_memory_keep_resident(config.keep_resident)
+                .table_keep_resident(config.keep_resident.min(64 << 10));
             engine_settings.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
         let engine = Engine::new(&engine_settings).map_err(to_anyhow)?;
@@ -206,6 +222,7 @@ impl Harness {
         start_epoch_ticker(&engine);
         Ok(Self {
             engine,
+            component,
             pre,
             config,
             outbound,
@@ -217,22 +234,24 @@ impl Harness {
         &self.engine
     }
 
-    pub fn config(&self) -> &HarnessConfig {
-        &self.config
+    /// The compiled component (for an [`crate::async_harness::AsyncHarness`] on the
+    /// same engine).
+    pub fn component(&self) -> &Component {
+        &self.component
     }
 
-    /// The outbound side: connection and refusal counters.
-    pub fn outbound(&self) -> &Outbound {
-        &self.outbound
-    }
-
-    /// A fresh store and instance that may reach `base_url`'s origin and nothing else
-    /// (`None`: no outbound request at all).
-    pub fn instantiate(&self, base_url: Option<&str>) -> Result<Instance> {
+    /// A store for one call: WASI with nothing granted, wasi:http limited to
+    /// `base_url`'s origin and sent through `outbound`, the memory limit and the call
+    /// deadline.
+    pub(crate) fn new_store(
+        &self,
+        base_url: Option<&str>,
+        outbound: Arc<Outbound>,
+    ) -> Store<HostState> {
         let state = HostState {
             wasi: WasiCtxBuilder::new().build(),
             http: WasiHttpCtx::new(),
-            hooks: OutboundHooks::new(self.outbound.clone(), base_url.and_then(Origin::parse)),
+            hooks: OutboundHooks::new(outbound, base_url.and_then(Origin::parse)),
             table: ResourceTable::new(),
             limits: PeakLimits {
                 inner: StoreLimitsBuilder::new()
@@ -247,6 +266,28 @@ impl Harness {
         let ticks = self.config.call_deadline.as_millis() / EPOCH_TICK.as_millis();
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).max(1));
         store.epoch_deadline_trap();
+        store
+    }
+
+    /// Records the largest linear memory a finished call's store asked for.
+    pub(crate) fn record_peak(&self, store: &Store<HostState>) {
+        self.peak_memory
+            .fetch_max(store.data().limits.peak, Ordering::Relaxed);
+    }
+
+    pub fn config(&self) -> &HarnessConfig {
+        &self.config
+    }
+
+    /// The outbound side: connection and refusal counters.
+    pub fn outbound(&self) -> &Outbound {
+        &self.outbound
+    }
+
+    /// A fresh store and instance that may reach `base_url`'s origin and nothing else
+    /// (`None`: no outbound request at all).
+    pub fn instantiate(&self, base_url: Option<&str>) -> Result<Instance> {
+        let mut store = self.new_store(base_url, self.outbound.clone());
         let bindings = self.pre.instantiate(&mut store).map_err(to_anyhow)?;
         Ok(Instance { store, bindings })
     }
@@ -261,8 +302,7 @@ impl Harness {
     ) -> Result<R> {
         let mut instance = self.instantiate(Some(&conn.base_url))?;
         let result = f(&instance.bindings, &mut instance.store).map_err(to_anyhow);
-        self.peak_memory
-            .fetch_max(instance.store.data().limits.peak, Ordering::Relaxed);
+        self.record_peak(&instance.store);
         result
     }
 
