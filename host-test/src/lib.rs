@@ -2,6 +2,7 @@
 //! stateful Kibana simulator, the operation table behind the CLI, and the CLI itself.
 
 pub mod api;
+pub mod async_harness;
 pub mod bench;
 pub mod bindings;
 pub mod cli;

@@ -1,0 +1,150 @@
+//! The harness for async hosts: the same component, engine, limits and outbound hook
+//! as [`Harness`], with every call made with `call_async` on the caller's tokio
+//! runtime.
+//!
+//! Why: in the synchronous harness every wait of the component on the network
+//! (`wasi:io/poll` `block`) parks the calling thread and hands the work to
+//! wasmtime-wasi's own tokio threads and back (a futex round trip each time, two
+//! or three per request). Here such a wait suspends the call's fiber and yields to
+//! the runtime, which drives the HTTP connection on the same thread: a busy host
+//! runs many calls on a few threads without those hand-offs. A fresh store and
+//! instance are still made for every call, from one `InstancePre`.
+//!
+//! An `AsyncHarness` has its own keep-alive pool, and a pooled connection is driven
+//! by the runtime that opened it: use one `AsyncHarness` per tokio runtime (a
+//! multi-threaded runtime is one runtime, whatever its number of threads).
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use host_test::async_harness::AsyncHarness;
+//! use host_test::harness::Harness;
+//! let h = AsyncHarness::new(&std::sync::Arc::new(Harness::new()?))?;
+//! # let conn: host_test::bindings::Connection = todo!();
+//! let input = host_test::async_harness::cases::GetCaseInput {
+//!     case_id: "7ab6...".into(),
+//!     include_comments: false,
+//! };
+//! let case = h.get_case(&conn, &input).await?;
+//! # Ok(()) }
+//! ```
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use wasmtime::component::Linker;
+use wasmtime::Store;
+
+use crate::bindings::{CaseComment, Connection, Error, KibanaCase};
+use crate::harness::{to_anyhow, Harness, HarnessConfig, HostState};
+use crate::outbound::Outbound;
+
+mod generated {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "elastic-security",
+        exports: { default: async },
+        with: {
+            "automation:elastic-security/types": crate::bindings::automation::elastic_security::types,
+        },
+    });
+}
+
+pub use generated::exports::automation::elastic_security::{
+    case_comments, case_tags, cases, connectors,
+};
+pub use generated::ElasticSecurity as AsyncBindings;
+
+type Op<T> = Result<std::result::Result<T, Error>>;
+
+/// A fresh instance with its store, for calls made with `call_async`.
+pub struct AsyncInstance {
+    pub store: Store<HostState>,
+    pub bindings: AsyncBindings,
+}
+
+/// Runs calls of the component with `call_async`. Made from a [`Harness`]: it shares
+/// that harness's engine (allocator, epoch ticker), compiled component, limits and
+/// TLS roots, and keeps a connection pool of its own.
+pub struct AsyncHarness {
+    harness: Arc<Harness>,
+    pre: generated::ElasticSecurityPre<HostState>,
+    outbound: Arc<Outbound>,
+}
+
+/// One method per operation: a fresh instance, the call, the peak memory recorded.
+/// The outer `Result` is a host failure or a trap; the inner one is the operation's.
+macro_rules! operations {
+    ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+        $(
+            pub async fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
+                let mut i = self.instantiate(Some(&conn.base_url)).await?;
+                let result = i
+                    .bindings
+                    .$iface()
+                    .$call(&mut i.store, conn, $($arg),*)
+                    .await
+                    .map_err(to_anyhow);
+                self.harness.record_peak(&i.store);
+                result
+            }
+        )*
+    };
+}
+
+impl AsyncHarness {
+    /// Links the async forms of WASI and wasi:http against `harness`'s component.
+    pub fn new(harness: &Arc<Harness>) -> Result<Self> {
+        let mut linker: Linker<HostState> = Linker::new(harness.engine());
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(to_anyhow)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(to_anyhow)?;
+        let instance_pre = linker
+            .instantiate_pre(harness.component())
+            .map_err(to_anyhow)?;
+        let pre = generated::ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
+        let config = harness.config();
+        let outbound = Arc::new(Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?);
+        Ok(Self {
+            harness: harness.clone(),
+            pre,
+            outbound,
+        })
+    }
+
+    pub fn config(&self) -> &HarnessConfig {
+        self.harness.config()
+    }
+
+    /// This harness's outbound side: connection and refusal counters.
+    pub fn outbound(&self) -> &Outbound {
+        &self.outbound
+    }
+
+    /// A fresh store and instance that may reach `base_url`'s origin and nothing else
+    /// (`None`: no outbound request at all).
+    pub async fn instantiate(&self, base_url: Option<&str>) -> Result<AsyncInstance> {
+        let mut store = self.harness.new_store(base_url, self.outbound.clone());
+        let bindings = self
+            .pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(to_anyhow)?;
+        Ok(AsyncInstance { store, bindings })
+    }
+
+    operations! {
+        create_case: automation_elastic_security_cases.call_create_case(input: &cases::CreateCaseInput) -> KibanaCase;
+        delete_case: automation_elastic_security_cases.call_delete_case(input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
+        get_case: automation_elastic_security_cases.call_get_case(input: &cases::GetCaseInput) -> KibanaCase;
+        get_many_cases: automation_elastic_security_cases.call_get_many_cases(input: &cases::GetManyCasesInput) -> cases::CasePage;
+        get_case_status: automation_elastic_security_cases.call_get_case_status(case_id: &str) -> cases::CaseStatusInfo;
+        update_case: automation_elastic_security_cases.call_update_case(input: &cases::UpdateCaseInput) -> KibanaCase;
+        add_comment: automation_elastic_security_case_comments.call_add_comment(input: &case_comments::AddCommentInput) -> CaseComment;
+        get_comment: automation_elastic_security_case_comments.call_get_comment(case_id: &str, comment_id: &str) -> CaseComment;
+        get_many_comments: automation_elastic_security_case_comments.call_get_many_comments(input: &case_comments::GetManyCommentsInput) -> case_comments::CommentPage;
+        remove_comment: automation_elastic_security_case_comments.call_remove_comment(case_id: &str, comment_id: &str) -> case_comments::RemoveCommentOutput;
+        update_comment: automation_elastic_security_case_comments.call_update_comment(input: &case_comments::UpdateCommentInput) -> CaseComment;
+        add_tag: automation_elastic_security_case_tags.call_add_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
+        remove_tag: automation_elastic_security_case_tags.call_remove_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
+        create_connector: automation_elastic_security_connectors.call_create_connector(input: &connectors::CreateConnectorInput) -> connectors::Connector;
+    }
+}
