@@ -10,7 +10,8 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use elastic_security as guest;
 
-use crate::bindings::{self as host, cases};
+use crate::async_harness::AsyncHarness;
+use crate::bindings as host;
 use crate::harness::{Harness, HarnessConfig, BUILT_COMPONENT};
 use crate::native::NativeTransport;
 use crate::sim::{SimConfig, Simulator};
@@ -86,48 +87,76 @@ fn guest_conn(url: &str, space: &str) -> guest::types::Connection {
     }
 }
 
-/// The first page of `MANY` cases, every filter left to its default.
-fn host_many() -> cases::GetManyCasesInput {
-    cases::GetManyCasesInput {
-        page: Some(1),
-        per_page: Some(MANY),
-        sort_field: None,
-        sort_order: None,
-        search: None,
-        search_fields: vec![],
-        status: None,
-        owners: vec![],
-        assignees: vec![],
-    }
+/// The bench's inputs, built the same way for each of the three sets of generated
+/// types that hold them: the synchronous bindings, the async bindings and the guest
+/// crate itself (the native side).
+macro_rules! inputs {
+    ($name:ident, $cases:path, $types:path) => {
+        mod $name {
+            use super::{description, MANY};
+            use $cases as cases;
+            use $types as types;
+
+            pub fn get(id: &str) -> cases::GetCaseInput {
+                cases::GetCaseInput {
+                    case_id: id.into(),
+                    include_comments: false,
+                }
+            }
+
+            /// The first page of `MANY` cases, every filter left to its default.
+            pub fn many() -> cases::GetManyCasesInput {
+                cases::GetManyCasesInput {
+                    page: Some(1),
+                    per_page: Some(MANY),
+                    sort_field: None,
+                    sort_order: None,
+                    search: None,
+                    search_fields: vec![],
+                    status: None,
+                    owners: vec![],
+                    assignees: vec![],
+                }
+            }
+
+            pub fn create(title: &str, i: usize) -> cases::CreateCaseInput {
+                cases::CreateCaseInput {
+                    title: title.into(),
+                    owner: types::Owner::SecuritySolution,
+                    description: Some(description(i)),
+                    connector_id: None,
+                    connector_name: None,
+                    connector_type: None,
+                    severity: Some(types::Severity::High),
+                    tags: vec!["phishing".into(), "email".into()],
+                    assignees: vec![],
+                }
+            }
+
+            /// A new title for case `id` at `version`, nothing else changed.
+            pub fn retitle(id: &str, version: &str, title: String) -> cases::UpdateCaseInput {
+                cases::UpdateCaseInput {
+                    case_id: id.into(),
+                    version: version.into(),
+                    title: Some(title),
+                    description: None,
+                    status: None,
+                    severity: None,
+                    tags: None,
+                    assignees: None,
+                }
+            }
+        }
+    };
 }
 
-fn host_create(title: &str, i: usize) -> cases::CreateCaseInput {
-    cases::CreateCaseInput {
-        title: title.into(),
-        owner: host::Owner::SecuritySolution,
-        description: Some(description(i)),
-        connector_id: None,
-        connector_name: None,
-        connector_type: None,
-        severity: Some(host::Severity::High),
-        tags: vec!["phishing".into(), "email".into()],
-        assignees: vec![],
-    }
-}
-
-fn guest_create(title: &str, i: usize) -> guest::api::cases::CreateCaseInput {
-    guest::api::cases::CreateCaseInput {
-        title: title.into(),
-        owner: guest::types::Owner::SecuritySolution,
-        description: Some(description(i)),
-        connector_id: None,
-        connector_name: None,
-        connector_type: None,
-        severity: Some(guest::types::Severity::High),
-        tags: vec!["phishing".into(), "email".into()],
-        assignees: vec![],
-    }
-}
+inputs!(host_in, crate::bindings::cases, crate::bindings);
+inputs!(async_in, crate::async_harness::cases, crate::bindings);
+inputs!(
+    guest_in,
+    elastic_security::api::cases,
+    elastic_security::types
+);
 
 /// One side of the comparison: runs operation `op` for iteration `i`.
 trait Side {
@@ -152,69 +181,98 @@ struct ComponentSide<'a> {
 
 impl Side for ComponentSide<'_> {
     fn get_case(&mut self, id: &str) -> Result<()> {
-        let input = cases::GetCaseInput {
-            case_id: id.into(),
-            include_comments: false,
-        };
-        ok(
-            "get-case",
-            self.h.get_case(&host_conn(&self.url, "default"), &input)?,
-        )?;
+        let conn = host_conn(&self.url, "default");
+        ok("get-case", self.h.get_case(&conn, &host_in::get(id))?)?;
         Ok(())
     }
 
     fn create_case(&mut self, i: usize) -> Result<()> {
-        let input = host_create(&format!("component {i}"), i);
-        ok(
-            "create-case",
-            self.h
-                .create_case(&host_conn(&self.url, "soc-team"), &input)?,
-        )?;
+        let input = host_in::create(&format!("component {i}"), i);
+        let conn = host_conn(&self.url, "soc-team");
+        ok("create-case", self.h.create_case(&conn, &input)?)?;
         Ok(())
     }
 
     fn update_case(&mut self, i: usize) -> Result<()> {
-        let input = cases::UpdateCaseInput {
-            case_id: self.update.0.clone(),
-            version: self.update.1.clone(),
-            title: Some(format!("component update {i}")),
-            description: None,
-            status: None,
-            severity: None,
-            tags: None,
-            assignees: None,
-        };
-        let case = ok(
-            "update-case",
-            self.h
-                .update_case(&host_conn(&self.url, "default"), &input)?,
-        )?;
-        self.update.1 = case.version;
+        let (id, version) = &self.update;
+        let input = host_in::retitle(id, version, format!("component update {i}"));
+        let conn = host_conn(&self.url, "default");
+        self.update.1 = ok("update-case", self.h.update_case(&conn, &input)?)?.version;
         Ok(())
     }
 
     fn add_tag(&mut self, i: usize) -> Result<()> {
         let id = &self.tag_cases[i % self.tag_cases.len()];
-        let tags = vec![format!("c-{i}")];
-        ok(
-            "add-tag",
-            self.h
-                .add_tag(&host_conn(&self.url, "default"), id, &tags)?,
-        )?;
+        let conn = host_conn(&self.url, "default");
+        ok("add-tag", self.h.add_tag(&conn, id, &[format!("c-{i}")])?)?;
         Ok(())
     }
 
     fn get_many_cases(&mut self) -> Result<()> {
-        let input = host_many();
+        let conn = host_conn(&self.url, "security");
         let page = ok(
             "get-many-cases",
-            self.h
-                .get_many_cases(&host_conn(&self.url, "security"), &input)?,
+            self.h.get_many_cases(&conn, &host_in::many())?,
         )?;
-        if page.cases.len() != MANY as usize {
-            bail!("get-many-cases returned {} cases", page.cases.len());
-        }
+        check_many(page.cases.len())
+    }
+}
+
+/// The component through the async harness, each call run to completion on a
+/// current-thread tokio runtime (the calling thread drives the connection too).
+struct AsyncSide<'a> {
+    h: &'a AsyncHarness,
+    rt: &'a tokio::runtime::Runtime,
+    url: String,
+    update: (String, String),
+    tag_cases: Vec<String>,
+}
+
+impl Side for AsyncSide<'_> {
+    fn get_case(&mut self, id: &str) -> Result<()> {
+        let conn = host_conn(&self.url, "default");
+        let r = self
+            .rt
+            .block_on(self.h.get_case(&conn, &async_in::get(id)))?;
+        ok("get-case", r)?;
         Ok(())
+    }
+
+    fn create_case(&mut self, i: usize) -> Result<()> {
+        let input = async_in::create(&format!("async {i}"), i);
+        let conn = host_conn(&self.url, "soc-team");
+        ok(
+            "create-case",
+            self.rt.block_on(self.h.create_case(&conn, &input))?,
+        )?;
+        Ok(())
+    }
+
+    fn update_case(&mut self, i: usize) -> Result<()> {
+        let (id, version) = &self.update;
+        let input = async_in::retitle(id, version, format!("async update {i}"));
+        let conn = host_conn(&self.url, "default");
+        let r = self.rt.block_on(self.h.update_case(&conn, &input))?;
+        self.update.1 = ok("update-case", r)?.version;
+        Ok(())
+    }
+
+    fn add_tag(&mut self, i: usize) -> Result<()> {
+        let id = &self.tag_cases[i % self.tag_cases.len()];
+        let conn = host_conn(&self.url, "default");
+        let r = self
+            .rt
+            .block_on(self.h.add_tag(&conn, id, &[format!("a-{i}")]))?;
+        ok("add-tag", r)?;
+        Ok(())
+    }
+
+    fn get_many_cases(&mut self) -> Result<()> {
+        let conn = host_conn(&self.url, "security");
+        let r = self
+            .rt
+            .block_on(self.h.get_many_cases(&conn, &async_in::many()))?;
+        check_many(ok("get-many-cases", r)?.cases.len())
     }
 }
 
@@ -239,31 +297,19 @@ impl NativeSide {
 
 impl Side for NativeSide {
     fn get_case(&mut self, id: &str) -> Result<()> {
-        let input = guest::api::cases::GetCaseInput {
-            case_id: id.into(),
-            include_comments: false,
-        };
-        self.with("default", |c| guest::cases::get_case(c, input))?;
+        self.with("default", |c| guest::cases::get_case(c, guest_in::get(id)))?;
         Ok(())
     }
 
     fn create_case(&mut self, i: usize) -> Result<()> {
-        let input = guest_create(&format!("native {i}"), i);
+        let input = guest_in::create(&format!("native {i}"), i);
         self.with("soc-team", |c| guest::cases::create_case(c, input))?;
         Ok(())
     }
 
     fn update_case(&mut self, i: usize) -> Result<()> {
-        let input = guest::api::cases::UpdateCaseInput {
-            case_id: self.update.0.clone(),
-            version: self.update.1.clone(),
-            title: Some(format!("native update {i}")),
-            description: None,
-            status: None,
-            severity: None,
-            tags: None,
-            assignees: None,
-        };
+        let (id, version) = &self.update;
+        let input = guest_in::retitle(id, version, format!("native update {i}"));
         let case = self.with("default", |c| guest::cases::update_case(c, input))?;
         self.update.1 = case.version;
         Ok(())
@@ -277,23 +323,18 @@ impl Side for NativeSide {
     }
 
     fn get_many_cases(&mut self) -> Result<()> {
-        let input = guest::api::cases::GetManyCasesInput {
-            page: Some(1),
-            per_page: Some(MANY),
-            sort_field: None,
-            sort_order: None,
-            search: None,
-            search_fields: vec![],
-            status: None,
-            owners: vec![],
-            assignees: vec![],
-        };
-        let page = self.with("security", |c| guest::cases::get_many_cases(c, input))?;
-        if page.cases.len() != MANY as usize {
-            bail!("get-many-cases returned {} cases", page.cases.len());
-        }
-        Ok(())
+        let page = self.with("security", |c| {
+            guest::cases::get_many_cases(c, guest_in::many())
+        })?;
+        check_many(page.cases.len())
     }
+}
+
+fn check_many(returned: usize) -> Result<()> {
+    if returned != MANY as usize {
+        bail!("get-many-cases returned {returned} cases, expected {MANY}");
+    }
+    Ok(())
 }
 
 /// Median and 99th percentile of a sample, in microseconds.
@@ -334,6 +375,43 @@ fn calls_per_second(
     Ok((callers * calls) as f64 / started.elapsed().as_secs_f64())
 }
 
+/// Minor page faults of this process so far (Linux's `/proc/self/stat`; `None`
+/// elsewhere).
+fn minor_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name: state is the first, minflt the eighth.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(7)?
+        .parse()
+        .ok()
+}
+
+/// Page faults taken during calls, read around (not inside) the timed part.
+#[derive(Default)]
+struct Faults {
+    total: Option<u64>,
+}
+
+impl Faults {
+    fn count<T>(&mut self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let before = minor_faults();
+        let result = f()?;
+        if let (Some(before), Some(after)) = (before, minor_faults()) {
+            *self.total.get_or_insert(0) += after.saturating_sub(before);
+        }
+        Ok(result)
+    }
+
+    fn per_call(&self, calls: usize) -> String {
+        match self.total {
+            Some(total) if calls > 0 => format!("{:.1}", total as f64 / calls as f64),
+            _ => "n/a".into(),
+        }
+    }
+}
+
 fn timed(f: impl FnOnce() -> Result<()>) -> Result<f64> {
     let t = Instant::now();
     f()?;
@@ -344,7 +422,7 @@ fn timed(f: impl FnOnce() -> Result<()>) -> Result<f64> {
 fn seed(h: &Harness, url: &str, space: &str, n: usize, prefix: &str) -> Result<Vec<String>> {
     (0..n)
         .map(|i| {
-            let input = host_create(&format!("{prefix} {i}"), i);
+            let input = host_in::create(&format!("{prefix} {i}"), i);
             let case = ok("seed", h.create_case(&host_conn(url, space), &input)?)?;
             Ok(case.case_id)
         })
@@ -357,48 +435,63 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
         .context("cannot start the simulator")?;
     let url = sim.url();
     let h = Harness::with_config(HarnessConfig::default())?;
-    let pooled = Harness::with_config(HarnessConfig {
+    let pooled = Arc::new(Harness::with_config(HarnessConfig {
         pooling: Some(64),
         ..HarnessConfig::default()
-    })?;
+    })?);
+    let async_harness = AsyncHarness::new(&pooled)?;
+    let local = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start a tokio runtime")?;
 
     // Seed: 100 cases in `security` for get-many-cases, a few in `default`.
     seed(&h, &url, "security", MANY as usize, "listed")?;
     let get_id = seed(&h, &url, "default", 1, "read")?.remove(0);
     let per_case = 150; // tags per case stay under Kibana's 200
     let tag_cases = opts.iterations.div_ceil(per_case).max(1);
+    let updated = |h: &Harness| -> Result<(String, String)> {
+        let conn = host_conn(&url, "default");
+        let case = ok(
+            "seed",
+            h.create_case(&conn, &host_in::create("updated", 0))?,
+        )?;
+        Ok((case.case_id, case.version))
+    };
     let mut component = ComponentSide {
         h: &pooled,
         url: url.clone(),
-        update: (String::new(), String::new()),
+        update: updated(&h)?,
         tag_cases: seed(&h, &url, "default", tag_cases, "tag-c")?,
+    };
+    let mut asynchronous = AsyncSide {
+        h: &async_harness,
+        rt: &local,
+        url: url.clone(),
+        update: updated(&h)?,
+        tag_cases: seed(&h, &url, "default", tag_cases, "tag-a")?,
     };
     let mut native = NativeSide {
         t: NativeTransport::new(true)?,
         url: url.clone(),
-        update: (String::new(), String::new()),
+        update: updated(&h)?,
         tag_cases: seed(&h, &url, "default", tag_cases, "tag-n")?,
     };
-    for side_update in [&mut component.update, &mut native.update] {
-        let case = ok(
-            "seed",
-            h.create_case(&host_conn(&url, "default"), &host_create("updated", 0))?,
-        )?;
-        *side_update = (case.case_id, case.version);
-    }
 
     let _ = writeln!(
         out,
-        "elastic-security bench: {} timed calls per operation and side, calls alternating; \
-         component: fresh store per call from InstancePre (pooling allocator), keep-alive \
-         pool; native: the same Rust code compiled natively, same HTTP stack and pool.\n",
+        "elastic-security bench: {} timed calls per operation and side, the sides' calls \
+         interleaved. Component: a fresh store and instance per call from InstancePre \
+         (pooling allocator), keep-alive pool; through the synchronous harness, and \
+         through the async harness on a current-thread tokio runtime. Native: the same \
+         Rust code compiled natively, same HTTP stack and pool policy.\n",
         opts.iterations
     );
     let _ = writeln!(
         out,
-        "| operation | component median µs | component p99 µs | native median µs | native p99 µs | ratio (median) |"
+        "| operation | component (sync) median µs | p99 µs | component (async) median µs | p99 µs | native median µs | p99 µs | ratio sync / native | ratio async / native | page faults per call: sync / async / native |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 
     type Op<'a> = &'a dyn Fn(&mut dyn Side, usize) -> Result<()>;
     let get: Op = &|s, _| s.get_case(&get_id);
@@ -415,28 +508,31 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
     ];
     let warmup = (opts.iterations / 10).clamp(2, 50);
     for (name, op) in ops {
+        let mut sides: [&mut dyn Side; 3] = [&mut component, &mut asynchronous, &mut native];
         for i in 0..warmup {
-            op(&mut component, 1_000_000 + i)?;
-            op(&mut native, 1_000_000 + i)?;
-        }
-        let mut a = Vec::with_capacity(opts.iterations);
-        let mut b = Vec::with_capacity(opts.iterations);
-        for i in 0..opts.iterations {
-            // Alternate which side goes first, too.
-            if i % 2 == 0 {
-                a.push(timed(|| op(&mut component, i))?);
-                b.push(timed(|| op(&mut native, i))?);
-            } else {
-                b.push(timed(|| op(&mut native, i))?);
-                a.push(timed(|| op(&mut component, i))?);
+            for side in sides.iter_mut() {
+                op(&mut **side, 1_000_000 + i)?;
             }
         }
-        let (am, ap) = stats(a);
-        let (bm, bp) = stats(b);
+        let mut times: [Vec<f64>; 3] = Default::default();
+        let mut faults: [Faults; 3] = Default::default();
+        for i in 0..opts.iterations {
+            // Rotate which side goes first, too.
+            for k in 0..3 {
+                let k = (k + i) % 3;
+                let side = &mut *sides[k];
+                times[k].push(faults[k].count(|| timed(|| op(side, i)))?);
+            }
+        }
+        let [(sm, sp), (am, ap), (nm, np)] = times.map(stats);
         let _ = writeln!(
             out,
-            "| {name} | {am:.0} | {ap:.0} | {bm:.0} | {bp:.0} | {:.2} |",
-            am / bm.max(f64::MIN_POSITIVE)
+            "| {name} | {sm:.0} | {sp:.0} | {am:.0} | {ap:.0} | {nm:.0} | {np:.0} | {:.2} | {:.2} | {} / {} / {} |",
+            sm / nm.max(f64::MIN_POSITIVE),
+            am / nm.max(f64::MIN_POSITIVE),
+            faults[0].per_call(opts.iterations),
+            faults[1].per_call(opts.iterations),
+            faults[2].per_call(opts.iterations),
         );
     }
 
@@ -444,11 +540,8 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
     // instantiation in the timed part), next to instantiation alone.
     {
         let mut inst = pooled.instantiate(Some(&url))?;
-        let get_input = cases::GetCaseInput {
-            case_id: get_id.clone(),
-            include_comments: false,
-        };
-        let many_input = host_many();
+        let get_input = host_in::get(&get_id);
+        let many_input = host_in::many();
         let default_conn = host_conn(&url, "default");
         let security_conn = host_conn(&url, "security");
         let mut get = Vec::with_capacity(opts.iterations);
@@ -482,6 +575,59 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
         );
     }
 
+    // What the allocator's settings do to a fresh-instance call: get-case through the
+    // bench's pooled harness, a pooled one that gives memory back after every call,
+    // and the on-demand allocator, calls alternating.
+    {
+        let cold = Harness::with_config(HarnessConfig {
+            pooling: Some(64),
+            keep_resident: 0,
+            ..HarnessConfig::default()
+        })?;
+        let input = host_in::get(&get_id);
+        let conn = host_conn(&url, "default");
+        let sides: [(&str, &Harness); 3] = [
+            (
+                "pooling, written pages kept resident (the bench's setting)",
+                &pooled,
+            ),
+            (
+                "pooling, memory returned to the kernel after each call",
+                &cold,
+            ),
+            ("on-demand allocator (mmap per instance)", &h),
+        ];
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); sides.len()];
+        let mut faults: Vec<Faults> = (0..sides.len()).map(|_| Faults::default()).collect();
+        for i in 0..warmup + opts.iterations {
+            for (k, (_, harness)) in sides.iter().enumerate() {
+                let t = faults[k].count(|| {
+                    timed(|| ok("get-case", harness.get_case(&conn, &input)?).map(drop))
+                })?;
+                if i >= warmup {
+                    times[k].push(t);
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\nget-case, fresh instance per call, by allocator setting:\n"
+        );
+        let _ = writeln!(
+            out,
+            "| allocator | median µs | p99 µs | page faults per call |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|");
+        for ((name, _), (t, f)) in sides.iter().zip(times.into_iter().zip(&faults)) {
+            let (m, p) = stats(t);
+            let _ = writeln!(
+                out,
+                "| {name} | {m:.0} | {p:.0} | {} |",
+                f.per_call(warmup + opts.iterations)
+            );
+        }
+    }
+
     // Throughput: N callers, each making `throughput_calls` get-case calls.
     let _ = writeln!(
         out,
@@ -490,21 +636,26 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
     );
     let _ = writeln!(
         out,
-        "| callers | component, keep-alive | component, new connection per call | native, keep-alive | ratio component/native (keep-alive) |"
+        "| callers | component, sync harness | component, async harness | component, sync, new connection per call | native | ratio sync / native | ratio async / native |"
     );
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
     let fresh = Harness::with_config(HarnessConfig {
         pooling: Some(64),
         keep_alive: false,
         ..HarnessConfig::default()
     })?;
     let shared_native = Arc::new(NativeTransport::new(true)?);
+    // The async harness's callers are tasks on a runtime with one thread per core.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let multi = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores)
+        .enable_all()
+        .build()
+        .context("cannot start a tokio runtime")?;
+    let shared_async = Arc::new(AsyncHarness::new(&pooled)?);
     for &n in &opts.callers {
         let calls = opts.throughput_calls;
-        let get_input = cases::GetCaseInput {
-            case_id: get_id.clone(),
-            include_comments: false,
-        };
+        let get_input = host_in::get(&get_id);
         let host_default = host_conn(&url, "default");
         let guest_default = guest_conn(&url, "default");
         let component_rate = |harness: &Harness| {
@@ -519,27 +670,54 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
                     "connection",
                     guest::http::Client::new(&guest_default, &*shared_native),
                 )?;
-                let input = guest::api::cases::GetCaseInput {
-                    case_id: get_id.clone(),
-                    include_comments: false,
-                };
-                ok("get-case", guest::cases::get_case(&client, input))?;
+                ok(
+                    "get-case",
+                    guest::cases::get_case(&client, guest_in::get(&get_id)),
+                )?;
                 Ok(())
             })
         };
+        let async_rate = || -> Result<f64> {
+            let started = Instant::now();
+            multi.block_on(async {
+                let tasks: Vec<_> = (0..n)
+                    .map(|_| {
+                        let h = shared_async.clone();
+                        let conn = host_default.clone();
+                        let input = async_in::get(&get_id);
+                        tokio::spawn(async move {
+                            for _ in 0..calls {
+                                ok("get-case", h.get_case(&conn, &input).await?)?;
+                            }
+                            Ok::<_, anyhow::Error>(())
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.context("a caller task failed")??;
+                }
+                Ok::<_, anyhow::Error>(())
+            })?;
+            Ok((n * calls) as f64 / started.elapsed().as_secs_f64())
+        };
         let c = component_rate(&pooled)?;
+        let a = async_rate()?;
         let nat = native_rate()?;
         let f = component_rate(&fresh)?;
         let _ = writeln!(
             out,
-            "| {n} | {c:.0} | {f:.0} | {nat:.0} | {:.2} |",
-            c / nat.max(f64::MIN_POSITIVE)
+            "| {n} | {c:.0} | {a:.0} | {f:.0} | {nat:.0} | {:.2} | {:.2} |",
+            c / nat.max(f64::MIN_POSITIVE),
+            a / nat.max(f64::MIN_POSITIVE)
         );
     }
     let _ = writeln!(
         out,
-        "\nTCP connections opened: component with keep-alive {}, without {}; native {}.",
+        "\nTCP connections opened: component with keep-alive {} (sync) and {} (async), without \
+         keep-alive {}; native {}.",
         pooled.outbound().connections_opened(),
+        async_harness.outbound().connections_opened()
+            + shared_async.outbound().connections_opened(),
         fresh.outbound().connections_opened(),
         shared_native.outbound().connections_opened() + native.t.outbound().connections_opened()
     );

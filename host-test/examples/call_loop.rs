@@ -1,0 +1,122 @@
+//! Runs one operation in a loop, for profilers (`perf record`, `valgrind`): the same
+//! calls as `elastic-security bench`, one way at a time.
+//!
+//! ```sh
+//! cargo build --release --example call_loop
+//! perf record -g target/release/examples/call_loop fresh 20000
+//! ```
+//!
+//! Modes: `fresh` (a fresh instance per call, pooled, as the bench), `reused` (one
+//! instance for every call), `async` (the async harness, current-thread runtime),
+//! `native` (the same Rust code natively), `instantiate` (instantiation alone).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use host_test::async_harness::AsyncHarness;
+use host_test::bindings::{cases, Auth, Connection, Owner};
+use host_test::harness::{Harness, HarnessConfig};
+use host_test::native::NativeTransport;
+use host_test::sim::{SimConfig, Simulator};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (mode, calls) = match args.as_slice() {
+        [mode, calls] => (mode.as_str(), calls.parse::<usize>().context("calls")?),
+        [mode] => (mode.as_str(), 10_000),
+        _ => bail!("usage: call_loop fresh|reused|async|native|instantiate [calls]"),
+    };
+    let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")?;
+    let url = sim.url();
+    let conn = Connection {
+        base_url: url.clone(),
+        auth: Some(Auth::ApiKey("sim-api-key".into())),
+        space_id: None,
+        timeout_ms: Some(10_000),
+    };
+    let h = Arc::new(Harness::with_config(HarnessConfig {
+        pooling: Some(16),
+        ..HarnessConfig::default()
+    })?);
+    let create = cases::CreateCaseInput {
+        title: "loop".into(),
+        owner: Owner::SecuritySolution,
+        description: Some("a case read in a loop".into()),
+        connector_id: None,
+        connector_name: None,
+        connector_type: None,
+        severity: None,
+        tags: vec![],
+        assignees: vec![],
+    };
+    let id = h
+        .create_case(&conn, &create)?
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .case_id;
+    let input = cases::GetCaseInput {
+        case_id: id.clone(),
+        include_comments: false,
+    };
+    let started = Instant::now();
+    match mode {
+        "fresh" => {
+            for _ in 0..calls {
+                h.get_case(&conn, &input)?
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+        }
+        "reused" => {
+            let mut i = h.instantiate(Some(&url))?;
+            for _ in 0..calls {
+                i.bindings
+                    .automation_elastic_security_cases()
+                    .call_get_case(&mut i.store, &conn, &input)
+                    .map_err(host_test::harness::to_anyhow)?
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+        }
+        "async" => {
+            let a = AsyncHarness::new(&h)?;
+            let input = host_test::async_harness::cases::GetCaseInput {
+                case_id: id.clone(),
+                include_comments: false,
+            };
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            for _ in 0..calls {
+                rt.block_on(a.get_case(&conn, &input))?
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+        }
+        "native" => {
+            let t = NativeTransport::new(true)?;
+            let conn = elastic_security::types::Connection {
+                base_url: url.clone(),
+                auth: Some(elastic_security::types::Auth::ApiKey("sim-api-key".into())),
+                space_id: None,
+                timeout_ms: Some(10_000),
+            };
+            for _ in 0..calls {
+                let client = elastic_security::http::Client::new(&conn, &t)
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                let input = elastic_security::api::cases::GetCaseInput {
+                    case_id: id.clone(),
+                    include_comments: false,
+                };
+                elastic_security::cases::get_case(&client, input)
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+        }
+        "instantiate" => {
+            for _ in 0..calls {
+                drop(h.instantiate(Some(&url))?);
+            }
+        }
+        other => bail!("unknown mode {other}"),
+    }
+    let per_call = started.elapsed().as_secs_f64() * 1e6 / calls as f64;
+    println!("{mode}: {calls} calls, {per_call:.1} µs per call (mean)");
+    Ok(())
+}
