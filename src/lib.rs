@@ -29,10 +29,14 @@
 
 extern crate alloc;
 
-/// The component's allocator: the same dlmalloc that std uses on wasm.
+#[cfg(target_arch = "wasm32")]
+mod allocator;
+
+/// The component's allocator: dlmalloc over the initial memory first (see
+/// `allocator.rs`).
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: allocator::Allocator = allocator::Allocator::new();
 
 /// Unreachable by design (no function panics, see above; clippy denies the ways to
 /// panic). Were one reached, the call traps instead of formatting a message nobody
