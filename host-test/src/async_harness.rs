@@ -102,7 +102,10 @@ impl AsyncHarness {
             .map_err(to_anyhow)?;
         let pre = generated::ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
         let config = harness.config();
-        let outbound = Arc::new(Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?);
+        let outbound = Arc::new(
+            Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?
+                .with_read_ahead(config.read_ahead),
+        );
         Ok(Self {
             harness: harness.clone(),
             pre,

@@ -56,6 +56,10 @@ pub struct HarnessConfig {
     /// elsewhere it resets the first this-many bytes with `memset`. 0: return
     /// everything to the kernel after each call.
     pub keep_resident: usize,
+    /// Read each answer's body on the runtime's thread before handing the response
+    /// to the component (one wake-up of the calling thread per request instead of
+    /// one per wait for more bytes); up to the component's 32 MiB cap.
+    pub read_ahead: bool,
 }
 
 impl Default for HarnessConfig {
@@ -67,6 +71,7 @@ impl Default for HarnessConfig {
             keep_alive: true,
             pooling: None,
             keep_resident: DEFAULT_KEEP_RESIDENT,
+            read_ahead: true,
         }
     }
 }
@@ -218,7 +223,10 @@ impl Harness {
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker).map_err(to_anyhow)?;
         let instance_pre = linker.instantiate_pre(&component).map_err(to_anyhow)?;
         let pre = ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
-        let outbound = Arc::new(Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?);
+        let outbound = Arc::new(
+            Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?
+                .with_read_ahead(config.read_ahead),
+        );
         start_epoch_ticker(&engine);
         Ok(Self {
             engine,

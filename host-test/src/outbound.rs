@@ -13,7 +13,7 @@
 //!   in the meantime is detected before sending, or the unsent request is retried once on
 //!   a new connection.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -87,6 +87,9 @@ pub struct Outbound {
     idle: Mutex<HashMap<Origin, Vec<IdleConnection>>>,
     connections_opened: AtomicU64,
     requests_denied: AtomicU64,
+    /// Read each answer's body before handing the response to the component (see
+    /// [`prefetch`]); on by default.
+    read_ahead: bool,
 }
 
 impl Outbound {
@@ -120,7 +123,14 @@ impl Outbound {
             idle: Mutex::new(HashMap::new()),
             connections_opened: AtomicU64::new(0),
             requests_denied: AtomicU64::new(0),
+            read_ahead: true,
         })
+    }
+
+    /// Whether the hook reads each answer's body ahead (see [`prefetch`]).
+    pub fn with_read_ahead(mut self, on: bool) -> Self {
+        self.read_ahead = on;
+        self
     }
 
     /// TCP connections opened so far (new ones only, not reuses).
@@ -364,6 +374,95 @@ impl http_body::Body for ResponseBody {
     }
 }
 
+/// How much of an answer the hook reads ahead: the component's own cap on an answer
+/// (32 MiB) and one byte more, so that it still sees an answer that is too large.
+const PREFETCH_LIMIT: usize = (32 << 20) + 1;
+/// How long the hook reads ahead: a body still arriving after this is streamed, so
+/// that the component runs again and the host's call deadline (checked while the
+/// component runs) can stop a server that trickles bytes forever.
+const PREFETCH_TIME: Duration = Duration::from_millis(50);
+
+/// Reads the answer's body before the response is handed to the component (up to
+/// [`PREFETCH_LIMIT`] bytes; the rest, if any, is streamed as usual).
+///
+/// Why: the component reads every answer whole. Handed a streaming body, each of
+/// its waits for more bytes is a hand-off between the calling thread and the
+/// runtime's thread that drives the connection; read ahead here, on that thread, the
+/// response and its body arrive in one wake-up. Timeouts are unchanged (the
+/// between-bytes timeout runs while reading ahead), and a body that breaks off
+/// reaches the component as the same error after the bytes that came before it.
+/// Reading ahead stops after [`PREFETCH_TIME`]; the rest is streamed.
+async fn prefetch(response: http::Response<WasiBody>) -> http::Response<WasiBody> {
+    let (parts, mut body) = response.into_parts();
+    let until = tokio::time::Instant::now() + PREFETCH_TIME;
+    let mut frames = VecDeque::new();
+    let mut size = 0usize;
+    let mut error = None;
+    let mut rest = None;
+    loop {
+        if size >= PREFETCH_LIMIT {
+            rest = Some(body);
+            break;
+        }
+        // Cancel-safe: a `frame()` dropped before it finished has taken nothing.
+        let Ok(next) = tokio::time::timeout_at(until, body.frame()).await else {
+            rest = Some(body);
+            break;
+        };
+        match next {
+            None => break,
+            Some(Err(e)) => {
+                error = Some(e);
+                break;
+            }
+            Some(Ok(frame)) => {
+                size = size.saturating_add(frame.data_ref().map_or(0, Bytes::len));
+                frames.push_back(frame);
+            }
+        }
+    }
+    let body = Prefetched {
+        frames,
+        error,
+        rest,
+    };
+    http::Response::from_parts(parts, body.boxed_unsync())
+}
+
+/// A body read ahead by [`prefetch`]: its frames, then its error or the rest.
+struct Prefetched {
+    frames: VecDeque<http_body::Frame<Bytes>>,
+    error: Option<HttpError>,
+    rest: Option<WasiBody>,
+}
+
+impl http_body::Body for Prefetched {
+    type Data = Bytes;
+    type Error = HttpError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, HttpError>>> {
+        if let Some(frame) = self.frames.pop_front() {
+            return Poll::Ready(Some(Ok(frame)));
+        }
+        if let Some(e) = self.error.take() {
+            return Poll::Ready(Some(Err(e)));
+        }
+        match self.rest.as_mut() {
+            Some(rest) => Pin::new(rest).poll_frame(cx),
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.frames.is_empty()
+            && self.error.is_none()
+            && self.rest.as_ref().is_none_or(|rest| rest.is_end_stream())
+    }
+}
+
 /// The per-store hook: one allowed origin (or none: every request refused).
 pub struct OutboundHooks {
     allowed: Option<Origin>,
@@ -396,7 +495,13 @@ impl WasiHttpHooks for OutboundHooks {
         };
         let outbound = self.outbound.clone();
         Box::new(async move {
+            let read_ahead = outbound.read_ahead;
             let response = outbound.send(origin, request, options).await?;
+            let response = if read_ahead {
+                prefetch(response).await
+            } else {
+                response
+            };
             Ok((response, Box::new(async { Ok(()) }) as IoFuture))
         })
     }

@@ -114,6 +114,45 @@ fn the_memory_limit_stops_an_instance_and_the_host_goes_on() {
 }
 
 #[test]
+fn an_answer_arriving_in_parts_reads_the_same_read_ahead_or_streamed() {
+    // Half the body, a pause longer than the hook reads ahead, then the rest: read
+    // ahead, the component gets the first half from the hook and the rest streamed.
+    let body = br#"{"cases":[],"page":1,"per_page":20,"total":0,"count_open_cases":0,"count_in_progress_cases":0,"count_closed_cases":0}"#;
+    for read_ahead in [true, false] {
+        let url = stub(move |mut s| {
+            read_request(&mut s);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            let (first, second) = body.split_at(body.len() / 2);
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(first);
+            let _ = s.flush();
+            std::thread::sleep(Duration::from_millis(200));
+            let _ = s.write_all(second);
+        });
+        let h = Harness::with_config(HarnessConfig {
+            read_ahead,
+            ..HarnessConfig::default()
+        })
+        .unwrap();
+        let conn = Connection {
+            base_url: url,
+            auth: Some(Auth::ApiKey(API_KEY.into())),
+            space_id: None,
+            timeout_ms: Some(5_000),
+        };
+        let page = h
+            .get_many_cases(&conn, &many_cases())
+            .unwrap()
+            .unwrap_or_else(|e| panic!("read_ahead {read_ahead}: {e:?}"));
+        assert_eq!((page.page, page.per_page, page.total), (1, 20, 0));
+        assert!(page.cases.is_empty());
+    }
+}
+
+#[test]
 fn the_call_deadline_stops_a_server_that_trickles_forever() {
     // Headers, then one byte every 50 ms for up to 10 s: each wait is well inside the
     // component's timeout, so only the host's deadline ends the call.
