@@ -35,10 +35,21 @@ fn main() -> Result<()> {
         space_id: None,
         timeout_ms: Some(10_000),
     };
-    let h = Arc::new(Harness::with_config(HarnessConfig {
+    // COMPONENT=file.wasm: another build; KEEP_RESIDENT=bytes: the pool's setting.
+    let mut config = HarnessConfig {
         pooling: Some(16),
         ..HarnessConfig::default()
-    })?);
+    };
+    if let Some(bytes) = std::env::var("KEEP_RESIDENT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.keep_resident = bytes;
+    }
+    let h = Arc::new(match std::env::var_os("COMPONENT") {
+        Some(path) => Harness::from_file_with(path.as_ref(), config)?,
+        None => Harness::with_config(config)?,
+    });
     let create = cases::CreateCaseInput {
         title: "loop".into(),
         owner: Owner::SecuritySolution,
@@ -57,6 +68,29 @@ fn main() -> Result<()> {
     let input = cases::GetCaseInput {
         case_id: id.clone(),
         include_comments: false,
+    };
+    // OP=many (compare mode): get-many-cases of 100 cases with long descriptions.
+    let many = std::env::var("OP").as_deref() == Ok("many");
+    if many {
+        for i in 0..100 {
+            let input = cases::CreateCaseInput {
+                description: Some(format!("{i}: {}", "a realistic description. ".repeat(20))),
+                ..create.clone()
+            };
+            h.create_case(&conn, &input)?
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        }
+    }
+    let many_input = cases::GetManyCasesInput {
+        page: Some(1),
+        per_page: Some(100),
+        sort_field: None,
+        sort_order: None,
+        search: None,
+        search_fields: vec![],
+        status: None,
+        owners: vec![],
+        assignees: vec![],
     };
     let started = Instant::now();
     match mode {
@@ -112,6 +146,55 @@ fn main() -> Result<()> {
         "instantiate" => {
             for _ in 0..calls {
                 drop(h.instantiate(Some(&url))?);
+            }
+        }
+        "compare" => {
+            // COMPONENTS=a.wasm,b.wasm: fresh-instance get-case through each, calls
+            // interleaved; medians, so that the machine's noise falls on all alike.
+            // Or READ_AHEAD=compare: the built component with and without read-ahead.
+            let harnesses = if std::env::var("READ_AHEAD").as_deref() == Ok("compare") {
+                [true, false]
+                    .into_iter()
+                    .map(|read_ahead| {
+                        let config = HarnessConfig {
+                            read_ahead,
+                            ..h.config().clone()
+                        };
+                        Ok((
+                            format!("read_ahead={read_ahead}"),
+                            Harness::with_config(config)?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            } else {
+                let files = std::env::var("COMPONENTS").context("COMPONENTS=a.wasm,b.wasm")?;
+                files
+                    .split(',')
+                    .map(|f| {
+                        let h = Harness::from_file_with(f.as_ref(), h.config().clone())?;
+                        Ok((f.to_owned(), h))
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            };
+            let mut times = vec![Vec::with_capacity(calls); harnesses.len()];
+            for _ in 0..calls {
+                for (k, (_, h)) in harnesses.iter().enumerate() {
+                    let t = Instant::now();
+                    if many {
+                        h.get_many_cases(&conn, &many_input)?
+                            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    } else {
+                        h.get_case(&conn, &input)?
+                            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    }
+                    times[k].push(t.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+            for ((file, _), mut t) in harnesses.iter().zip(times) {
+                t.sort_by(f64::total_cmp);
+                let median = t[t.len() / 2];
+                let p90 = t[t.len() * 9 / 10];
+                println!("{file}: median {median:.1} µs, p90 {p90:.1} µs");
             }
         }
         other => bail!("unknown mode {other}"),
