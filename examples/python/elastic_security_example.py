@@ -2,8 +2,8 @@
 
 The component (package `automation:elastic-security`) exports the interfaces
 `cases`, `case-comments`, `case-tags` and `connectors`; it imports `wasi:http`
-(for its requests to Kibana) and the `wasi:cli` basics. wasmtime-py (50.0.1)
-provides both: `component.Linker.add_wasip2()` + `add_wasi_http()`, and
+(for its requests to Kibana), `wasi:io` and the monotonic clock. wasmtime-py (50.0.1)
+provides them: `component.Linker.add_wasip2()` + `add_wasi_http()`, and
 `Store.set_wasi()` + `set_wasi_http()`.
 
 How WIT values map to Python values in wasmtime-py:

@@ -100,6 +100,53 @@ fn main() -> Result<()> {
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
         }
+        "threads" => {
+            // THREADS=n callers (default 16), `calls` fresh-instance calls each.
+            let n: usize = std::env::var("THREADS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(16);
+            std::thread::scope(|s| {
+                for _ in 0..n {
+                    s.spawn(|| {
+                        for _ in 0..calls {
+                            h.get_case(&conn, &input).unwrap().unwrap();
+                        }
+                    });
+                }
+            });
+            let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
+            println!("{n} threads: {rate:.0} calls per second");
+        }
+        "native-threads" => {
+            let n: usize = std::env::var("THREADS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(16);
+            let t = NativeTransport::new(true)?;
+            let conn = elastic_security::types::Connection {
+                base_url: url.clone(),
+                auth: Some(elastic_security::types::Auth::ApiKey("sim-api-key".into())),
+                space_id: None,
+                timeout_ms: Some(10_000),
+            };
+            std::thread::scope(|s| {
+                for _ in 0..n {
+                    s.spawn(|| {
+                        for _ in 0..calls {
+                            let client = elastic_security::http::Client::new(&conn, &t).unwrap();
+                            let input = elastic_security::api::cases::GetCaseInput {
+                                case_id: id.clone(),
+                                include_comments: false,
+                            };
+                            elastic_security::cases::get_case(&client, input).unwrap();
+                        }
+                    });
+                }
+            });
+            let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
+            println!("{n} threads: {rate:.0} calls per second");
+        }
         "reused" => {
             let mut i = h.instantiate(Some(&url))?;
             for _ in 0..calls {
@@ -177,8 +224,10 @@ fn main() -> Result<()> {
                     .collect::<Result<Vec<_>>>()?
             };
             let mut times = vec![Vec::with_capacity(calls); harnesses.len()];
-            for _ in 0..calls {
-                for (k, (_, h)) in harnesses.iter().enumerate() {
+            for i in 0..calls {
+                // Rotate the order: a call right after another one runs slower.
+                for k in (0..harnesses.len()).map(|k| (k + i) % harnesses.len()) {
+                    let h = &harnesses[k].1;
                     let t = Instant::now();
                     if many {
                         h.get_many_cases(&conn, &many_input)?

@@ -388,12 +388,14 @@ pub fn run_call(cli: &Cli) -> Result<u8> {
 const BENCH_HELP: &str = "\
 Measure the component against a native client on the same work, in one run, against
 the in-process Kibana simulator: median and p99 per call for get-case, create-case,
-update-case, add-tag and get-many-cases (100 cases), calls per second with 1, 4 and 16
-concurrent callers (with and without keep-alive), instantiation time (on-demand and
-pooling allocator), load time compiled vs precompiled, peak linear memory per call,
-and the component's size. The native client is the component's own Rust code compiled
-natively, over the same HTTP stack. Prints Markdown tables (BENCHMARKS.md keeps them).
-Build with --release for meaningful numbers: a few minutes.
+update-case, add-tag and get-many-cases (100 cases), through the synchronous and the
+async harness, with page faults per call; get-case by host setting (resident memory,
+read-ahead, allocator); calls per second with 1, 4 and 16 concurrent callers (with and
+without keep-alive); instantiation time (on-demand and pooling allocator); load time
+compiled vs precompiled; peak linear memory per call; and the component's size. The
+native client is the component's own Rust code compiled natively, over the same HTTP
+stack. Prints Markdown tables (BENCHMARKS.md keeps them). Build with --release for
+meaningful numbers: about a minute.
 
 USAGE:
     elastic-security bench [--smoke]

@@ -28,9 +28,10 @@ pub const BUILT_COMPONENT_PATH: &str = env!("ELASTIC_SECURITY_COMPONENT");
 /// How often the epoch ticks: the resolution of `call_deadline`.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 
-/// The default of [`HarnessConfig::keep_resident`]: the pages one get-many-cases call
-/// of 100 cases writes (about 0.4 MiB) fit many times over.
-pub const DEFAULT_KEEP_RESIDENT: usize = 2 << 20;
+/// The default of [`HarnessConfig::keep_resident`]. An ordinary call writes about ten
+/// pages (40 KiB); every resident page is reset at each reuse of the slot, so the cap
+/// bounds what a slot costs after a large call (get-many-cases writes hundreds).
+pub const DEFAULT_KEEP_RESIDENT: usize = 256 << 10;
 
 /// What the host grants one call, and how it reaches Kibana.
 #[derive(Clone, Debug)]
@@ -50,11 +51,12 @@ pub struct HarnessConfig {
     /// this many at the same time; `None`: on-demand allocation (mmap per instance).
     pub pooling: Option<u32>,
     /// With pooling: how much of a slot's linear memory stays mapped between calls
-    /// (bytes). On Linux 6.7 and later wasmtime asks the kernel which pages the last
-    /// call wrote (`PAGEMAP_SCAN`) and resets just those, up to this much, instead of
-    /// returning them to the kernel and faulting them in again on the next call;
-    /// elsewhere it resets the first this-many bytes with `memset`. 0: return
-    /// everything to the kernel after each call.
+    /// (bytes). On Linux 6.7 and later wasmtime asks the kernel which of the slot's
+    /// pages are resident (written by this call or an earlier one, `PAGEMAP_SCAN`) and
+    /// resets up to this much of them in place, returning the rest to the kernel;
+    /// the next call then takes no page faults on them. Elsewhere it resets the first
+    /// this-many bytes with `memset`. 0: return everything to the kernel after each
+    /// call.
     pub keep_resident: usize,
     /// Read each answer's body on the runtime's thread before handing the response
     /// to the component (one wake-up of the calling thread per request instead of
