@@ -100,52 +100,12 @@ fn main() -> Result<()> {
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
         }
-        "threads" => {
-            // THREADS=n callers (default 16), `calls` fresh-instance calls each.
-            let n: usize = std::env::var("THREADS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(16);
-            std::thread::scope(|s| {
-                for _ in 0..n {
-                    s.spawn(|| {
-                        for _ in 0..calls {
-                            h.get_case(&conn, &input).unwrap().unwrap();
-                        }
-                    });
-                }
-            });
-            let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
-            println!("{n} threads: {rate:.0} calls per second");
-        }
+        "threads" => on_threads(calls, || {
+            h.get_case(&conn, &input).unwrap().unwrap();
+        }),
         "native-threads" => {
-            let n: usize = std::env::var("THREADS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(16);
             let t = NativeTransport::new(true)?;
-            let conn = elastic_security::types::Connection {
-                base_url: url.clone(),
-                auth: Some(elastic_security::types::Auth::ApiKey("sim-api-key".into())),
-                space_id: None,
-                timeout_ms: Some(10_000),
-            };
-            std::thread::scope(|s| {
-                for _ in 0..n {
-                    s.spawn(|| {
-                        for _ in 0..calls {
-                            let client = elastic_security::http::Client::new(&conn, &t).unwrap();
-                            let input = elastic_security::api::cases::GetCaseInput {
-                                case_id: id.clone(),
-                                include_comments: false,
-                            };
-                            elastic_security::cases::get_case(&client, input).unwrap();
-                        }
-                    });
-                }
-            });
-            let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
-            println!("{n} threads: {rate:.0} calls per second");
+            on_threads(calls, || native_get_case(&t, &url, &id).unwrap());
         }
         "reused" => {
             let mut i = h.instantiate(Some(&url))?;
@@ -173,21 +133,8 @@ fn main() -> Result<()> {
         }
         "native" => {
             let t = NativeTransport::new(true)?;
-            let conn = elastic_security::types::Connection {
-                base_url: url.clone(),
-                auth: Some(elastic_security::types::Auth::ApiKey("sim-api-key".into())),
-                space_id: None,
-                timeout_ms: Some(10_000),
-            };
             for _ in 0..calls {
-                let client = elastic_security::http::Client::new(&conn, &t)
-                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                let input = elastic_security::api::cases::GetCaseInput {
-                    case_id: id.clone(),
-                    include_comments: false,
-                };
-                elastic_security::cases::get_case(&client, input)
-                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                native_get_case(&t, &url, &id)?;
             }
         }
         "instantiate" => {
@@ -251,4 +198,38 @@ fn main() -> Result<()> {
     let per_call = started.elapsed().as_secs_f64() * 1e6 / calls as f64;
     println!("{mode}: {calls} calls, {per_call:.1} µs per call (mean)");
     Ok(())
+}
+
+/// One get-case through the component's own code, natively.
+fn native_get_case(t: &NativeTransport, url: &str, id: &str) -> Result<()> {
+    let conn = elastic_security::types::Connection {
+        base_url: url.into(),
+        auth: Some(elastic_security::types::Auth::ApiKey("sim-api-key".into())),
+        space_id: None,
+        timeout_ms: Some(10_000),
+    };
+    let client =
+        elastic_security::http::Client::new(&conn, t).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let input = elastic_security::api::cases::GetCaseInput {
+        case_id: id.into(),
+        include_comments: false,
+    };
+    elastic_security::cases::get_case(&client, input).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(())
+}
+
+/// THREADS callers (default 16), each making `calls` calls of `one`; prints the rate.
+fn on_threads(calls: usize, one: impl Fn() + Sync) {
+    let n: usize = std::env::var("THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..n {
+            s.spawn(|| (0..calls).for_each(|_| one()));
+        }
+    });
+    let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
+    println!("{n} threads: {rate:.0} calls per second");
 }

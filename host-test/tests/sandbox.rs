@@ -12,6 +12,16 @@ use common::{case_input, harness, many_cases, read_request, stub, Kit, API_KEY};
 use host_test::bindings::{cases, Auth, Connection, ErrorKind};
 use host_test::harness::{Harness, HarnessConfig};
 
+/// An API-key connection to a raw TCP stub at `url`.
+fn stub_conn(url: String, timeout_ms: u32) -> Connection {
+    Connection {
+        base_url: url,
+        auth: Some(Auth::ApiKey(API_KEY.into())),
+        space_id: None,
+        timeout_ms: Some(timeout_ms),
+    }
+}
+
 #[test]
 fn a_call_reaches_only_the_origin_of_its_own_kibana_url() {
     let kit = Kit::new();
@@ -95,12 +105,7 @@ fn the_memory_limit_stops_an_instance_and_the_host_goes_on() {
         ..HarnessConfig::default()
     })
     .unwrap();
-    let conn = Connection {
-        base_url: url,
-        auth: Some(Auth::ApiKey(API_KEY.into())),
-        space_id: None,
-        timeout_ms: Some(5_000),
-    };
+    let conn = stub_conn(url, 5_000);
     let err = small
         .get_many_cases(&conn, &many_cases())
         .expect_err("the instance must be stopped at its memory limit");
@@ -137,12 +142,7 @@ fn an_answer_arriving_in_parts_reads_the_same_read_ahead_or_streamed() {
             ..HarnessConfig::default()
         })
         .unwrap();
-        let conn = Connection {
-            base_url: url,
-            auth: Some(Auth::ApiKey(API_KEY.into())),
-            space_id: None,
-            timeout_ms: Some(5_000),
-        };
+        let conn = stub_conn(url, 5_000);
         let page = h
             .get_many_cases(&conn, &many_cases())
             .unwrap()
@@ -174,12 +174,7 @@ fn the_call_deadline_stops_a_server_that_trickles_forever() {
         ..HarnessConfig::default()
     })
     .unwrap();
-    let conn = Connection {
-        base_url: url,
-        auth: Some(Auth::ApiKey(API_KEY.into())),
-        space_id: None,
-        timeout_ms: Some(2_000),
-    };
+    let conn = stub_conn(url, 2_000);
     let started = Instant::now();
     let err = h
         .get_many_cases(&conn, &many_cases())
