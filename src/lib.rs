@@ -82,7 +82,7 @@ pub unsafe extern "C" fn cabi_realloc(
     align: usize,
     new_len: usize,
 ) -> *mut u8 {
-    use alloc::alloc::{alloc, realloc, Layout};
+    use alloc::alloc::{alloc, dealloc, realloc, Layout};
     let Ok(layout) = Layout::from_size_align(if old_len == 0 { new_len } else { old_len }, align)
     else {
         core::arch::wasm32::unreachable()
@@ -94,6 +94,12 @@ pub unsafe extern "C" fn cabi_realloc(
         }
         // SAFETY: `layout` has a non-zero size.
         unsafe { alloc(layout) }
+    } else if new_len == 0 {
+        // Shrinking to nothing (the canonical ABI never asks, but `realloc` may not
+        // be given a zero size): free the block.
+        // SAFETY: the caller passes a block of this allocator with this layout.
+        unsafe { dealloc(old, layout) };
+        return align as *mut u8;
     } else {
         // SAFETY: the caller passes a block of this allocator with this layout.
         unsafe { realloc(old, layout, new_len) }
