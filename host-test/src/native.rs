@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use elastic_security::http::{Method, Outgoing, Response, Scheme, Transport, TransportError};
+use elastic_security::http::{
+    Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
+};
 use http_body_util::{BodyExt, Full};
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions};
 
 use crate::outbound::{Origin, Outbound};
-
-/// The component's own limit on an answer's size.
-const MAX_RESPONSE_BYTES: usize = 32 << 20;
 
 pub struct NativeTransport {
     outbound: Arc<Outbound>,

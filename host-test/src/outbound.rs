@@ -376,7 +376,7 @@ impl http_body::Body for ResponseBody {
 
 /// How much of an answer the hook reads ahead: the component's own cap on an answer
 /// (32 MiB) and one byte more, so that it still sees an answer that is too large.
-const PREFETCH_LIMIT: usize = (32 << 20) + 1;
+const PREFETCH_LIMIT: usize = elastic_security::http::MAX_RESPONSE_BYTES + 1;
 /// How long the hook reads ahead: a body still arriving after this is streamed, so
 /// that the component runs again and the host's call deadline (checked while the
 /// component runs) can stop a server that trickles bytes forever.
@@ -394,37 +394,36 @@ const PREFETCH_TIME: Duration = Duration::from_millis(50);
 /// Reading ahead stops after [`PREFETCH_TIME`]; the rest is streamed.
 async fn prefetch(response: http::Response<WasiBody>) -> http::Response<WasiBody> {
     let (parts, mut body) = response.into_parts();
-    let until = tokio::time::Instant::now() + PREFETCH_TIME;
     let mut frames = VecDeque::new();
-    let mut size = 0usize;
     let mut error = None;
-    let mut rest = None;
-    loop {
-        if size >= PREFETCH_LIMIT {
-            rest = Some(body);
-            break;
-        }
-        // Cancel-safe: a `frame()` dropped before it finished has taken nothing.
-        let Ok(next) = tokio::time::timeout_at(until, body.frame()).await else {
-            rest = Some(body);
-            break;
-        };
-        match next {
-            None => break,
-            Some(Err(e)) => {
-                error = Some(e);
-                break;
-            }
-            Some(Ok(frame)) => {
-                size = size.saturating_add(frame.data_ref().map_or(0, Bytes::len));
-                frames.push_back(frame);
+    // Frames until the end, an error or the size limit: `true` if the body ended.
+    let read = async {
+        let mut size = 0usize;
+        while size < PREFETCH_LIMIT {
+            match body.frame().await {
+                None => return true,
+                Some(Err(e)) => {
+                    error = Some(e);
+                    return true;
+                }
+                Some(Ok(frame)) => {
+                    size = size.saturating_add(frame.data_ref().map_or(0, Bytes::len));
+                    frames.push_back(frame);
+                }
             }
         }
-    }
+        false
+    };
+    // One timer for the whole read. Cancel-safe: a `frame()` dropped unfinished has
+    // taken nothing, and the frames read so far stay in `frames`.
+    let deadline = tokio::time::Instant::now() + PREFETCH_TIME;
+    let ended = tokio::time::timeout_at(deadline, read)
+        .await
+        .unwrap_or(false);
     let body = Prefetched {
         frames,
         error,
-        rest,
+        rest: (!ended).then_some(body),
     };
     http::Response::from_parts(parts, body.boxed_unsync())
 }
