@@ -9,7 +9,9 @@ use crate::bindings::{
 };
 use crate::harness::Harness;
 
-type Op<T> = Result<std::result::Result<T, Error>>;
+/// What an operation's method returns: a host failure or trap outside, the
+/// operation's own result inside.
+pub(crate) type Op<T> = Result<std::result::Result<T, Error>>;
 
 impl Harness {
     pub fn create_case(&self, conn: &Connection, input: &cases::CreateCaseInput) -> Op<KibanaCase> {

@@ -34,8 +34,9 @@ use anyhow::Result;
 use wasmtime::component::Linker;
 use wasmtime::Store;
 
-use crate::bindings::{CaseComment, Connection, Error, KibanaCase};
-use crate::harness::{to_anyhow, Harness, HarnessConfig, HostState};
+use crate::api::Op;
+use crate::bindings::{CaseComment, Connection, KibanaCase};
+use crate::harness::{outbound_for, to_anyhow, Harness, HarnessConfig, HostState};
 use crate::outbound::Outbound;
 
 mod generated {
@@ -53,8 +54,6 @@ pub use generated::exports::automation::elastic_security::{
     case_comments, case_tags, cases, connectors,
 };
 pub use generated::ElasticSecurity as AsyncBindings;
-
-type Op<T> = Result<std::result::Result<T, Error>>;
 
 /// A fresh instance with its store, for calls made with `call_async`.
 pub struct AsyncInstance {
@@ -101,15 +100,10 @@ impl AsyncHarness {
             .instantiate_pre(harness.component())
             .map_err(to_anyhow)?;
         let pre = generated::ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
-        let config = harness.config();
-        let outbound = Arc::new(
-            Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?
-                .with_read_ahead(config.read_ahead),
-        );
         Ok(Self {
             harness: harness.clone(),
             pre,
-            outbound,
+            outbound: outbound_for(harness.config())?,
         })
     }
 

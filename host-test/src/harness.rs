@@ -225,10 +225,7 @@ impl Harness {
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker).map_err(to_anyhow)?;
         let instance_pre = linker.instantiate_pre(&component).map_err(to_anyhow)?;
         let pre = ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
-        let outbound = Arc::new(
-            Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?
-                .with_read_ahead(config.read_ahead),
-        );
+        let outbound = outbound_for(&config)?;
         start_epoch_ticker(&engine);
         Ok(Self {
             engine,
@@ -321,6 +318,12 @@ impl Harness {
     pub fn take_peak_memory(&self) -> usize {
         self.peak_memory.swap(0, Ordering::Relaxed)
     }
+}
+
+/// The outbound side `config` asks for: its TLS roots, keep-alive and read-ahead.
+pub(crate) fn outbound_for(config: &HarnessConfig) -> Result<Arc<Outbound>> {
+    let outbound = Outbound::new(config.ca_pem.as_deref(), config.keep_alive)?;
+    Ok(Arc::new(outbound.with_read_ahead(config.read_ahead)))
 }
 
 /// Compiles a component ahead of time for this host (`.cwasm`): loading it skips
