@@ -8,13 +8,18 @@
 //!
 //! Modes: `fresh` (a fresh instance per call, pooled, as the bench), `reused` (one
 //! instance for every call), `async` (the async harness, current-thread runtime),
-//! `native` (the same Rust code natively), `instantiate` (instantiation alone).
+//! `native` (the same Rust code natively), `instantiate` (instantiation alone),
+//! `threads` and `native-threads` (`THREADS` callers, default 16), `compare`
+//! (fresh-instance calls through several harnesses, interleaved: `COMPONENTS=a.wasm,b.wasm`
+//! or `READ_AHEAD=compare`; `OP=many` for get-many-cases of 100 cases).
+//! `COMPONENT=file.wasm` loads another build, `KEEP_RESIDENT=bytes` sets the pool.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use host_test::async_harness::AsyncHarness;
+use host_test::bench::{async_in, host_in, rotation};
 use host_test::bindings::{cases, Auth, Connection, Owner};
 use host_test::harness::{Harness, HarnessConfig};
 use host_test::native::NativeTransport;
@@ -25,7 +30,9 @@ fn main() -> Result<()> {
     let (mode, calls) = match args.as_slice() {
         [mode, calls] => (mode.as_str(), calls.parse::<usize>().context("calls")?),
         [mode] => (mode.as_str(), 10_000),
-        _ => bail!("usage: call_loop fresh|reused|async|native|instantiate [calls]"),
+        _ => bail!(
+            "usage: call_loop fresh|reused|async|native|instantiate|threads|native-threads|compare [calls]"
+        ),
     };
     let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")?;
     let url = sim.url();
@@ -65,10 +72,7 @@ fn main() -> Result<()> {
         .create_case(&conn, &create)?
         .map_err(|e| anyhow::anyhow!("{e:?}"))?
         .case_id;
-    let input = cases::GetCaseInput {
-        case_id: id.clone(),
-        include_comments: false,
-    };
+    let input = host_in::get(&id);
     // OP=many (compare mode): get-many-cases of 100 cases with long descriptions.
     let many = std::env::var("OP").as_deref() == Ok("many");
     if many {
@@ -81,17 +85,7 @@ fn main() -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         }
     }
-    let many_input = cases::GetManyCasesInput {
-        page: Some(1),
-        per_page: Some(100),
-        sort_field: None,
-        sort_order: None,
-        search: None,
-        search_fields: vec![],
-        status: None,
-        owners: vec![],
-        assignees: vec![],
-    };
+    let many_input = host_in::many();
     let started = Instant::now();
     match mode {
         "fresh" => {
@@ -119,10 +113,7 @@ fn main() -> Result<()> {
         }
         "async" => {
             let a = AsyncHarness::new(&h)?;
-            let input = host_test::async_harness::cases::GetCaseInput {
-                case_id: id.clone(),
-                include_comments: false,
-            };
+            let input = async_in::get(&id);
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
@@ -172,8 +163,7 @@ fn main() -> Result<()> {
             };
             let mut times = vec![Vec::with_capacity(calls); harnesses.len()];
             for i in 0..calls {
-                // Rotate the order: a call right after another one runs slower.
-                for k in (0..harnesses.len()).map(|k| (k + i) % harnesses.len()) {
+                for k in rotation(harnesses.len(), i) {
                     let h = &harnesses[k].1;
                     let t = Instant::now();
                     if many {
