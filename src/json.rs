@@ -401,8 +401,8 @@ impl<'a> Reader<'a> {
 
     /// A string, the reader on its opening quote.
     fn string(&mut self) -> Result<String, ParseError> {
+        // Most strings have no escapes: one scan, one check, one copy.
         self.at += 1; // `"`
-                      // Most strings have no escapes: one scan, one check, one copy.
         let run = self.plain_run();
         if self.peek() == Some(b'"') {
             self.at += 1;
