@@ -153,6 +153,55 @@ fn an_answer_arriving_in_parts_reads_the_same_read_ahead_or_streamed() {
 }
 
 #[test]
+fn ordinary_calls_run_in_the_initial_memory_and_large_answers_grow_it() {
+    // The component's allocator uses its initial 2 MiB before `memory.grow`: growing
+    // costs a pooled host two page-protection changes per call (BENCHMARKS.md).
+    let kit = Kit::new();
+    let h = Harness::new().unwrap();
+    let made = h
+        .create_case(&kit.conn(), &case_input("sized"))
+        .unwrap()
+        .unwrap();
+    let read = cases::GetCaseInput {
+        case_id: made.case_id,
+        include_comments: false,
+    };
+    h.take_peak_memory();
+    for _ in 0..3 {
+        h.get_case(&kit.conn(), &read).unwrap().unwrap();
+        h.get_many_cases(&kit.conn(), &many_cases())
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(
+        h.take_peak_memory(),
+        2 << 20,
+        "an ordinary call grew memory"
+    );
+
+    // A 3 MB answer does not fit: the memory grows, and the call succeeds.
+    let body = format!(
+        r#"{{"cases":[],"page":1,"per_page":20,"total":0,"padding":"{}"}}"#,
+        "x".repeat(3_000_000)
+    );
+    let url = stub(move |mut s| {
+        read_request(&mut s);
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(body.as_bytes());
+    });
+    let page = h
+        .get_many_cases(&stub_conn(url, 5_000), &many_cases())
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.total, 0);
+    assert!(h.take_peak_memory() > 2 << 20);
+}
+
+#[test]
 fn the_call_deadline_stops_a_server_that_trickles_forever() {
     // Headers, then one byte every 50 ms for up to 10 s: each wait is well inside the
     // component's timeout, so only the host's deadline ends the call.
