@@ -37,19 +37,22 @@ impl Map {
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0
+            .iter()
+            .find(|(k, _)| same_key(k, key))
+            .map(|(_, v)| v)
     }
 
     /// Takes a member out (a decoder reads each member once).
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let index = self.0.iter().position(|(k, _)| k == key)?;
+        let index = self.0.iter().position(|(k, _)| same_key(k, key))?;
         Some(self.0.swap_remove(index).1)
     }
 
     /// Sets `key`, replacing an earlier value.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) {
         let key = key.into();
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
+        match self.0.iter_mut().find(|(k, _)| same_key(k, &key)) {
             Some((_, old)) => *old = value,
             None => self.0.push((key, value)),
         }
@@ -77,6 +80,24 @@ impl Map {
     pub fn values(&self) -> impl Iterator<Item = &Value> {
         self.0.iter().map(|(_, v)| v)
     }
+}
+
+/// Key equality, inlined: lengths first (most keys of an object differ in length),
+/// then the bytes, without a call per comparison.
+#[inline(always)]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (a.get(i), b.get(i)) {
+        if x != y {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 impl Value {
@@ -238,10 +259,12 @@ impl<'a> Reader<'a> {
         ParseError { what, line, column }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
 
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.at += 1;
@@ -273,6 +296,7 @@ impl<'a> Reader<'a> {
         Ok(value)
     }
 
+    #[inline(always)]
     fn digits(&mut self) -> usize {
         let start = self.at;
         while let Some(b'0'..=b'9') = self.peek() {
@@ -328,6 +352,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline(always)]
     fn enter(&self, depth: usize) -> Result<usize, ParseError> {
         if depth + 1 >= MAX_DEPTH {
             return Err(self.error("recursion limit exceeded"));
@@ -403,9 +428,15 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<String, ParseError> {
         // Most strings have no escapes: one scan, one check, one copy.
         self.at += 1; // `"`
-        let run = self.plain_run();
+        let (run, ascii) = self.plain_run();
         if self.peek() == Some(b'"') {
             self.at += 1;
+            if ascii {
+                // SAFETY: every byte of `run` is below 0x80, and ASCII is UTF-8.
+                #[allow(unsafe_code)]
+                let text = unsafe { core::str::from_utf8_unchecked(run) };
+                return Ok(text.to_owned());
+            }
             return match core::str::from_utf8(run) {
                 Ok(text) => Ok(text.to_owned()),
                 Err(_) => Err(self.error("invalid unicode code point")),
@@ -429,20 +460,50 @@ impl<'a> Reader<'a> {
                         .error("control character (\\u0000-\\u001F) found while parsing a string"))
                 }
             }
-            out.extend_from_slice(self.plain_run());
+            out.extend_from_slice(self.plain_run().0);
         }
     }
 
     /// The bytes up to the next quote, backslash or control character (or the end),
-    /// the reader moved past them.
-    fn plain_run(&mut self) -> &'a [u8] {
-        let rest = self.bytes.get(self.at..).unwrap_or_default();
-        let len = rest
-            .iter()
-            .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
-            .unwrap_or(rest.len());
-        self.at += len;
-        rest.get(..len).unwrap_or_default()
+    /// the reader moved past them, and whether they are all ASCII.
+    #[inline(always)]
+    fn plain_run(&mut self) -> (&'a [u8], bool) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let bytes = self.bytes;
+        let start = self.at;
+        let mut end = start;
+        let mut seen = 0u64;
+        // Eight bytes at a time while none of them ends the run: `(x - 1) & !x`
+        // has a byte's high bit set when that byte of `x` is zero (after xor with
+        // the quote or the backslash), and `(x - 0x20) & !x` when it is below 0x20.
+        while let Some(word) = bytes.get(end..end.saturating_add(8)) {
+            let Ok(eight) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            let word = u64::from_le_bytes(eight);
+            let quote = word ^ (ONES * u64::from(b'"'));
+            let backslash = word ^ (ONES * u64::from(b'\\'));
+            let stop = (quote.wrapping_sub(ONES) & !quote)
+                | (backslash.wrapping_sub(ONES) & !backslash)
+                | (word.wrapping_sub(ONES * 0x20) & !word);
+            if stop & HIGH != 0 {
+                break;
+            }
+            seen |= word;
+            end += 8;
+        }
+        // The rest one byte at a time (a plain loop: the size-optimised build
+        // does not inline `position`'s closure).
+        while let Some(&byte) = bytes.get(end) {
+            if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                break;
+            }
+            seen |= u64::from(byte);
+            end += 1;
+        }
+        self.at = end;
+        (bytes.get(start..end).unwrap_or_default(), seen & HIGH == 0)
     }
 
     /// One escape, the reader after its backslash.
@@ -569,6 +630,54 @@ mod tests {
             err("\"abc"),
             "EOF while parsing a string at line 1 column 5"
         );
+    }
+
+    #[test]
+    fn eight_byte_scan_stops_at_every_position() {
+        // Each byte that ends a plain run, and non-ASCII text, at every offset of
+        // the word-at-a-time scan: the same answer as serde_json's.
+        for inner in [
+            "\\\"",
+            "\\\\",
+            "\\n",
+            "\\u00e9",
+            "\n",
+            "\u{1f}",
+            "\u{0}",
+            "\u{7f}",
+            "\u{20}",
+            "é",
+            "\u{1f600}",
+            "\u{80}",
+        ] {
+            for before in 0..20 {
+                for after in [0, 1, 7, 8, 9, 16] {
+                    let text = format!("\"{}{inner}{}\"", "a".repeat(before), "b".repeat(after));
+                    let ours = parse(text.as_bytes()).ok();
+                    let theirs = serde_json::from_str::<serde_json::Value>(&text).ok();
+                    assert_eq!(
+                        ours.as_ref().and_then(Value::as_str),
+                        theirs.as_ref().and_then(serde_json::Value::as_str),
+                        "{text:?}"
+                    );
+                    assert_eq!(ours.is_some(), theirs.is_some(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn eight_byte_scan_refuses_invalid_utf8_at_every_position() {
+        for bad in [&b"\xff"[..], b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"] {
+            for before in 0..20 {
+                let mut text = b"\"".to_vec();
+                text.extend(core::iter::repeat_n(b'a', before));
+                text.extend_from_slice(bad);
+                text.extend_from_slice(b"bbbbbbbbb\"");
+                assert!(parse(&text).is_err(), "{text:?}");
+                assert!(serde_json::from_slice::<serde_json::Value>(&text).is_err());
+            }
+        }
     }
 
     #[test]

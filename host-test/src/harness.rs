@@ -335,10 +335,15 @@ pub fn precompile(component: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// The engine settings every harness uses: the component model and epoch interruption.
+/// With `ELASTIC_SECURITY_PERF_MAP` set, the engine also writes `/tmp/perf-PID.map`,
+/// so that `perf report` names the component's functions (for profiling only).
 pub fn engine_config() -> Config {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(true);
+    if std::env::var_os("ELASTIC_SECURITY_PERF_MAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     config
 }
 
