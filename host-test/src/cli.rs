@@ -31,6 +31,8 @@ pub enum Command {
     },
     Bench {
         smoke: bool,
+        /// Calls per side in a row (`--block`); `None`: the bench's default.
+        block: Option<usize>,
     },
 }
 
@@ -162,6 +164,7 @@ impl Cli {
         let mut listen: Option<String> = None;
         let mut help = false;
         let mut smoke = false;
+        let mut block: Option<usize> = None;
         let mut i = 0;
         while i < args.len() {
             let arg = args[i].as_str();
@@ -204,6 +207,19 @@ impl Cli {
                 "--listen" => listen = Some(value("--listen")?),
                 "--compact" => cli.compact = true,
                 "--smoke" => smoke = true,
+                "--block" => {
+                    let v = value("--block")?;
+                    block = Some(
+                        v.parse()
+                            .ok()
+                            .filter(|n: &usize| (1..=10_000).contains(n))
+                            .with_context(|| {
+                                format!(
+                                    "--block: `{v}` is not a number of calls between 1 and 10000"
+                                )
+                            })?,
+                    );
+                }
                 f if f.starts_with('-') && f.len() > 1 => bail!("unknown option `{f}`"),
                 _ => positional.push(arg),
             }
@@ -219,7 +235,7 @@ impl Cli {
             ["stub"] => Command::Stub {
                 listen: listen.unwrap_or_else(|| "127.0.0.1:5601".into()),
             },
-            ["bench"] => Command::Bench { smoke },
+            ["bench"] => Command::Bench { smoke, block },
             ["precompile"] => bail!("precompile: where to write? e.g. `elastic-security precompile elastic_security.cwasm`"),
             ["precompile", out] => Command::Precompile {
                 out: PathBuf::from(out),
@@ -398,21 +414,27 @@ stack. Prints Markdown tables (BENCHMARKS.md keeps them). Build with --release f
 meaningful numbers: about a minute.
 
 USAGE:
-    elastic-security bench [--smoke]
+    elastic-security bench [--smoke] [--block N]
 
 OPTIONS:
-    --smoke   A few calls of everything: checks that it works, measures nothing
+    --smoke     A few calls of everything: checks that it works, measures nothing
+    --block N   Per-call tables: each side makes N calls in a row, the sides taking
+                turns (default 25, so each side runs warm as a busy host's would;
+                1 alternates the sides at every call)
 
 EXAMPLE:
     cargo run --release -- bench
 ";
 
-pub fn run_bench(smoke: bool) -> Result<u8> {
-    let options = if smoke {
+pub fn run_bench(smoke: bool, block: Option<usize>) -> Result<u8> {
+    let mut options = if smoke {
         crate::bench::BenchOptions::smoke()
     } else {
         crate::bench::BenchOptions::full()
     };
+    if let Some(block) = block {
+        options.block = block;
+    }
     print!("{}", crate::bench::run(&options)?);
     Ok(0)
 }

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Command::Demo => cli::run_demo(&cli),
         Command::Stub { listen } => cli::run_stub(listen),
         Command::Precompile { out } => cli::run_precompile(&cli, out),
-        Command::Bench { smoke } => cli::run_bench(*smoke),
+        Command::Bench { smoke, block } => cli::run_bench(*smoke, *block),
     };
     let _ = std::io::stdout().flush();
     match result {
