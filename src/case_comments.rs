@@ -253,7 +253,7 @@ pub fn update_comment(client: &Client, input: UpdateCommentInput) -> Result<Case
 /// only from `alertId`; unknown types are `other`.
 pub fn to_case_comment(comment: wire::Comment, case_id: &str) -> CaseComment {
     let text = match comment.comment {
-        Some(crate::json::Value::String(text)) => text,
+        Some(crate::json::Value::String(text)) => text.into_owned(),
         _ => String::new(),
     };
     CaseComment {

@@ -54,7 +54,7 @@ pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<
 }
 
 /// `none` or blank → `{}`; else the text must be a JSON object.
-fn json_object(text: Option<&str>) -> Result<Value, String> {
+fn json_object(text: Option<&str>) -> Result<Value<'_>, String> {
     let Some(text) = validate::optional(text) else {
         return Ok(Value::Object(Map::new()));
     };
@@ -68,7 +68,7 @@ fn json_object(text: Option<&str>) -> Result<Value, String> {
 /// Every string and number inside the secrets, to be redacted from messages.
 fn secret_strings(value: &Value, out: &mut Vec<String>) {
     match value {
-        Value::String(text) => out.push(text.clone()),
+        Value::String(text) => out.push(text.to_string()),
         Value::Number(number) => out.push(number.to_string()),
         Value::Array(items) => items.iter().for_each(|item| secret_strings(item, out)),
         Value::Object(map) => map.values().for_each(|item| secret_strings(item, out)),
@@ -84,7 +84,7 @@ pub fn to_connector(connector: wire::Connector, description: Option<String>) -> 
         Some(config) => config.to_json(),
     };
     let text = |value: Option<Value>| match value {
-        Some(Value::String(text)) => Some(text),
+        Some(Value::String(text)) => Some(text.into_owned()),
         _ => None,
     };
     Connector {

@@ -313,22 +313,21 @@ impl<'a> Client<'a> {
         what: &str,
         convert: impl FnOnce(W) -> Result<T, String>,
     ) -> Result<T, Error> {
-        let (status, answer) = self.answer(request, what)?;
+        let response = self.send(request)?;
+        // The decoded value borrows the body's strings: it is read here, where the
+        // body lives.
+        let answer = self.answer(&response, what)?;
         W::from_json(answer)
             .and_then(convert)
-            .map_err(|detail| self.invalid_answer(status, what, &detail))
+            .map_err(|detail| self.invalid_answer(response.status, what, &detail))
     }
 
-    /// Sends `request` and reads the 2xx body as JSON: the part of [`Client::call`]
-    /// that does not depend on its types, kept out of line so its many instances
-    /// share it.
+    /// Reads a 2xx body as JSON: the part of [`Client::call`] that does not depend
+    /// on its types, kept out of line so its many instances share it.
     #[inline(never)]
-    fn answer(&self, request: &Request, what: &str) -> Result<(u16, Value), Error> {
-        let response = self.send(request)?;
-        match crate::wire::parse(&response.body) {
-            Ok(answer) => Ok((response.status, answer)),
-            Err(detail) => Err(self.invalid_answer(response.status, what, &detail)),
-        }
+    fn answer<'r>(&self, response: &'r Response, what: &str) -> Result<Value<'r>, Error> {
+        crate::wire::parse(&response.body)
+            .map_err(|detail| self.invalid_answer(response.status, what, &detail))
     }
 
     /// The (redacted) error of an answer that is not `what`.

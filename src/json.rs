@@ -10,33 +10,39 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
 use core::fmt;
+
+/// A string of a JSON value or key: borrowed from the text that was read (most
+/// strings, which have no escapes, and every number), or owned.
+pub type Text<'a> = Cow<'a, str>;
 
 /// How deeply arrays and objects may nest (serde_json's limit too).
 pub const MAX_DEPTH: usize = 128;
 
-/// A JSON value.
+/// A JSON value. Read from a text, its strings borrow from that text wherever they
+/// can, so that reading allocates only for arrays, objects and escaped strings.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     /// A number, as its JSON text.
-    Number(String),
-    String(String),
-    Array(Vec<Value>),
-    Object(Map),
+    Number(Text<'a>),
+    String(Text<'a>),
+    Array(Vec<Value<'a>>),
+    Object(Map<'a>),
 }
 
 /// A JSON object: its members in order, each key once.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Map(Vec<(String, Value)>);
+pub struct Map<'a>(Vec<(Text<'a>, Value<'a>)>);
 
-impl Map {
+impl<'a> Map<'a> {
     pub fn new() -> Self {
         Map(Vec::new())
     }
 
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         self.0
             .iter()
             .find(|(k, _)| same_key(k, key))
@@ -44,13 +50,13 @@ impl Map {
     }
 
     /// Takes a member out (a decoder reads each member once).
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
+    pub fn remove(&mut self, key: &str) -> Option<Value<'a>> {
         let index = self.0.iter().position(|(k, _)| same_key(k, key))?;
         Some(self.0.swap_remove(index).1)
     }
 
     /// Sets `key`, replacing an earlier value.
-    pub fn insert(&mut self, key: impl Into<String>, value: Value) {
+    pub fn insert(&mut self, key: impl Into<Text<'a>>, value: Value<'a>) {
         let key = key.into();
         match self.0.iter_mut().find(|(k, _)| same_key(k, &key)) {
             Some((_, old)) => *old = value,
@@ -59,9 +65,9 @@ impl Map {
     }
 
     /// Adds a member (builder style, for request bodies, whose keys are distinct).
-    pub fn with(mut self, key: &str, value: Value) -> Self {
+    pub fn with(mut self, key: &'a str, value: Value<'a>) -> Self {
         debug_assert!(self.get(key).is_none(), "duplicate key {key}");
-        self.0.push((key.to_owned(), value));
+        self.0.push((Cow::Borrowed(key), value));
         self
     }
 
@@ -73,11 +79,11 @@ impl Map {
         self.0.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value<'a>)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
-    pub fn values(&self) -> impl Iterator<Item = &Value> {
+    pub fn values(&self) -> impl Iterator<Item = &Value<'a>> {
         self.0.iter().map(|(_, v)| v)
     }
 }
@@ -100,20 +106,37 @@ fn same_key(a: &str, b: &str) -> bool {
     true
 }
 
-impl Value {
-    /// A JSON string.
-    pub fn str(text: &str) -> Value {
-        Value::String(text.to_owned())
+impl<'a> Value<'a> {
+    /// A JSON string (borrowing `text`).
+    pub fn str(text: &'a str) -> Value<'a> {
+        Value::String(Cow::Borrowed(text))
     }
 
     /// A JSON string, or `null`.
-    pub fn opt_str(text: Option<&str>) -> Value {
+    pub fn opt_str(text: Option<&'a str>) -> Value<'a> {
         text.map_or(Value::Null, Value::str)
     }
 
     /// An array of strings.
-    pub fn strs(items: &[String]) -> Value {
+    pub fn strs(items: &'a [String]) -> Value<'a> {
         Value::Array(items.iter().map(|s| Value::str(s)).collect())
+    }
+
+    /// The same value with nothing borrowed (for a value kept past its text).
+    pub fn into_owned(self) -> Value<'static> {
+        let own = |text: Text<'_>| Cow::Owned(text.into_owned());
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Number(text) => Value::Number(own(text)),
+            Value::String(text) => Value::String(own(text)),
+            Value::Array(items) => Value::Array(items.into_iter().map(Value::into_owned).collect()),
+            Value::Object(map) => Value::Object(Map(map
+                .0
+                .into_iter()
+                .map(|(key, value)| (own(key), value.into_owned()))
+                .collect())),
+        }
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -233,7 +256,7 @@ impl fmt::Display for ParseError {
 }
 
 /// Reads one JSON value, with only whitespace around it.
-pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
+pub fn parse(bytes: &[u8]) -> Result<Value<'_>, ParseError> {
     let mut reader = Reader { bytes, at: 0 };
     reader.skip_whitespace();
     let value = reader.value(0)?;
@@ -271,7 +294,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         match self.peek() {
             None => Err(self.error("EOF while parsing a value")),
             Some(b'"') => self.string().map(Value::String),
@@ -285,7 +308,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn literal(&mut self, word: &[u8], value: Value) -> Result<Value, ParseError> {
+    fn literal(&mut self, word: &[u8], value: Value<'a>) -> Result<Value<'a>, ParseError> {
         for expected in word {
             match self.peek() {
                 Some(byte) if byte == *expected => self.at += 1,
@@ -305,7 +328,7 @@ impl<'a> Reader<'a> {
         self.at - start
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
         let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -340,8 +363,10 @@ impl<'a> Reader<'a> {
         }
         // Only ASCII digits, signs, `.` and `e` were consumed.
         let digits = self.bytes.get(start..self.at).unwrap_or_default();
-        let text = String::from_utf8_lossy(digits).into_owned();
-        Ok(Value::Number(text))
+        match core::str::from_utf8(digits) {
+            Ok(text) => Ok(Value::Number(Cow::Borrowed(text))),
+            Err(_) => Err(self.error("invalid number")),
+        }
     }
 
     fn eof_or(&self, what: &'static str) -> &'static str {
@@ -360,7 +385,7 @@ impl<'a> Reader<'a> {
         Ok(depth + 1)
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         let depth = self.enter(depth)?;
         self.at += 1; // `[`
         let mut items = Vec::new();
@@ -385,7 +410,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         let depth = self.enter(depth)?;
         self.at += 1; // `{`
         let mut map = Map::new();
@@ -425,7 +450,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string, the reader on its opening quote.
-    fn string(&mut self) -> Result<String, ParseError> {
+    fn string(&mut self) -> Result<Text<'a>, ParseError> {
         // Most strings have no escapes: one scan, one check, one copy.
         self.at += 1; // `"`
         let (run, ascii) = self.plain_run();
@@ -435,10 +460,10 @@ impl<'a> Reader<'a> {
                 // SAFETY: every byte of `run` is below 0x80, and ASCII is UTF-8.
                 #[allow(unsafe_code)]
                 let text = unsafe { core::str::from_utf8_unchecked(run) };
-                return Ok(text.to_owned());
+                return Ok(Cow::Borrowed(text));
             }
             return match core::str::from_utf8(run) {
-                Ok(text) => Ok(text.to_owned()),
+                Ok(text) => Ok(Cow::Borrowed(text)),
                 Err(_) => Err(self.error("invalid unicode code point")),
             };
         }
@@ -449,6 +474,7 @@ impl<'a> Reader<'a> {
                 Some(b'"') => {
                     self.at += 1;
                     return String::from_utf8(out)
+                        .map(Cow::Owned)
                         .map_err(|_| self.error("invalid unicode code point"));
                 }
                 Some(b'\\') => {

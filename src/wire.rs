@@ -17,7 +17,7 @@ use crate::types::{
 /// A Kibana answer (or part of one) read from a JSON value. The error says what is
 /// wrong, naming the field (`missing field `id``).
 pub trait FromJson: Sized {
-    fn from_json(value: Value) -> Result<Self, String>;
+    fn from_json(value: Value<'_>) -> Result<Self, String>;
 }
 
 /// Reads `bytes` as JSON and then as `T`.
@@ -27,22 +27,22 @@ pub fn decode<T: FromJson>(bytes: &[u8]) -> Result<T, String> {
 
 /// Reads `bytes` as JSON, the error as text. (One copy for every `T`.)
 #[inline(never)]
-pub fn parse(bytes: &[u8]) -> Result<Value, String> {
+pub fn parse(bytes: &[u8]) -> Result<Value<'_>, String> {
     crate::json::parse(bytes).map_err(|err| err.to_string())
 }
 
-impl FromJson for Value {
-    fn from_json(value: Value) -> Result<Self, String> {
-        Ok(value)
+impl FromJson for Value<'static> {
+    fn from_json(value: Value<'_>) -> Result<Self, String> {
+        Ok(value.into_owned())
     }
 }
 
-impl FromJson for Map {
-    fn from_json(value: Value) -> Result<Self, String> {
-        match value {
-            Value::Object(map) => Ok(map),
-            other => Err(wrong_type(None, &other, "an object")),
-        }
+impl FromJson for Map<'static> {
+    fn from_json(value: Value<'_>) -> Result<Self, String> {
+        Fields::of(value).map(|fields| match Value::Object(fields.0).into_owned() {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        })
     }
 }
 
@@ -67,15 +67,18 @@ fn wrong_type(field: Option<&str>, value: &Value, expected: &str) -> String {
 
 /// The members of an object being decoded, each taken once. A missing member and
 /// `null` read alike wherever a default or `None` means something.
-struct Fields(Map);
+struct Fields<'a>(Map<'a>);
 
-impl Fields {
-    fn of(value: Value) -> Result<Self, String> {
-        Map::from_json(value).map(Fields)
+impl<'a> Fields<'a> {
+    fn of(value: Value<'a>) -> Result<Self, String> {
+        match value {
+            Value::Object(map) => Ok(Fields(map)),
+            other => Err(wrong_type(None, &other, "an object")),
+        }
     }
 
     /// A member that must be there (and not `null`).
-    fn required(&mut self, key: &str) -> Result<Value, String> {
+    fn required(&mut self, key: &str) -> Result<Value<'a>, String> {
         match self.0.remove(key) {
             None => Err(format!("missing field `{key}`")),
             Some(Value::Null) => Err(wrong_type(Some(key), &Value::Null, "a value")),
@@ -84,7 +87,7 @@ impl Fields {
     }
 
     /// A member, `None` when missing or `null`.
-    fn optional(&mut self, key: &str) -> Option<Value> {
+    fn optional(&mut self, key: &str) -> Option<Value<'a>> {
         self.0.remove(key).filter(|value| *value != Value::Null)
     }
 
@@ -148,9 +151,9 @@ impl Fields {
     }
 }
 
-fn as_string(key: &str, value: Value) -> Result<String, String> {
+fn as_string(key: &str, value: Value<'_>) -> Result<String, String> {
     match value {
-        Value::String(text) => Ok(text),
+        Value::String(text) => Ok(text.into_owned()),
         other => Err(wrong_type(Some(key), &other, "a string")),
     }
 }
@@ -158,7 +161,7 @@ fn as_string(key: &str, value: Value) -> Result<String, String> {
 impl FromJson for String {
     fn from_json(value: Value) -> Result<Self, String> {
         match value {
-            Value::String(text) => Ok(text),
+            Value::String(text) => Ok(text.into_owned()),
             other => Err(wrong_type(None, &other, "a string")),
         }
     }
@@ -282,7 +285,7 @@ impl OneOrMany {
 impl FromJson for OneOrMany {
     fn from_json(value: Value) -> Result<Self, String> {
         match value {
-            Value::String(id) => Ok(OneOrMany::One(id)),
+            Value::String(id) => Ok(OneOrMany::One(id.into_owned())),
             value @ Value::Array(_) => Vec::from_json(value)
                 .map(OneOrMany::Many)
                 .map_err(|_| "`alertId` is neither an id nor a list of ids".to_owned()),
@@ -305,7 +308,7 @@ pub struct Comment {
     pub owner: Option<String>,
     /// The text of a `user` comment. Other attachment types may put other shapes
     /// here, which are not text: kept as JSON and ignored unless a string.
-    pub comment: Option<Value>,
+    pub comment: Option<Value<'static>>,
     /// `alertId`.
     pub alert_id: Option<OneOrMany>,
     pub created_at: Option<String>,
@@ -322,7 +325,7 @@ impl FromJson for Comment {
             version: f.string_or_empty("version")?,
             kind: f.string_or_empty("type")?,
             owner: f.opt_string("owner")?,
-            comment: f.optional("comment"),
+            comment: f.optional("comment").map(Value::into_owned),
             alert_id: f.opt("alertId")?,
             created_at: f.opt_string("created_at")?,
             created_by: f.opt("created_by")?,
@@ -380,16 +383,16 @@ pub struct Connector {
     pub id: String,
     pub name: String,
     pub connector_type_id: String,
-    pub config: Option<Value>,
+    pub config: Option<Value<'static>>,
     pub is_preconfigured: bool,
     pub is_deprecated: bool,
     pub is_missing_secrets: bool,
     // Not in Kibana's connector API today; read if a version adds them, whatever
     // their JSON type.
-    pub created_at: Option<Value>,
-    pub created_by: Option<Value>,
-    pub updated_at: Option<Value>,
-    pub updated_by: Option<Value>,
+    pub created_at: Option<Value<'static>>,
+    pub created_by: Option<Value<'static>>,
+    pub updated_at: Option<Value<'static>>,
+    pub updated_by: Option<Value<'static>>,
 }
 
 impl FromJson for Connector {
@@ -399,14 +402,14 @@ impl FromJson for Connector {
             id: f.string("id")?,
             name: f.string_or_empty("name")?,
             connector_type_id: f.string_or_empty("connector_type_id")?,
-            config: f.optional("config"),
+            config: f.optional("config").map(Value::into_owned),
             is_preconfigured: f.bool_or_false("is_preconfigured")?,
             is_deprecated: f.bool_or_false("is_deprecated")?,
             is_missing_secrets: f.bool_or_false("is_missing_secrets")?,
-            created_at: f.optional("created_at"),
-            created_by: f.optional("created_by"),
-            updated_at: f.optional("updated_at"),
-            updated_by: f.optional("updated_by"),
+            created_at: f.optional("created_at").map(Value::into_owned),
+            created_by: f.optional("created_by").map(Value::into_owned),
+            updated_at: f.optional("updated_at").map(Value::into_owned),
+            updated_by: f.optional("updated_by").map(Value::into_owned),
         })
     }
 }
@@ -415,11 +418,11 @@ impl FromJson for Connector {
 
 /// A request body.
 pub trait ToJson {
-    fn to_json(&self) -> Value;
+    fn to_json(&self) -> Value<'_>;
 }
 
-impl ToJson for Value {
-    fn to_json(&self) -> Value {
+impl ToJson for Value<'_> {
+    fn to_json(&self) -> Value<'_> {
         self.clone()
     }
 }
@@ -447,7 +450,7 @@ pub struct AssigneeRef<'a> {
     pub uid: &'a str,
 }
 
-fn assignee_refs(refs: &[AssigneeRef<'_>]) -> Value {
+fn assignee_refs<'a>(refs: &[AssigneeRef<'a>]) -> Value<'a> {
     Value::Array(
         refs.iter()
             .map(|a| Value::Object(Map::new().with("uid", Value::str(a.uid))))
@@ -469,7 +472,7 @@ pub struct NewCase<'a> {
 }
 
 impl ToJson for NewCase<'_> {
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value<'_> {
         let connector = Map::new()
             .with("id", Value::str(self.connector.id))
             .with("name", Value::str(self.connector.name))
@@ -520,7 +523,7 @@ impl<'a> CasePatch<'a> {
 }
 
 impl ToJson for CasePatch<'_> {
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value<'_> {
         let mut map = Map::new()
             .with("id", Value::str(self.id))
             .with("version", Value::str(self.version));
@@ -552,7 +555,7 @@ pub struct CasesPatch<'a> {
 }
 
 impl ToJson for CasesPatch<'_> {
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value<'_> {
         let cases = self.cases.iter().map(ToJson::to_json).collect();
         Value::Object(Map::new().with("cases", Value::Array(cases)))
     }
@@ -568,7 +571,7 @@ pub struct NewUserComment<'a> {
 }
 
 impl ToJson for NewUserComment<'_> {
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value<'_> {
         Value::Object(
             Map::new()
                 .with("type", Value::str(self.kind))
@@ -598,7 +601,7 @@ pub struct NewAlertComment<'a> {
 }
 
 impl ToJson for NewAlertComment<'_> {
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value<'_> {
         let rule = Map::new()
             .with("id", Value::opt_str(self.rule.id))
             .with("name", Value::opt_str(self.rule.name));
@@ -625,7 +628,7 @@ pub struct CommentPatch<'a> {
 }
 
 impl ToJson for CommentPatch<'_> {
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value<'_> {
         Value::Object(
             Map::new()
                 .with("id", Value::str(self.id))
@@ -641,12 +644,12 @@ impl ToJson for CommentPatch<'_> {
 pub struct NewConnector<'a> {
     pub name: &'a str,
     pub connector_type_id: &'a str,
-    pub config: &'a Value,
-    pub secrets: &'a Value,
+    pub config: &'a Value<'a>,
+    pub secrets: &'a Value<'a>,
 }
 
 impl ToJson for NewConnector<'_> {
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value<'_> {
         Value::Object(
             Map::new()
                 .with("name", Value::str(self.name))
