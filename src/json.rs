@@ -257,7 +257,12 @@ impl fmt::Display for ParseError {
 
 /// Reads one JSON value, with only whitespace around it.
 pub fn parse(bytes: &[u8]) -> Result<Value<'_>, ParseError> {
-    let mut reader = Reader { bytes, at: 0 };
+    let mut reader = Reader {
+        bytes,
+        at: 0,
+        items: Vec::new(),
+        members: Vec::new(),
+    };
     reader.skip_whitespace();
     let value = reader.value(0)?;
     reader.skip_whitespace();
@@ -270,6 +275,12 @@ pub fn parse(bytes: &[u8]) -> Result<Value<'_>, ParseError> {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The items of the arrays being read, innermost last: each array takes its
+    /// own off the end when it closes, in one allocation of the exact size
+    /// instead of a vector grown item by item.
+    items: Vec<Value<'a>>,
+    /// The same for the members of objects.
+    members: Vec<(Text<'a>, Value<'a>)>,
 }
 
 impl<'a> Reader<'a> {
@@ -388,21 +399,22 @@ impl<'a> Reader<'a> {
     fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         let depth = self.enter(depth)?;
         self.at += 1; // `[`
-        let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.at += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
             self.skip_whitespace();
-            items.push(self.value(depth)?);
+            let item = self.value(depth)?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.split_off(base)));
                 }
                 Some(_) => return Err(self.error("expected `,` or `]`")),
                 None => return Err(self.error("EOF while parsing a list")),
@@ -413,12 +425,12 @@ impl<'a> Reader<'a> {
     fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         let depth = self.enter(depth)?;
         self.at += 1; // `{`
-        let mut map = Map::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(Map::new()));
         }
+        let base = self.members.len();
         loop {
             self.skip_whitespace();
             match self.peek() {
@@ -435,13 +447,21 @@ impl<'a> Reader<'a> {
             }
             self.skip_whitespace();
             let value = self.value(depth)?;
-            map.insert(key, value);
+            // The last of duplicate keys wins, in the first one's place.
+            let earlier = self
+                .members
+                .get_mut(base..)
+                .and_then(|members| members.iter_mut().find(|(k, _)| same_key(k, &key)));
+            match earlier {
+                Some((_, old)) => *old = value,
+                None => self.members.push((key, value)),
+            }
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(Value::Object(map));
+                    return Ok(Value::Object(Map(self.members.split_off(base))));
                 }
                 Some(_) => return Err(self.error("expected `,` or `}`")),
                 None => return Err(self.error("EOF while parsing an object")),
