@@ -186,6 +186,14 @@ fn usage_errors_exit_2_and_help_exits_0() {
         Some(2),
         "no URL is a usage error"
     );
+    for bad in ["0", "many", "10001"] {
+        let out = run(&["bench", "--block", bad], &[]);
+        assert_eq!(out.status.code(), Some(2), "--block {bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--block"), "{stderr}");
+    }
+    let bench_help = String::from_utf8(run(&["bench", "--help"], &[]).stdout).unwrap();
+    assert!(bench_help.contains("--block N"), "{bench_help}");
     for args in [
         &["--help"][..],
         &["call", "--help"],
