@@ -9,6 +9,7 @@
 //! Modes: `fresh` (a fresh instance per call, pooled, as the bench), `reused` (one
 //! instance for every call), `async` (the async harness, current-thread runtime),
 //! `native` (the same Rust code natively), `instantiate` (instantiation alone),
+//! `instantiate-compare` (all exports looked up against one interface's),
 //! `threads` and `native-threads` (`THREADS` callers, default 16), `compare`
 //! (fresh-instance calls through several harnesses, interleaved: `COMPONENTS=a.wasm,b.wasm`
 //! or `READ_AHEAD=compare`; `OP=many` for get-many-cases of 100 cases).
@@ -31,7 +32,7 @@ fn main() -> Result<()> {
         [mode, calls] => (mode.as_str(), calls.parse::<usize>().context("calls")?),
         [mode] => (mode.as_str(), 10_000),
         _ => bail!(
-            "usage: call_loop fresh|reused|async|native|instantiate|threads|native-threads|compare [calls]"
+            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|compare [calls]"
         ),
     };
     let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")?;
@@ -131,6 +132,26 @@ fn main() -> Result<()> {
         "instantiate" => {
             for _ in 0..calls {
                 drop(h.instantiate(Some(&url))?);
+            }
+        }
+        "instantiate-compare" => {
+            // All 14 exports looked up (`instantiate`) against one interface's
+            // (`instantiate_interface`), interleaved; medians.
+            let mut times = [Vec::with_capacity(calls), Vec::with_capacity(calls)];
+            for i in 0..calls {
+                for k in rotation(2, i) {
+                    let t = Instant::now();
+                    if k == 0 {
+                        drop(h.instantiate(Some(&url))?);
+                    } else {
+                        drop(h.instantiate_interface::<cases::Guest>(Some(&url))?);
+                    }
+                    times[k].push(t.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+            for (name, mut t) in ["all exports", "one interface"].into_iter().zip(times) {
+                t.sort_by(f64::total_cmp);
+                println!("{name}: median {:.1} µs", t[t.len() / 2]);
             }
         }
         "compare" => {

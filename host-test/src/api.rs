@@ -15,9 +15,8 @@ pub(crate) type Op<T> = Result<std::result::Result<T, Error>>;
 
 impl Harness {
     pub fn create_case(&self, conn: &Connection, input: &cases::CreateCaseInput) -> Op<KibanaCase> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_cases()
-                .call_create_case(s, conn, input)
+        self.call_interface(conn, |g: &cases::Guest, s| {
+            g.call_create_case(s, conn, input)
         })
     }
 
@@ -26,17 +25,13 @@ impl Harness {
         conn: &Connection,
         input: &cases::DeleteCaseInput,
     ) -> Op<cases::DeleteCaseOutput> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_cases()
-                .call_delete_case(s, conn, input)
+        self.call_interface(conn, |g: &cases::Guest, s| {
+            g.call_delete_case(s, conn, input)
         })
     }
 
     pub fn get_case(&self, conn: &Connection, input: &cases::GetCaseInput) -> Op<KibanaCase> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_cases()
-                .call_get_case(s, conn, input)
-        })
+        self.call_interface(conn, |g: &cases::Guest, s| g.call_get_case(s, conn, input))
     }
 
     pub fn get_many_cases(
@@ -44,23 +39,20 @@ impl Harness {
         conn: &Connection,
         input: &cases::GetManyCasesInput,
     ) -> Op<cases::CasePage> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_cases()
-                .call_get_many_cases(s, conn, input)
+        self.call_interface(conn, |g: &cases::Guest, s| {
+            g.call_get_many_cases(s, conn, input)
         })
     }
 
     pub fn get_case_status(&self, conn: &Connection, case_id: &str) -> Op<cases::CaseStatusInfo> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_cases()
-                .call_get_case_status(s, conn, case_id)
+        self.call_interface(conn, |g: &cases::Guest, s| {
+            g.call_get_case_status(s, conn, case_id)
         })
     }
 
     pub fn update_case(&self, conn: &Connection, input: &cases::UpdateCaseInput) -> Op<KibanaCase> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_cases()
-                .call_update_case(s, conn, input)
+        self.call_interface(conn, |g: &cases::Guest, s| {
+            g.call_update_case(s, conn, input)
         })
     }
 
@@ -69,9 +61,8 @@ impl Harness {
         conn: &Connection,
         input: &case_comments::AddCommentInput,
     ) -> Op<CaseComment> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_case_comments()
-                .call_add_comment(s, conn, input)
+        self.call_interface(conn, |g: &case_comments::Guest, s| {
+            g.call_add_comment(s, conn, input)
         })
     }
 
@@ -81,9 +72,8 @@ impl Harness {
         case_id: &str,
         comment_id: &str,
     ) -> Op<CaseComment> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_case_comments()
-                .call_get_comment(s, conn, case_id, comment_id)
+        self.call_interface(conn, |g: &case_comments::Guest, s| {
+            g.call_get_comment(s, conn, case_id, comment_id)
         })
     }
 
@@ -92,9 +82,8 @@ impl Harness {
         conn: &Connection,
         input: &case_comments::GetManyCommentsInput,
     ) -> Op<case_comments::CommentPage> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_case_comments()
-                .call_get_many_comments(s, conn, input)
+        self.call_interface(conn, |g: &case_comments::Guest, s| {
+            g.call_get_many_comments(s, conn, input)
         })
     }
 
@@ -104,9 +93,8 @@ impl Harness {
         case_id: &str,
         comment_id: &str,
     ) -> Op<case_comments::RemoveCommentOutput> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_case_comments()
-                .call_remove_comment(s, conn, case_id, comment_id)
+        self.call_interface(conn, |g: &case_comments::Guest, s| {
+            g.call_remove_comment(s, conn, case_id, comment_id)
         })
     }
 
@@ -115,9 +103,8 @@ impl Harness {
         conn: &Connection,
         input: &case_comments::UpdateCommentInput,
     ) -> Op<CaseComment> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_case_comments()
-                .call_update_comment(s, conn, input)
+        self.call_interface(conn, |g: &case_comments::Guest, s| {
+            g.call_update_comment(s, conn, input)
         })
     }
 
@@ -127,9 +114,8 @@ impl Harness {
         case_id: &str,
         tags: &[String],
     ) -> Op<case_tags::TagsOutput> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_case_tags()
-                .call_add_tag(s, conn, case_id, tags)
+        self.call_interface(conn, |g: &case_tags::Guest, s| {
+            g.call_add_tag(s, conn, case_id, tags)
         })
     }
 
@@ -139,9 +125,8 @@ impl Harness {
         case_id: &str,
         tags: &[String],
     ) -> Op<case_tags::TagsOutput> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_case_tags()
-                .call_remove_tag(s, conn, case_id, tags)
+        self.call_interface(conn, |g: &case_tags::Guest, s| {
+            g.call_remove_tag(s, conn, case_id, tags)
         })
     }
 
@@ -150,9 +135,8 @@ impl Harness {
         conn: &Connection,
         input: &connectors::CreateConnectorInput,
     ) -> Op<connectors::Connector> {
-        self.call(conn, |b, s| {
-            b.automation_elastic_security_connectors()
-                .call_create_connector(s, conn, input)
+        self.call_interface(conn, |g: &connectors::Guest, s| {
+            g.call_create_connector(s, conn, input)
         })
     }
 }

@@ -48,6 +48,13 @@ mod generated {
             "automation:elastic-security/types": crate::bindings::automation::elastic_security::types,
         },
     });
+
+    interface_loaders!(
+        interface0 => cases,
+        interface1 => case_comments,
+        interface2 => case_tags,
+        interface3 => connectors,
+    );
 }
 
 pub use generated::exports::automation::elastic_security::{
@@ -76,14 +83,13 @@ macro_rules! operations {
     ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
         $(
             pub async fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
-                let mut i = self.instantiate(Some(&conn.base_url)).await?;
-                let result = i
-                    .bindings
-                    .$iface()
-                    .$call(&mut i.store, conn, $($arg),*)
+                let (mut store, guest) =
+                    self.instantiate_interface::<$iface::Guest>(Some(&conn.base_url)).await?;
+                let result = guest
+                    .$call(&mut store, conn, $($arg),*)
                     .await
                     .map_err(to_anyhow);
-                self.harness.record_peak(&i.store);
+                self.harness.record_peak(&store);
                 result
             }
         )*
@@ -128,20 +134,37 @@ impl AsyncHarness {
         Ok(AsyncInstance { store, bindings })
     }
 
+    /// A fresh store and instance as [`AsyncHarness::instantiate`] makes them, with
+    /// only interface `I`'s exports looked up.
+    pub async fn instantiate_interface<I: generated::Interface>(
+        &self,
+        base_url: Option<&str>,
+    ) -> Result<(Store<HostState>, I)> {
+        let mut store = self.harness.new_store(base_url, self.outbound.clone());
+        let instance = self
+            .pre
+            .instance_pre()
+            .instantiate_async(&mut store)
+            .await
+            .map_err(to_anyhow)?;
+        let guest = I::load(&self.pre, &mut store, &instance).map_err(to_anyhow)?;
+        Ok((store, guest))
+    }
+
     operations! {
-        create_case: automation_elastic_security_cases.call_create_case(input: &cases::CreateCaseInput) -> KibanaCase;
-        delete_case: automation_elastic_security_cases.call_delete_case(input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
-        get_case: automation_elastic_security_cases.call_get_case(input: &cases::GetCaseInput) -> KibanaCase;
-        get_many_cases: automation_elastic_security_cases.call_get_many_cases(input: &cases::GetManyCasesInput) -> cases::CasePage;
-        get_case_status: automation_elastic_security_cases.call_get_case_status(case_id: &str) -> cases::CaseStatusInfo;
-        update_case: automation_elastic_security_cases.call_update_case(input: &cases::UpdateCaseInput) -> KibanaCase;
-        add_comment: automation_elastic_security_case_comments.call_add_comment(input: &case_comments::AddCommentInput) -> CaseComment;
-        get_comment: automation_elastic_security_case_comments.call_get_comment(case_id: &str, comment_id: &str) -> CaseComment;
-        get_many_comments: automation_elastic_security_case_comments.call_get_many_comments(input: &case_comments::GetManyCommentsInput) -> case_comments::CommentPage;
-        remove_comment: automation_elastic_security_case_comments.call_remove_comment(case_id: &str, comment_id: &str) -> case_comments::RemoveCommentOutput;
-        update_comment: automation_elastic_security_case_comments.call_update_comment(input: &case_comments::UpdateCommentInput) -> CaseComment;
-        add_tag: automation_elastic_security_case_tags.call_add_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
-        remove_tag: automation_elastic_security_case_tags.call_remove_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
-        create_connector: automation_elastic_security_connectors.call_create_connector(input: &connectors::CreateConnectorInput) -> connectors::Connector;
+        create_case: cases.call_create_case(input: &cases::CreateCaseInput) -> KibanaCase;
+        delete_case: cases.call_delete_case(input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
+        get_case: cases.call_get_case(input: &cases::GetCaseInput) -> KibanaCase;
+        get_many_cases: cases.call_get_many_cases(input: &cases::GetManyCasesInput) -> cases::CasePage;
+        get_case_status: cases.call_get_case_status(case_id: &str) -> cases::CaseStatusInfo;
+        update_case: cases.call_update_case(input: &cases::UpdateCaseInput) -> KibanaCase;
+        add_comment: case_comments.call_add_comment(input: &case_comments::AddCommentInput) -> CaseComment;
+        get_comment: case_comments.call_get_comment(case_id: &str, comment_id: &str) -> CaseComment;
+        get_many_comments: case_comments.call_get_many_comments(input: &case_comments::GetManyCommentsInput) -> case_comments::CommentPage;
+        remove_comment: case_comments.call_remove_comment(case_id: &str, comment_id: &str) -> case_comments::RemoveCommentOutput;
+        update_comment: case_comments.call_update_comment(input: &case_comments::UpdateCommentInput) -> CaseComment;
+        add_tag: case_tags.call_add_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
+        remove_tag: case_tags.call_remove_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
+        create_connector: connectors.call_create_connector(input: &connectors::CreateConnectorInput) -> connectors::Connector;
     }
 }

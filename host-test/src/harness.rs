@@ -16,7 +16,9 @@ use wasmtime::{
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use crate::bindings::{Connection, ElasticSecurity, ElasticSecurityPre};
+use crate::bindings::{
+    instantiate_interface, Connection, ElasticSecurity, ElasticSecurityPre, Interface,
+};
 use crate::outbound::{Origin, Outbound, OutboundHooks};
 
 /// The component that this build of host-test produced (built by `build.rs`).
@@ -299,17 +301,29 @@ impl Harness {
         Ok(Instance { store, bindings })
     }
 
-    /// Runs `f` against a fresh instance that may reach the origin of `conn.base-url`.
-    /// An `Err` here is a host failure or a trap (a memory limit or the deadline),
-    /// never an operation's own error (those come back inside `R`).
-    pub fn call<R>(
+    /// A fresh store and instance as [`Harness::instantiate`] makes them, with only
+    /// interface `I`'s exports looked up (cheaper: see [`Interface`]).
+    pub fn instantiate_interface<I: Interface>(
+        &self,
+        base_url: Option<&str>,
+    ) -> Result<(Store<HostState>, I)> {
+        let mut store = self.new_store(base_url, self.outbound.clone());
+        let guest = instantiate_interface::<_, I>(&self.pre, &mut store).map_err(to_anyhow)?;
+        Ok((store, guest))
+    }
+
+    /// Runs `f` against interface `I` of a fresh instance that may reach the origin of
+    /// `conn.base-url`, with only `I`'s exports looked up (see [`Interface`]). An `Err`
+    /// here is a host failure or a trap (a memory limit or the deadline), never an
+    /// operation's own error (those come back inside `R`).
+    pub fn call_interface<I: Interface, R>(
         &self,
         conn: &Connection,
-        f: impl FnOnce(&ElasticSecurity, &mut Store<HostState>) -> wasmtime::Result<R>,
+        f: impl FnOnce(&I, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R> {
-        let mut instance = self.instantiate(Some(&conn.base_url))?;
-        let result = f(&instance.bindings, &mut instance.store).map_err(to_anyhow);
-        self.record_peak(&instance.store);
+        let (mut store, guest) = self.instantiate_interface::<I>(Some(&conn.base_url))?;
+        let result = f(&guest, &mut store).map_err(to_anyhow);
+        self.record_peak(&store);
         result
     }
 
