@@ -57,11 +57,16 @@ impl<'a> Map<'a> {
 
     /// Sets `key`, replacing an earlier value.
     pub fn insert(&mut self, key: impl Into<Text<'a>>, value: Value<'a>) {
-        let key = key.into();
-        match self.0.iter_mut().find(|(k, _)| same_key(k, &key)) {
-            Some((_, old)) => *old = value,
-            None => self.0.push((key, value)),
-        }
+        set_member(&mut self.0, 0, key.into(), value);
+    }
+
+    /// The same members with nothing borrowed.
+    pub fn into_owned(self) -> Map<'static> {
+        Map(self
+            .0
+            .into_iter()
+            .map(|(key, value)| (Cow::Owned(key.into_owned()), value.into_owned()))
+            .collect())
     }
 
     /// Adds a member (builder style, for request bodies, whose keys are distinct).
@@ -106,6 +111,25 @@ fn same_key(a: &str, b: &str) -> bool {
     true
 }
 
+/// Sets `key` among `members[from..]`: an earlier value of the key is replaced in its
+/// place (the last of duplicate keys wins, where the first one was), else the member
+/// is added at the end.
+#[inline(always)]
+fn set_member<'a>(
+    members: &mut Vec<(Text<'a>, Value<'a>)>,
+    from: usize,
+    key: Text<'a>,
+    value: Value<'a>,
+) {
+    let earlier = members
+        .get_mut(from..)
+        .and_then(|members| members.iter_mut().find(|(k, _)| same_key(k, &key)));
+    match earlier {
+        Some((_, old)) => *old = value,
+        None => members.push((key, value)),
+    }
+}
+
 impl<'a> Value<'a> {
     /// A JSON string (borrowing `text`).
     pub fn str(text: &'a str) -> Value<'a> {
@@ -124,18 +148,13 @@ impl<'a> Value<'a> {
 
     /// The same value with nothing borrowed (for a value kept past its text).
     pub fn into_owned(self) -> Value<'static> {
-        let own = |text: Text<'_>| Cow::Owned(text.into_owned());
         match self {
             Value::Null => Value::Null,
             Value::Bool(b) => Value::Bool(b),
-            Value::Number(text) => Value::Number(own(text)),
-            Value::String(text) => Value::String(own(text)),
+            Value::Number(text) => Value::Number(Cow::Owned(text.into_owned())),
+            Value::String(text) => Value::String(Cow::Owned(text.into_owned())),
             Value::Array(items) => Value::Array(items.into_iter().map(Value::into_owned).collect()),
-            Value::Object(map) => Value::Object(Map(map
-                .0
-                .into_iter()
-                .map(|(key, value)| (own(key), value.into_owned()))
-                .collect())),
+            Value::Object(map) => Value::Object(map.into_owned()),
         }
     }
 
@@ -447,15 +466,7 @@ impl<'a> Reader<'a> {
             }
             self.skip_whitespace();
             let value = self.value(depth)?;
-            // The last of duplicate keys wins, in the first one's place.
-            let earlier = self
-                .members
-                .get_mut(base..)
-                .and_then(|members| members.iter_mut().find(|(k, _)| same_key(k, &key)));
-            match earlier {
-                Some((_, old)) => *old = value,
-                None => self.members.push((key, value)),
-            }
+            set_member(&mut self.members, base, key, value);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,

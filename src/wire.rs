@@ -39,10 +39,7 @@ impl FromJson for Value<'static> {
 
 impl FromJson for Map<'static> {
     fn from_json(value: Value<'_>) -> Result<Self, String> {
-        Fields::of(value).map(|fields| match Value::Object(fields.0).into_owned() {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        })
+        Fields::of(value).map(|fields| fields.0.into_owned())
     }
 }
 

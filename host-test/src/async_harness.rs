@@ -49,12 +49,7 @@ mod generated {
         },
     });
 
-    interface_loaders!(
-        interface0 => cases,
-        interface1 => case_comments,
-        interface2 => case_tags,
-        interface3 => connectors,
-    );
+    interface_loaders!();
 }
 
 pub use generated::exports::automation::elastic_security::{

@@ -16,9 +16,7 @@ use wasmtime::{
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use crate::bindings::{
-    instantiate_interface, Connection, ElasticSecurity, ElasticSecurityPre, Interface,
-};
+use crate::bindings::{Connection, ElasticSecurity, ElasticSecurityPre, Interface};
 use crate::outbound::{Origin, Outbound, OutboundHooks};
 
 /// The component that this build of host-test produced (built by `build.rs`).
@@ -308,7 +306,12 @@ impl Harness {
         base_url: Option<&str>,
     ) -> Result<(Store<HostState>, I)> {
         let mut store = self.new_store(base_url, self.outbound.clone());
-        let guest = instantiate_interface::<_, I>(&self.pre, &mut store).map_err(to_anyhow)?;
+        let instance = self
+            .pre
+            .instance_pre()
+            .instantiate(&mut store)
+            .map_err(to_anyhow)?;
+        let guest = I::load(&self.pre, &mut store, &instance).map_err(to_anyhow)?;
         Ok((store, guest))
     }
 

@@ -12,6 +12,15 @@
 /// private export indices, so it is expanded inside the module of each world; a wrong
 /// pairing of index and interface does not compile.
 macro_rules! interface_loaders {
+    // The world's exports in the order `world.wit` declares them.
+    () => {
+        interface_loaders!(
+            interface0 => cases,
+            interface1 => case_comments,
+            interface2 => case_tags,
+            interface3 => connectors,
+        );
+    };
     ($($field:ident => $module:ident),* $(,)?) => {
         /// One exported interface, loaded on its own (see `interface_loaders!`).
         pub trait Interface: Sized {
