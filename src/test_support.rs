@@ -12,9 +12,8 @@ use crate::types::{Auth, Connection, Error};
 /// The API key of [`conn`].
 pub const API_KEY: &str = "c2VjcmV0LWlkOnNlY3JldC1hcGkta2V5";
 
-const CASES_EXAMPLES: &str = include_str!("../host-test/fixtures/kibana-cases-examples.json");
-const CONNECTORS_EXAMPLES: &str =
-    include_str!("../host-test/fixtures/kibana-connectors-examples.json");
+const CASES_EXAMPLES: &str = include_str!("../fixtures/kibana-cases-examples.json");
+const CONNECTORS_EXAMPLES: &str = include_str!("../fixtures/kibana-connectors-examples.json");
 
 /// One example of Kibana's Cases API bundle, by name.
 pub fn cases_fixture(key: &str) -> Value {
