@@ -14,13 +14,13 @@ use crate::api::cases::{
     CreateCaseInput, DeleteCaseInput, GetCaseInput, GetManyCasesInput, UpdateCaseInput,
 };
 use crate::api::connectors::CreateConnectorInput;
-use crate::http::{self, Method};
+use crate::kibana::{errors, routes, Method};
 use crate::test_support::*;
 use crate::types::{
     CaseConnectorType, CaseStatus, CommentType, Error, ErrorKind, Owner, Severity, SortField,
     SortOrder,
 };
-use crate::{case_comments, case_tags, cases, connectors, encode, json};
+use crate::{case_comments, case_tags, cases, connectors};
 
 /// Modest, so that `cargo test` stays fast; no regression files in the tree.
 fn config() -> ProptestConfig {
@@ -394,10 +394,10 @@ proptest! {
 
     #[test]
     fn encoding_round_trips_as_one_segment(value in text()) {
-        let segment = encode::path_segment(&value);
+        let segment = routes::path_segment(&value);
         prop_assert!(segment != "." && segment != ".." && !segment.is_empty() || value.is_empty());
         prop_assert_eq!(decode(&segment), Some(value.clone()));
-        prop_assert_eq!(decode(&encode::query_value(&value)), Some(value));
+        prop_assert_eq!(decode(&routes::query_value(&value)), Some(value));
     }
 
     #[test]
@@ -715,7 +715,7 @@ proptest! {
         json().prop_map(|v| serde_json::to_vec(&v).unwrap()),
         text().prop_map(|t| serde_json::to_vec(&serde_json::json!({"message": t})).unwrap()),
     ]) {
-        let err = http::status_error(status, &body);
+        let err = errors::status_error(status, &body);
         prop_assert_eq!(err.status_code, i32::from(status));
         prop_assert!(!err.message.trim().is_empty());
         // A quoted body: "HTTP 999: " and at most 512 characters; Kibana's own
@@ -724,45 +724,5 @@ proptest! {
         if serde_json::from_slice::<Value>(&body).is_err() {
             prop_assert!(err.message.chars().count() <= "HTTP 999: ".len() + 512, "{}", err.message);
         }
-    }
-
-    /// The component's JSON reader reads whatever serde_json writes, compact or
-    /// pretty, and its writer gives the same value back.
-    #[test]
-    fn json_reader_and_writer_agree_with_serde_json(value in json(), pretty in any::<bool>()) {
-        let bytes = if pretty {
-            serde_json::to_vec_pretty(&value).unwrap()
-        } else {
-            serde_json::to_vec(&value).unwrap()
-        };
-        let ours = json::parse(&bytes);
-        prop_assert!(ours.is_ok(), "{:?}", ours);
-        let written = ours.unwrap().to_json();
-        // Through serde_json's own (not exactly round-tripping) float parser on both
-        // sides: numbers are written back as the text they were read from.
-        let again: Value = serde_json::from_str(&written).unwrap();
-        prop_assert_eq!(again, serde_json::from_slice::<Value>(&bytes).unwrap());
-    }
-
-    /// On any bytes, the reader accepts exactly what serde_json accepts, except
-    /// numbers beyond f64's range, which it keeps as text where serde_json refuses.
-    #[test]
-    fn json_reader_accepts_what_serde_json_accepts(
-        bytes in body_for(cases_fixture("find_case_response")),
-    ) {
-        let ours = json::parse(&bytes);
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(_) => prop_assert!(ours.is_ok(), "{:?}", ours),
-            Err(err) if err.to_string().starts_with("number out of range") => {}
-            Err(err) => prop_assert!(ours.is_err(), "serde_json: {}", err),
-        }
-    }
-
-    /// Any string survives the writer's escaping, as serde_json reads it.
-    #[test]
-    fn json_strings_round_trip(text in text()) {
-        let written = json::Value::str(&text).to_json();
-        prop_assert_eq!(serde_json::from_str::<String>(&written).unwrap(), text.clone());
-        prop_assert_eq!(json::parse(written.as_bytes()).unwrap(), json::Value::String(text.into()));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
-use crate::http::{Method, Outgoing, Response, Scheme, Transport, TransportError};
+use crate::kibana::{Method, Outgoing, Response, Scheme, Transport, TransportError};
 use crate::types::{Auth, Connection, Error};
 
 /// The API key of [`conn`].
@@ -90,7 +90,10 @@ impl Recorded {
             Some(format!("ApiKey {API_KEY}").as_str())
         );
         assert_eq!(self.header("accept"), Some("application/json"));
-        assert_eq!(self.header("user-agent"), Some(crate::http::USER_AGENT));
+        assert_eq!(
+            self.header("user-agent"),
+            Some(crate::kibana::client::USER_AGENT)
+        );
         if self.method == Method::Get {
             assert_eq!(self.header("kbn-xsrf"), None, "{}", self.line());
             assert_eq!(self.body, None);
@@ -201,8 +204,8 @@ pub fn assert_invalid(err: &Error, prefix: &str) {
 /// Runs one operation with a client over `transport` and the test connection.
 pub fn run<T>(
     transport: &FakeTransport,
-    op: impl FnOnce(&crate::http::Client) -> Result<T, crate::types::Error>,
+    op: impl FnOnce(&crate::kibana::Client) -> Result<T, crate::types::Error>,
 ) -> Result<T, crate::types::Error> {
-    let client = crate::http::Client::new(&conn(), transport).unwrap();
+    let client = crate::kibana::Client::new(&conn(), transport).unwrap();
     op(&client)
 }

@@ -3,7 +3,7 @@
 //! code -1 and a message that starts with the WIT field name (`title: ...`).
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use crate::rt::prelude::*;
 
 use crate::types::{Error, ErrorKind};
 

@@ -220,7 +220,7 @@ fn native_get_case(t: &NativeTransport, url: &str, id: &str) -> Result<()> {
         timeout_ms: Some(10_000),
     };
     let client =
-        elastic_security::http::Client::new(&conn, t).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        elastic_security::kibana::Client::new(&conn, t).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let input = elastic_security::api::cases::GetCaseInput {
         case_id: id.into(),
         include_comments: false,

@@ -299,10 +299,10 @@ impl NativeSide {
     fn with<T>(
         &self,
         space: &str,
-        f: impl FnOnce(&guest::http::Client) -> std::result::Result<T, guest::types::Error>,
+        f: impl FnOnce(&guest::kibana::Client) -> std::result::Result<T, guest::types::Error>,
     ) -> Result<T> {
         let conn = guest_conn(&self.url, space);
-        let client = ok("connection", guest::http::Client::new(&conn, &self.t))?;
+        let client = ok("connection", guest::kibana::Client::new(&conn, &self.t))?;
         ok("native call", f(&client))
     }
 }
@@ -710,7 +710,7 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
             calls_per_second(n, calls, || {
                 let client = ok(
                     "connection",
-                    guest::http::Client::new(&guest_default, &*shared_native),
+                    guest::kibana::Client::new(&guest_default, &*shared_native),
                 )?;
                 ok(
                     "get-case",

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use elastic_security::http::{
+use elastic_security::kibana::{
     Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
 };
 use http_body_util::{BodyExt, Full};

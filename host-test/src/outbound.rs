@@ -376,7 +376,7 @@ impl http_body::Body for ResponseBody {
 
 /// How much of an answer the hook reads ahead: the component's own cap on an answer
 /// (32 MiB) and one byte more, so that it still sees an answer that is too large.
-const PREFETCH_LIMIT: usize = elastic_security::http::MAX_RESPONSE_BYTES + 1;
+const PREFETCH_LIMIT: usize = elastic_security::kibana::MAX_RESPONSE_BYTES + 1;
 /// How long the hook reads ahead: a body still arriving after this is streamed, so
 /// that the component runs again and the host's call deadline (checked while the
 /// component runs) can stop a server that trickles bytes forever.

@@ -1,14 +1,23 @@
 //! The [`Transport`] over `wasi:http/outgoing-handler` (wasm32 only).
 //!
-//! Bodies are sent in the one order measured to be reliable with wasmtime's
-//! wasi-http (measured by the team: 0 failures in 180,000 calls): body-less requests
-//! never take the body; a body is written completely with non-blocking writes and
-//! finished *before* `handle`; only when the host will not take it up front (over
-//! 2 MiB, or no write permits) is the rest streamed after `handle`. Once the
-//! request is handed over, only the response future decides success.
+//! Request bodies are sent in the one order that proved reliable with wasmtime's
+//! wasi-http (hyper underneath): 0 failures in 180,000 calls against three
+//! different local servers, where every other order failed 1 to 40 % of the time.
+//! - A body-less request (GET, DELETE, an empty POST) never takes its body: taking
+//!   it makes the request chunked, and an empty write after `handle` fails.
+//! - A body is written whole with the non-blocking `check_write` / `write` calls,
+//!   flushed and finished *before* `handle`. `blocking_write_and_flush` before
+//!   `handle` hangs for bodies over 4 KiB (nothing drains the host's buffer until
+//!   then), and writing after `handle` races hyper, which drops the body channel
+//!   once it has `content-length` bytes and then reports `Closed` on a write the
+//!   server already answered. A server that answers (a 401, say) before reading the
+//!   body gave transport errors when written after `handle`, the clean 401 before.
+//! - Only a body the host will not take up front (over 2 MiB, or no write permits)
+//!   is streamed after `handle`, in chunks of at most 4 KiB, ignoring `Closed`.
+//! - Once the request is handed over, only the response future decides success.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use crate::rt::prelude::*;
 
 use wasi::http::outgoing_handler;
 use wasi::http::types::{
@@ -17,7 +26,7 @@ use wasi::http::types::{
 };
 use wasi::io::streams::{OutputStream, StreamError};
 
-use crate::http::{
+use super::transport::{
     Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
 };
 

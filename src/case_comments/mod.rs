@@ -1,0 +1,257 @@
+//! The `case-comments` interface: add, read, list, update and remove the comments
+//! (attachments) of a case, and the conversion of Kibana's comment JSON into the
+//! WIT `case-comment`.
+
+#[allow(unused_imports)]
+use crate::rt::prelude::*;
+
+#[cfg(test)]
+mod tests;
+pub mod wire;
+
+use crate::api::case_comments::{
+    AddCommentInput, CommentPage, GetManyCommentsInput, RemoveCommentOutput, UpdateCommentInput,
+};
+use crate::kibana::routes::{self, comment_path, comments_path, A_COMMENT};
+use crate::kibana::wire::{count, username};
+use crate::kibana::{Client, Method, Request};
+use crate::types::{CaseComment, CommentType, Error};
+use crate::validate::{self, invalid};
+
+/// Comments read per `_find` call when a whole case is read (Kibana's maximum).
+const ALL_COMMENTS_PER_PAGE: u32 = 100;
+/// `_find` pages read at most for one case: Kibana serves at most 10000 items.
+const ALL_COMMENTS_MAX_PAGES: u32 = 100;
+
+/// `GET /api/cases/{id}/comments/_find`, oldest first.
+fn find_comments(
+    client: &Client,
+    case_id: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<CommentPage, Error> {
+    let path = format!(
+        "{}/_find?page={page}&perPage={per_page}&sortOrder=asc",
+        comments_path(case_id)
+    );
+    client.call(
+        &Request::get(path),
+        "a valid page of comments",
+        |found: wire::CommentsPage| {
+            Ok(CommentPage {
+                comments: found
+                    .comments
+                    .into_iter()
+                    .map(|comment| to_case_comment(comment, case_id))
+                    .collect(),
+                page: found.page.unwrap_or(page),
+                per_page: found.per_page.unwrap_or(per_page),
+                total: count(found.total),
+            })
+        },
+    )
+}
+
+/// Every comment of a case, oldest first, through `_find` page by page (Kibana 9
+/// no longer returns comments with the case). Stops at Kibana's 10000-item window.
+pub fn read_all_comments(client: &Client, case_id: &str) -> Result<Vec<CaseComment>, Error> {
+    let mut comments = Vec::new();
+    for page in 1..=ALL_COMMENTS_MAX_PAGES {
+        let found = find_comments(client, case_id, page, ALL_COMMENTS_PER_PAGE)?;
+        let got = found.comments.len();
+        comments.extend(found.comments);
+        if got == 0 || comments.len() >= usize::try_from(found.total).unwrap_or(usize::MAX) {
+            break;
+        }
+    }
+    Ok(comments)
+}
+
+/// `GET` the case for its owner, then `POST /api/cases/{id}/comments`.
+pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseComment, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let comment_type = input.comment_type.unwrap_or(CommentType::User);
+    // Validate everything before the first request.
+    let body = match comment_type {
+        CommentType::User => {
+            let text = input
+                .comment
+                .as_deref()
+                .ok_or_else(|| invalid("comment", "is required for a user comment"))?;
+            let text = validate::text("comment", text, validate::MAX_COMMENT)?;
+            NewComment::User(text)
+        }
+        CommentType::Alert => {
+            let alert_id = validate::optional(input.alert_id.as_deref())
+                .ok_or_else(|| invalid("alert-id", "is required for an alert comment"))?;
+            let alert_id = validate::id("alert-id", alert_id)?;
+            let index = match validate::optional(input.alert_index.as_deref()) {
+                Some(index) => {
+                    let index = index.trim();
+                    validate::max_bytes("alert-index", index, validate::MAX_INDEX_BYTES)?;
+                    index.to_owned()
+                }
+                None => format!(".alerts-security.alerts-{}", client.space()),
+            };
+            NewComment::Alert {
+                alert_id,
+                index,
+                rule_id: validate::optional(input.rule_id.as_deref()),
+                rule_name: validate::optional(input.rule_name.as_deref()),
+            }
+        }
+    };
+    // Kibana requires the comment's owner to be the case's owner.
+    let owner = routes::case_owner(client, case_id)?;
+    let path = comments_path(case_id);
+    let request = match &body {
+        NewComment::User(text) => Request::json(
+            Method::Post,
+            path,
+            &wire::NewUserComment {
+                kind: "user",
+                comment: text,
+                owner: &owner,
+            },
+        )?,
+        NewComment::Alert {
+            alert_id,
+            index,
+            rule_id,
+            rule_name,
+        } => Request::json(
+            Method::Post,
+            path,
+            &wire::NewAlertComment {
+                kind: "alert",
+                alert_id,
+                index,
+                rule: wire::Rule {
+                    id: *rule_id,
+                    name: *rule_name,
+                },
+                owner: &owner,
+            },
+        )?,
+    };
+    client.call(
+        &request,
+        "a valid case with its comments",
+        |case: wire::CaseComments| {
+            let newest = newest_comment(case.comments).ok_or("it has no comments")?;
+            Ok(to_case_comment(newest, case_id))
+        },
+    )
+}
+
+/// The validated body of `add-comment`.
+enum NewComment<'a> {
+    User(&'a str),
+    Alert {
+        alert_id: &'a str,
+        index: String,
+        rule_id: Option<&'a str>,
+        rule_name: Option<&'a str>,
+    },
+}
+
+/// The comment just added: Kibana answers with the case and its comments, not the
+/// new id, so it is the one created last (ISO 8601 strings compare in time order;
+/// on a tie, the later in Kibana's list).
+pub fn newest_comment(comments: Vec<wire::Comment>) -> Option<wire::Comment> {
+    let mut newest: Option<wire::Comment> = None;
+    for comment in comments {
+        let replace = match &newest {
+            None => true,
+            Some(best) => comment.created_at >= best.created_at,
+        };
+        if replace {
+            newest = Some(comment);
+        }
+    }
+    newest
+}
+
+/// `GET /api/cases/{id}/comments/{comment-id}`.
+pub fn get_comment(client: &Client, case_id: &str, comment_id: &str) -> Result<CaseComment, Error> {
+    let case_id = validate::id("case-id", case_id)?;
+    let comment_id = validate::id("comment-id", comment_id)?;
+    client.call(
+        &Request::get(comment_path(case_id, comment_id)),
+        A_COMMENT,
+        |comment| Ok(to_case_comment(comment, case_id)),
+    )
+}
+
+/// `GET /api/cases/{id}/comments/_find?page=&perPage=&sortOrder=asc`.
+pub fn get_many_comments(
+    client: &Client,
+    input: GetManyCommentsInput,
+) -> Result<CommentPage, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let (page, per_page) = validate::paging(input.page, input.per_page)?;
+    find_comments(client, case_id, page, per_page)
+}
+
+/// `DELETE /api/cases/{id}/comments/{comment-id}`.
+pub fn remove_comment(
+    client: &Client,
+    case_id: &str,
+    comment_id: &str,
+) -> Result<RemoveCommentOutput, Error> {
+    let case_id = validate::id("case-id", case_id)?;
+    let comment_id = validate::id("comment-id", comment_id)?;
+    let response = client.send(&Request::delete(comment_path(case_id, comment_id)))?;
+    Ok(RemoveCommentOutput {
+        // `send` only returns 2xx; Kibana's is 204.
+        deleted: (200..300).contains(&response.status),
+        case_id: case_id.to_owned(),
+        comment_id: comment_id.to_owned(),
+    })
+}
+
+/// `GET` the comment for its owner, then `PATCH /api/cases/{id}/comments`.
+pub fn update_comment(client: &Client, input: UpdateCommentInput) -> Result<CaseComment, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let comment_id = validate::id("comment-id", &input.comment_id)?;
+    let text = validate::text("comment", &input.comment, validate::MAX_COMMENT)?;
+    let version = validate::required("version", &input.version)?;
+    let owner = routes::comment_owner(client, case_id, comment_id)?;
+    let body = wire::CommentPatch {
+        id: comment_id,
+        version,
+        kind: "user",
+        comment: text,
+        owner: &owner,
+    };
+    let request = Request::json(Method::Patch, comments_path(case_id), &body)?;
+    client.call(
+        &request,
+        "a valid case with its comments",
+        |case: wire::CaseComments| {
+            let updated = case
+                .comments
+                .into_iter()
+                .find(|comment| comment.id == comment_id)
+                .ok_or("the updated comment is missing")?;
+            Ok(to_case_comment(updated, case_id))
+        },
+    )
+}
+
+/// Kibana's comment → the WIT record. Text only for string `comment`s, alert ids
+/// only from `alertId`; unknown types are `other`.
+pub fn to_case_comment(comment: wire::Comment, case_id: &str) -> CaseComment {
+    CaseComment {
+        comment_id: comment.id,
+        case_id: case_id.to_owned(),
+        comment_type: wire::attachment_type_from_kibana(&comment.kind),
+        comment: comment.comment.0.unwrap_or_default(),
+        alert_ids: comment.alert_id.map(|ids| ids.0).unwrap_or_default(),
+        created_at: comment.created_at.unwrap_or_default(),
+        created_by: username(comment.created_by).unwrap_or_default(),
+        updated_at: comment.updated_at,
+        updated_by: username(comment.updated_by),
+        version: comment.version,
+    }
+}

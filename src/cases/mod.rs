@@ -1,0 +1,351 @@
+//! The `cases` interface: create, read, list, update and delete Kibana cases, and
+//! the conversion of Kibana's case JSON into the WIT `kibana-case`.
+
+#[allow(unused_imports)]
+use crate::rt::prelude::*;
+
+#[cfg(test)]
+mod tests;
+pub mod wire;
+
+use crate::api::cases::{
+    CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput, DeleteCaseOutput, DeleteFailure,
+    GetCaseInput, GetManyCasesInput, UpdateCaseInput,
+};
+use crate::case_comments;
+use crate::kibana::errors::quote_value;
+use crate::kibana::routes::{self, case_path, A_CASE};
+use crate::kibana::wire::{count, to_json, username};
+use crate::kibana::{Client, Method, Request};
+use crate::types::{CaseConnectorType, Error, KibanaCase, Severity, SortField, SortOrder};
+use crate::validate::{self, invalid};
+
+/// `GET /api/cases/{id}` as Kibana's JSON (for the operations that need the tags or
+/// version).
+pub fn read_case(client: &Client, case_id: &str) -> Result<wire::Case, Error> {
+    client.get_json(case_path(case_id), A_CASE)
+}
+
+/// `POST /api/cases`.
+pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase, Error> {
+    let title = validate::text("title", &input.title, validate::MAX_TITLE)?;
+    let description = match validate::optional(input.description.as_deref()) {
+        Some(description) => {
+            validate::max_length("description", description, validate::MAX_DESCRIPTION)?;
+            description
+        }
+        // Kibana refuses a blank description; the title is the natural stand-in.
+        None => title,
+    };
+    let connector_type = input.connector_type.unwrap_or(CaseConnectorType::None);
+    let connector_id = validate::optional(input.connector_id.as_deref());
+    if connector_type != CaseConnectorType::None && connector_id.is_none() {
+        return Err(invalid(
+            "connector-id",
+            format!(
+                "is required with connector-type {}",
+                wire::connector_type_to_kibana(connector_type)
+            ),
+        ));
+    }
+    let connector_name = validate::optional(input.connector_name.as_deref()).unwrap_or("none");
+    let tags = validate::tags("tags", &input.tags)?;
+    let assignees = validate::assignees("assignees", &input.assignees)?;
+
+    let body = wire::NewCase {
+        title,
+        description,
+        tags: &tags,
+        connector: wire::CaseConnector {
+            id: connector_id.unwrap_or("none"),
+            name: connector_name,
+            kind: wire::connector_type_to_kibana(connector_type),
+            fields: (),
+        },
+        settings: wire::Settings { sync_alerts: true },
+        owner: wire::owner_to_kibana(input.owner),
+        severity: wire::severity_to_kibana(input.severity.unwrap_or(Severity::Low)),
+        assignees: assignee_refs(&assignees),
+    };
+    let request = Request::json(Method::Post, "/api/cases".into(), &body)?;
+    client.call(&request, A_CASE, to_kibana_case)
+}
+
+/// `DELETE /api/cases?ids=[...]`; when Kibana refuses the batch, one call per id.
+pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCaseOutput, Error> {
+    let ids = validate::case_ids("case-ids", &input.case_ids)?;
+    let bulk_request = delete_request(&ids)?;
+    if bulk_request.path_and_query.len() > validate::MAX_QUERY_BYTES {
+        return Err(invalid(
+            "case-ids",
+            format!(
+                "together too long for one request (at most {} bytes once encoded in the URL)",
+                validate::MAX_QUERY_BYTES
+            ),
+        ));
+    }
+    let bulk = match client.send(&bulk_request) {
+        Ok(_) => {
+            return Ok(DeleteCaseOutput {
+                deleted_count: count(ids.len() as u64),
+                failed_count: 0,
+                failed_items: Vec::new(),
+            })
+        }
+        Err(err) => err,
+    };
+    // Bad credentials, missing privileges or no Kibana at all: retrying per id
+    // would fail the same way, so nothing could be tried.
+    if matches!(bulk.status_code, 0 | 401 | 403) {
+        return Err(bulk);
+    }
+    // Kibana's bulk delete is all-or-nothing (one unknown id refuses all): find out
+    // id by id which can be deleted.
+    let mut output = DeleteCaseOutput {
+        deleted_count: 0,
+        failed_count: 0,
+        failed_items: Vec::new(),
+    };
+    for id in &ids {
+        match delete_request(core::slice::from_ref(id)).and_then(|request| client.send(&request)) {
+            Ok(_) => output.deleted_count += 1,
+            Err(err) => {
+                output.failed_count += 1;
+                output.failed_items.push(DeleteFailure {
+                    case_id: id.clone(),
+                    status_code: err.status_code,
+                    error_message: err.message,
+                });
+            }
+        }
+    }
+    Ok(output)
+}
+
+/// `DELETE /api/cases?ids=<the ids as a percent-encoded JSON array>`.
+fn delete_request(ids: &[String]) -> Result<Request, Error> {
+    Ok(Request::delete(format!(
+        "/api/cases?ids={}",
+        routes::query_value(&to_json(&ids)?)
+    )))
+}
+
+/// `GET /api/cases/{id}`, plus every comment through `comments/_find` when asked.
+pub fn get_case(client: &Client, input: GetCaseInput) -> Result<KibanaCase, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let mut case = client.call(&Request::get(case_path(case_id)), A_CASE, |case| {
+        to_kibana_case(case)
+    })?;
+    if input.include_comments {
+        case.comments = case_comments::read_all_comments(client, case_id)?;
+    }
+    Ok(case)
+}
+
+/// `GET /api/cases/_find` with the filters, in a fixed order.
+pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CasePage, Error> {
+    let (page, per_page) = validate::paging(input.page, input.per_page)?;
+    let mut query: Vec<(&str, String)> = vec![
+        ("page", page.to_string()),
+        ("perPage", per_page.to_string()),
+        (
+            "sortField",
+            wire::sort_field_to_kibana(input.sort_field.unwrap_or(SortField::CreatedAt)).into(),
+        ),
+        (
+            "sortOrder",
+            wire::sort_order_to_kibana(input.sort_order.unwrap_or(SortOrder::Desc)).into(),
+        ),
+    ];
+    let search = validate::optional(input.search.as_deref());
+    if let Some(search) = search {
+        validate::max_bytes("search", search, validate::MAX_SEARCH_BYTES)?;
+    }
+    let search_fields = validate::search_fields("search-fields", &input.search_fields)?;
+    let assignees = validate::assignee_filter("assignees", &input.assignees)?;
+    if let Some(search) = search {
+        query.push(("search", search.to_owned()));
+    }
+    // Kibana reads a repeated key as an array and a comma-joined value as one value.
+    for field in search_fields {
+        query.push(("searchFields", field));
+    }
+    if let Some(status) = input.status {
+        query.push(("status", wire::status_to_kibana(status).into()));
+    }
+    // Each owner once: the filter is a set.
+    let mut owners: Vec<&'static str> = Vec::new();
+    for owner in &input.owners {
+        let owner = wire::owner_to_kibana(*owner);
+        if !owners.contains(&owner) {
+            owners.push(owner);
+        }
+    }
+    for owner in owners {
+        query.push(("owner", owner.into()));
+    }
+    for uid in assignees {
+        query.push(("assignees", uid));
+    }
+    let encoded = routes::query(&query);
+    if encoded.len() > validate::MAX_QUERY_BYTES {
+        return Err(invalid(
+            "search, assignees",
+            format!(
+                "together too long for one request (at most {} bytes once encoded in the URL)",
+                validate::MAX_QUERY_BYTES
+            ),
+        ));
+    }
+    let path = format!("/api/cases/_find?{encoded}");
+    client.call(
+        &Request::get(path),
+        "a valid page of cases",
+        |found: wire::CasesPage| {
+            let cases = found
+                .cases
+                .into_iter()
+                .map(to_kibana_case)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(CasePage {
+                cases,
+                page: found.page.unwrap_or(page),
+                per_page: found.per_page.unwrap_or(per_page),
+                total: count(found.total),
+            })
+        },
+    )
+}
+
+/// `GET /api/cases/{id}`, reduced to its status fields.
+pub fn get_case_status(client: &Client, case_id: &str) -> Result<CaseStatusInfo, Error> {
+    let case_id = validate::id("case-id", case_id)?;
+    client.call(&Request::get(case_path(case_id)), A_CASE, |case| {
+        let case = to_kibana_case(case)?;
+        Ok(CaseStatusInfo {
+            case_id: case.case_id,
+            title: case.title,
+            status: case.status,
+            severity: case.severity,
+            owner: case.owner,
+            updated_at: case.updated_at,
+            updated_by: case.updated_by,
+            total_alerts: case.total_alerts,
+            total_comments: case.total_comments,
+        })
+    })
+}
+
+/// `PATCH /api/cases` with the caller's version and only the given fields.
+pub fn update_case(client: &Client, input: UpdateCaseInput) -> Result<KibanaCase, Error> {
+    let case_id = validate::id("case-id", &input.case_id)?;
+    let version = validate::required("version", &input.version)?;
+    if input.title.is_none()
+        && input.description.is_none()
+        && input.status.is_none()
+        && input.severity.is_none()
+        && input.tags.is_none()
+        && input.assignees.is_none()
+    {
+        return Err(invalid(
+            "update-case",
+            "give at least one field to change (title, description, status, severity, tags, assignees)",
+        ));
+    }
+    let title = match &input.title {
+        Some(title) => Some(validate::text("title", title, validate::MAX_TITLE)?),
+        None => None,
+    };
+    let description = match &input.description {
+        Some(text) => Some(validate::text(
+            "description",
+            text,
+            validate::MAX_DESCRIPTION,
+        )?),
+        None => None,
+    };
+    let tags = match &input.tags {
+        Some(tags) => Some(validate::tags("tags", tags)?),
+        None => None,
+    };
+    let assignees = match &input.assignees {
+        Some(uids) => Some(validate::assignees("assignees", uids)?),
+        None => None,
+    };
+    let patch = wire::CasePatch {
+        title,
+        description,
+        status: input.status.map(wire::status_to_kibana),
+        severity: input.severity.map(wire::severity_to_kibana),
+        tags: tags.as_deref(),
+        assignees: assignees.as_deref().map(assignee_refs),
+        ..wire::CasePatch::new(case_id, version)
+    };
+    patch_case(client, patch, to_kibana_case)
+}
+
+/// `PATCH /api/cases` with one case; converts the answer's element for that case.
+pub fn patch_case<T>(
+    client: &Client,
+    patch: wire::CasePatch<'_>,
+    convert: impl FnOnce(wire::Case) -> Result<T, String>,
+) -> Result<T, Error> {
+    let case_id = patch.id.to_owned();
+    let body = wire::CasesPatch { cases: vec![patch] };
+    let request = Request::json(Method::Patch, "/api/cases".into(), &body)?;
+    client.call(
+        &request,
+        "a valid list of updated cases",
+        |cases: Vec<wire::Case>| {
+            let case = pick_updated(cases, &case_id).ok_or("the list is empty")?;
+            convert(case)
+        },
+    )
+}
+
+/// The element of a `PATCH /api/cases` answer for `case_id` (the first if none
+/// matches: Kibana answers exactly the cases it updated).
+fn pick_updated(cases: Vec<wire::Case>, case_id: &str) -> Option<wire::Case> {
+    let position = cases
+        .iter()
+        .position(|case| case.id == case_id)
+        .unwrap_or(0);
+    cases.into_iter().nth(position)
+}
+
+fn assignee_refs(uids: &[String]) -> Vec<wire::AssigneeRef<'_>> {
+    uids.iter().map(|uid| wire::AssigneeRef { uid }).collect()
+}
+
+/// Kibana's case → the WIT record. Unknown owner, status or severity values are
+/// errors (the caller branches on them). Comments are not part of it: `get-case`
+/// reads them through `comments/_find`.
+pub fn to_kibana_case(case: wire::Case) -> Result<KibanaCase, String> {
+    let status = wire::status_from_kibana(&case.status)
+        .ok_or_else(|| format!("unknown status {}", quote_value(&case.status)))?;
+    let severity = match &case.severity {
+        Some(severity) => wire::severity_from_kibana(severity)
+            .ok_or_else(|| format!("unknown severity {}", quote_value(severity)))?,
+        None => Severity::Low,
+    };
+    let owner = wire::owner_from_kibana(&case.owner)
+        .ok_or_else(|| format!("unknown owner {}", quote_value(&case.owner)))?;
+    Ok(KibanaCase {
+        title: case.title,
+        description: case.description,
+        status,
+        severity,
+        owner,
+        created_at: case.created_at.unwrap_or_default(),
+        created_by: username(case.created_by).unwrap_or_default(),
+        updated_at: case.updated_at,
+        updated_by: username(case.updated_by),
+        tags: case.tags,
+        assignees: case.assignees.into_iter().map(|a| a.uid).collect(),
+        total_alerts: count(case.total_alerts),
+        total_comments: count(case.total_comment),
+        version: case.version,
+        comments: Vec::new(),
+        case_id: case.id,
+    })
+}
