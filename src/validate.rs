@@ -35,6 +35,7 @@ pub const MAX_QUERY_BYTES: usize = 12 * 1024;
 pub const SEARCH_FIELDS: [&str; 2] = ["title", "description"];
 
 /// A parameter error: nothing was sent.
+#[cold]
 pub fn invalid(field: &str, problem: impl core::fmt::Display) -> Error {
     Error {
         status_code: -1,

@@ -3,26 +3,26 @@
 //! an error message of bounded length.
 #![no_main]
 
-use elastic_security::{case_comments, connectors, http, wire};
+use elastic_security::case_comments::{self, wire::CaseComments, wire::Comment};
+use elastic_security::connectors::{self, wire::Connector};
+use elastic_security::kibana::errors::{quote_body, status_error};
+use elastic_security::kibana::wire::decode;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(comment) = wire::decode::<wire::Comment>(data) {
+    if let Ok(comment) = decode::<Comment>(data) {
         let _ = case_comments::to_case_comment(comment, "case-1");
     }
-    if let Ok(list) = wire::decode::<Vec<wire::Comment>>(data) {
-        let _ = case_comments::newest_comment(list);
+    if let Ok(case) = decode::<CaseComments>(data) {
+        let _ = case_comments::newest_comment(case.comments);
     }
-    if let Ok(connector) = wire::decode::<wire::Connector>(data) {
+    if let Ok(connector) = decode::<Connector>(data) {
         let _ = connectors::to_connector(connector, None);
     }
     if let [high, low, body @ ..] = data {
         let status = u16::from_be_bytes([*high, *low]);
-        let err = http::status_error(status, body);
+        let err = status_error(status, body);
         assert!(err.message.chars().count() <= 4096, "message too long");
-        assert!(
-            http::quote_body(body).chars().count() <= 512,
-            "quote too long"
-        );
+        assert!(quote_body(body).chars().count() <= 512, "quote too long");
     }
 });

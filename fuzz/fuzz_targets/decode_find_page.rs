@@ -2,19 +2,21 @@
 //! does: any bytes give a page or an error, never a panic.
 #![no_main]
 
-use elastic_security::{case_comments, cases, wire};
+use elastic_security::case_comments::{self, wire::CommentsPage};
+use elastic_security::cases::{self, wire::CasesPage};
+use elastic_security::kibana::wire::{count, decode};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(page) = wire::decode::<wire::CasesPage>(data) {
-        let _ = wire::count(page.total);
-        for case in page.items {
-            let _ = cases::to_kibana_case(case, false);
+    if let Ok(page) = decode::<CasesPage>(data) {
+        let _ = count(page.total);
+        for case in page.cases {
+            let _ = cases::to_kibana_case(case);
         }
     }
-    if let Ok(page) = wire::decode::<wire::CommentsPage>(data) {
-        let _ = wire::count(page.total);
-        for comment in page.items {
+    if let Ok(page) = decode::<CommentsPage>(data) {
+        let _ = count(page.total);
+        for comment in page.comments {
             let _ = case_comments::to_case_comment(comment, "case-1");
         }
     }

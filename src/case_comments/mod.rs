@@ -109,7 +109,7 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
             Method::Post,
             path,
             &wire::NewUserComment {
-                kind: "user",
+                kind: wire::AttachmentType::User,
                 comment: text,
                 owner: &owner,
             },
@@ -123,7 +123,7 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
             Method::Post,
             path,
             &wire::NewAlertComment {
-                kind: "alert",
+                kind: wire::AttachmentType::Alert,
                 alert_id,
                 index,
                 rule: wire::Rule {
@@ -220,7 +220,7 @@ pub fn update_comment(client: &Client, input: UpdateCommentInput) -> Result<Case
     let body = wire::CommentPatch {
         id: comment_id,
         version,
-        kind: "user",
+        kind: wire::AttachmentType::User,
         comment: text,
         owner: &owner,
     };
@@ -245,7 +245,7 @@ pub fn to_case_comment(comment: wire::Comment, case_id: &str) -> CaseComment {
     CaseComment {
         comment_id: comment.id,
         case_id: case_id.to_owned(),
-        comment_type: wire::attachment_type_from_kibana(&comment.kind),
+        comment_type: comment.kind.into(),
         comment: comment.comment.0.unwrap_or_default(),
         alert_ids: comment.alert_id.map(|ids| ids.0).unwrap_or_default(),
         created_at: comment.created_at.unwrap_or_default(),

@@ -10,8 +10,8 @@ use core::fmt;
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::kibana::wire::{nullable, Text, User};
-use crate::types::AttachmentType;
+use crate::kibana::wire::{nullable, same_variants, Text, User};
+use crate::types as wit;
 
 // ---------------------------------------------------------------- answers
 
@@ -22,7 +22,7 @@ pub struct Comment {
     #[serde(default, deserialize_with = "nullable")]
     pub version: String,
     #[serde(rename = "type", default, deserialize_with = "nullable")]
-    pub kind: String,
+    pub kind: AttachmentType,
     /// The text of a `user` comment. Other attachment types may put other shapes
     /// here, which are not text.
     #[serde(default)]
@@ -92,7 +92,7 @@ pub struct CaseComments {
 #[derive(Debug, Serialize)]
 pub struct NewUserComment<'a> {
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: AttachmentType,
     pub comment: &'a str,
     pub owner: &'a str,
 }
@@ -108,7 +108,7 @@ pub struct Rule<'a> {
 #[derive(Debug, Serialize)]
 pub struct NewAlertComment<'a> {
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: AttachmentType,
     #[serde(rename = "alertId")]
     pub alert_id: &'a str,
     pub index: &'a str,
@@ -122,24 +122,35 @@ pub struct CommentPatch<'a> {
     pub id: &'a str,
     pub version: &'a str,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: AttachmentType,
     pub comment: &'a str,
     pub owner: &'a str,
 }
 
 // ---------------------------------------------------------------- enums
 
-/// Kibana's comment `type`; types this component does not know are `other`.
-pub fn attachment_type_from_kibana(kind: &str) -> AttachmentType {
-    match kind {
-        "user" => AttachmentType::User,
-        "alert" => AttachmentType::Alert,
-        "actions" => AttachmentType::Actions,
-        "externalReference" => AttachmentType::ExternalReference,
-        "persistableState" => AttachmentType::PersistableState,
-        _ => AttachmentType::Other,
-    }
+/// Kibana's comment (attachment) `type`; types this component does not know are
+/// `other`, as are a missing or `null` type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AttachmentType {
+    User,
+    Alert,
+    Actions,
+    ExternalReference,
+    PersistableState,
+    #[default]
+    #[serde(other)]
+    Other,
 }
+same_variants!(AttachmentType <=> wit::AttachmentType {
+    User,
+    Alert,
+    Actions,
+    ExternalReference,
+    PersistableState,
+    Other,
+});
 
 #[cfg(test)]
 mod tests {
@@ -187,14 +198,20 @@ mod tests {
 
     #[test]
     fn attachment_types() {
+        for (name, kind) in [
+            ("externalReference", AttachmentType::ExternalReference),
+            ("persistableState", AttachmentType::PersistableState),
+            ("event", AttachmentType::Other),
+        ] {
+            let comment: Comment =
+                decode(format!(r#"{{"id":"c","type":"{name}"}}"#).as_bytes()).unwrap();
+            assert_eq!(comment.kind, kind);
+        }
+        let untyped: Comment = decode(br#"{"id":"c","type":null}"#).unwrap();
+        assert_eq!(untyped.kind, AttachmentType::Other);
         assert_eq!(
-            attachment_type_from_kibana("externalReference"),
-            AttachmentType::ExternalReference
+            wit::AttachmentType::from(AttachmentType::PersistableState),
+            wit::AttachmentType::PersistableState
         );
-        assert_eq!(
-            attachment_type_from_kibana("persistableState"),
-            AttachmentType::PersistableState
-        );
-        assert_eq!(attachment_type_from_kibana("event"), AttachmentType::Other);
     }
 }

@@ -13,9 +13,8 @@ use crate::api::cases::{
     GetCaseInput, GetManyCasesInput, UpdateCaseInput,
 };
 use crate::case_comments;
-use crate::kibana::errors::quote_value;
 use crate::kibana::routes::{self, case_path, A_CASE};
-use crate::kibana::wire::{count, to_json, username};
+use crate::kibana::wire::{count, name_of, to_json, username};
 use crate::kibana::{Client, Method, Request};
 use crate::types::{CaseConnectorType, Error, KibanaCase, Severity, SortField, SortOrder};
 use crate::validate::{self, invalid};
@@ -44,7 +43,7 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
             "connector-id",
             format!(
                 "is required with connector-type {}",
-                wire::connector_type_to_kibana(connector_type)
+                name_of(&wire::ConnectorType::from(connector_type))
             ),
         ));
     }
@@ -59,16 +58,16 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
         connector: wire::CaseConnector {
             id: connector_id.unwrap_or("none"),
             name: connector_name,
-            kind: wire::connector_type_to_kibana(connector_type),
+            kind: connector_type.into(),
             fields: (),
         },
         settings: wire::Settings { sync_alerts: true },
-        owner: wire::owner_to_kibana(input.owner),
-        severity: wire::severity_to_kibana(input.severity.unwrap_or(Severity::Low)),
+        owner: input.owner.into(),
+        severity: input.severity.unwrap_or(Severity::Low).into(),
         assignees: assignee_refs(&assignees),
     };
     let request = Request::json(Method::Post, "/api/cases".into(), &body)?;
-    client.call(&request, A_CASE, to_kibana_case)
+    client.call(&request, A_CASE, |case| Ok(to_kibana_case(case)))
 }
 
 /// `DELETE /api/cases?ids=[...]`; when Kibana refuses the batch, one call per id.
@@ -134,7 +133,7 @@ fn delete_request(ids: &[String]) -> Result<Request, Error> {
 pub fn get_case(client: &Client, input: GetCaseInput) -> Result<KibanaCase, Error> {
     let case_id = validate::id("case-id", &input.case_id)?;
     let mut case = client.call(&Request::get(case_path(case_id)), A_CASE, |case| {
-        to_kibana_case(case)
+        Ok(to_kibana_case(case))
     })?;
     if input.include_comments {
         case.comments = case_comments::read_all_comments(client, case_id)?;
@@ -150,11 +149,15 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
         ("perPage", per_page.to_string()),
         (
             "sortField",
-            wire::sort_field_to_kibana(input.sort_field.unwrap_or(SortField::CreatedAt)).into(),
+            name_of(&wire::SortField::from(
+                input.sort_field.unwrap_or(SortField::CreatedAt),
+            )),
         ),
         (
             "sortOrder",
-            wire::sort_order_to_kibana(input.sort_order.unwrap_or(SortOrder::Desc)).into(),
+            name_of(&wire::SortOrder::from(
+                input.sort_order.unwrap_or(SortOrder::Desc),
+            )),
         ),
     ];
     let search = validate::optional(input.search.as_deref());
@@ -171,18 +174,18 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
         query.push(("searchFields", field));
     }
     if let Some(status) = input.status {
-        query.push(("status", wire::status_to_kibana(status).into()));
+        query.push(("status", name_of(&wire::Status::from(status))));
     }
     // Each owner once: the filter is a set.
-    let mut owners: Vec<&'static str> = Vec::new();
+    let mut owners: Vec<wire::Owner> = Vec::new();
     for owner in &input.owners {
-        let owner = wire::owner_to_kibana(*owner);
+        let owner = wire::Owner::from(*owner);
         if !owners.contains(&owner) {
             owners.push(owner);
         }
     }
     for owner in owners {
-        query.push(("owner", owner.into()));
+        query.push(("owner", name_of(&owner)));
     }
     for uid in assignees {
         query.push(("assignees", uid));
@@ -202,13 +205,8 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
         &Request::get(path),
         "a valid page of cases",
         |found: wire::CasesPage| {
-            let cases = found
-                .cases
-                .into_iter()
-                .map(to_kibana_case)
-                .collect::<Result<Vec<_>, _>>()?;
             Ok(CasePage {
-                cases,
+                cases: found.cases.into_iter().map(to_kibana_case).collect(),
                 page: found.page.unwrap_or(page),
                 per_page: found.per_page.unwrap_or(per_page),
                 total: count(found.total),
@@ -221,7 +219,7 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
 pub fn get_case_status(client: &Client, case_id: &str) -> Result<CaseStatusInfo, Error> {
     let case_id = validate::id("case-id", case_id)?;
     client.call(&Request::get(case_path(case_id)), A_CASE, |case| {
-        let case = to_kibana_case(case)?;
+        let case = to_kibana_case(case);
         Ok(CaseStatusInfo {
             case_id: case.case_id,
             title: case.title,
@@ -275,13 +273,13 @@ pub fn update_case(client: &Client, input: UpdateCaseInput) -> Result<KibanaCase
     let patch = wire::CasePatch {
         title,
         description,
-        status: input.status.map(wire::status_to_kibana),
-        severity: input.severity.map(wire::severity_to_kibana),
+        status: input.status.map(Into::into),
+        severity: input.severity.map(Into::into),
         tags: tags.as_deref(),
         assignees: assignees.as_deref().map(assignee_refs),
         ..wire::CasePatch::new(case_id, version)
     };
-    patch_case(client, patch, to_kibana_case)
+    patch_case(client, patch, |case| Ok(to_kibana_case(case)))
 }
 
 /// `PATCH /api/cases` with one case; converts the answer's element for that case.
@@ -317,27 +315,17 @@ fn assignee_refs(uids: &[String]) -> Vec<wire::AssigneeRef<'_>> {
     uids.iter().map(|uid| wire::AssigneeRef { uid }).collect()
 }
 
-/// Kibana's case → the WIT record. Unknown owner, status or severity values are
-/// errors (the caller branches on them). Comments are not part of it: `get-case`
-/// reads them through `comments/_find`.
-pub fn to_kibana_case(case: wire::Case) -> Result<KibanaCase, String> {
-    let status = wire::status_from_kibana(&case.status)
-        .ok_or_else(|| format!("unknown status {}", quote_value(&case.status)))?;
-    let severity = match &case.severity {
-        Some(severity) => wire::severity_from_kibana(severity)
-            .ok_or_else(|| format!("unknown severity {}", quote_value(severity)))?,
-        None => Severity::Low,
-    };
-    let owner = wire::owner_from_kibana(&case.owner)
-        .ok_or_else(|| format!("unknown owner {}", quote_value(&case.owner)))?;
-    Ok(KibanaCase {
+/// Kibana's case → the WIT record. Comments are not part of it: `get-case` reads
+/// them through `comments/_find`.
+pub fn to_kibana_case(case: wire::Case) -> KibanaCase {
+    KibanaCase {
         title: case.title,
         description: case.description,
-        status,
-        severity,
-        owner,
-        created_at: case.created_at.unwrap_or_default(),
-        created_by: username(case.created_by).unwrap_or_default(),
+        status: case.status.into(),
+        severity: case.severity.into(),
+        owner: case.owner.into(),
+        created_at: case.created_at,
+        created_by: case.created_by.username.unwrap_or_default(),
         updated_at: case.updated_at,
         updated_by: username(case.updated_by),
         tags: case.tags,
@@ -347,5 +335,5 @@ pub fn to_kibana_case(case: wire::Case) -> Result<KibanaCase, String> {
         version: case.version,
         comments: Vec::new(),
         case_id: case.id,
-    })
+    }
 }

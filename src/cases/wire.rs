@@ -7,8 +7,8 @@ use crate::rt::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kibana::wire::{nullable, User};
-use crate::types::{CaseConnectorType, CaseStatus, Owner, Severity, SortField, SortOrder};
+use crate::kibana::wire::{nullable, same_variants, User};
+use crate::types as wit;
 
 // ---------------------------------------------------------------- answers
 
@@ -20,30 +20,39 @@ pub struct Assignee {
 
 /// A case (`GET /api/cases/{id}`, `POST /api/cases`, elements of `_find` and of the
 /// `PATCH /api/cases` answer). Its comments, connector and settings are not read.
+///
+/// The members follow Kibana's case schema: those it marks nullable are `Option`s
+/// (or read `null` as empty); the others may be missing, as in Kibanas that predate
+/// them, and then read as their default, but are never `null`, so a `null` there
+/// is an invalid answer. (One layer of `Option` less per member is measurably
+/// faster on a page of cases.)
 #[derive(Debug, Deserialize)]
 pub struct Case {
     pub id: String,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub version: String,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub title: String,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub description: String,
-    pub status: String,
-    /// Missing only before Kibana 8.3 had severities; read as `low` then.
-    pub severity: Option<String>,
-    pub owner: String,
-    pub created_at: Option<String>,
-    pub created_by: Option<User>,
+    pub status: Status,
+    /// Missing only before Kibana 8.3 had severities: `low` then.
+    #[serde(default)]
+    pub severity: Severity,
+    pub owner: Owner,
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub created_by: User,
     pub updated_at: Option<String>,
     pub updated_by: Option<User>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub assignees: Vec<Assignee>,
-    #[serde(rename = "totalAlerts", default, deserialize_with = "nullable")]
+    #[serde(rename = "totalAlerts", default)]
     pub total_alerts: u64,
-    #[serde(rename = "totalComment", default, deserialize_with = "nullable")]
+    #[serde(rename = "totalComment", default)]
     pub total_comment: u64,
 }
 
@@ -53,7 +62,7 @@ pub struct Case {
 pub struct CasesPage {
     pub page: Option<u32>,
     pub per_page: Option<u32>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub total: u64,
     pub cases: Vec<Case>,
 }
@@ -74,7 +83,7 @@ pub struct CaseConnector<'a> {
     pub id: &'a str,
     pub name: &'a str,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: ConnectorType,
     pub fields: (),
 }
 
@@ -92,8 +101,8 @@ pub struct NewCase<'a> {
     pub tags: &'a [String],
     pub connector: CaseConnector<'a>,
     pub settings: Settings,
-    pub owner: &'static str,
-    pub severity: &'static str,
+    pub owner: Owner,
+    pub severity: Severity,
     pub assignees: Vec<AssigneeRef<'a>>,
 }
 
@@ -107,9 +116,9 @@ pub struct CasePatch<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<&'static str>,
+    pub status: Option<Status>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<&'static str>,
+    pub severity: Option<Severity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,107 +149,116 @@ pub struct CasesPatch<'a> {
 
 // ---------------------------------------------------------------- enums
 
-pub fn owner_to_kibana(owner: Owner) -> &'static str {
-    match owner {
-        Owner::Cases => "cases",
-        Owner::Observability => "observability",
-        Owner::SecuritySolution => "securitySolution",
-    }
+/// Kibana's case `status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Open,
+    InProgress,
+    Closed,
 }
+same_variants!(Status <=> wit::CaseStatus { Open, InProgress, Closed });
 
-pub fn owner_from_kibana(owner: &str) -> Option<Owner> {
-    match owner {
-        "cases" => Some(Owner::Cases),
-        "observability" => Some(Owner::Observability),
-        "securitySolution" => Some(Owner::SecuritySolution),
-        _ => None,
-    }
+/// Kibana's case `severity`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Low,
+    Medium,
+    High,
+    Critical,
 }
+same_variants!(Severity <=> wit::Severity { Low, Medium, High, Critical });
 
-pub fn status_to_kibana(status: CaseStatus) -> &'static str {
-    match status {
-        CaseStatus::Open => "open",
-        CaseStatus::InProgress => "in-progress",
-        CaseStatus::Closed => "closed",
-    }
+/// The application a case belongs to (`owner`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Owner {
+    Cases,
+    Observability,
+    SecuritySolution,
 }
+same_variants!(Owner <=> wit::Owner { Cases, Observability, SecuritySolution });
 
-pub fn status_from_kibana(status: &str) -> Option<CaseStatus> {
-    match status {
-        "open" => Some(CaseStatus::Open),
-        "in-progress" => Some(CaseStatus::InProgress),
-        "closed" => Some(CaseStatus::Closed),
-        _ => None,
-    }
+/// A case connector's `type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ConnectorType {
+    #[serde(rename = ".none")]
+    None,
+    #[serde(rename = ".jira")]
+    Jira,
+    #[serde(rename = ".servicenow")]
+    Servicenow,
+    #[serde(rename = ".servicenow-sir")]
+    ServicenowSir,
+    #[serde(rename = ".resilient")]
+    Resilient,
+    #[serde(rename = ".swimlane")]
+    Swimlane,
+    #[serde(rename = ".cases-webhook")]
+    CasesWebhook,
 }
+same_variants!(ConnectorType <=> wit::CaseConnectorType {
+    None,
+    Jira,
+    Servicenow,
+    ServicenowSir,
+    Resilient,
+    Swimlane,
+    CasesWebhook,
+});
 
-pub fn severity_to_kibana(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
+/// `sortField` of `GET /api/cases/_find`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SortField {
+    CreatedAt,
+    UpdatedAt,
+    Title,
+    Status,
+    Severity,
 }
+same_variants!(SortField <=> wit::SortField { CreatedAt, UpdatedAt, Title, Status, Severity });
 
-pub fn severity_from_kibana(severity: &str) -> Option<Severity> {
-    match severity {
-        "low" => Some(Severity::Low),
-        "medium" => Some(Severity::Medium),
-        "high" => Some(Severity::High),
-        "critical" => Some(Severity::Critical),
-        _ => None,
-    }
+/// `sortOrder` of `GET /api/cases/_find`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Asc,
+    Desc,
 }
-
-pub fn connector_type_to_kibana(kind: CaseConnectorType) -> &'static str {
-    match kind {
-        CaseConnectorType::None => ".none",
-        CaseConnectorType::Jira => ".jira",
-        CaseConnectorType::Servicenow => ".servicenow",
-        CaseConnectorType::ServicenowSir => ".servicenow-sir",
-        CaseConnectorType::Resilient => ".resilient",
-        CaseConnectorType::Swimlane => ".swimlane",
-        CaseConnectorType::CasesWebhook => ".cases-webhook",
-    }
-}
-
-pub fn sort_field_to_kibana(field: SortField) -> &'static str {
-    match field {
-        SortField::CreatedAt => "createdAt",
-        SortField::UpdatedAt => "updatedAt",
-        SortField::Title => "title",
-        SortField::Status => "status",
-        SortField::Severity => "severity",
-    }
-}
-
-pub fn sort_order_to_kibana(order: SortOrder) -> &'static str {
-    match order {
-        SortOrder::Asc => "asc",
-        SortOrder::Desc => "desc",
-    }
-}
+same_variants!(SortOrder <=> wit::SortOrder { Asc, Desc });
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kibana::wire::{decode, to_json, username};
+    use crate::kibana::wire::{decode, name_of, to_json, username};
 
     #[test]
-    fn decode_case_tolerates_nulls_and_unknown_fields() {
+    fn decode_case_follows_kibanas_schema() {
+        // Unknown members ignored, missing ones defaulted, nullable ones `null`.
         let case: Case = decode(
-            br#"{"id":"x","status":"open","owner":"cases","tags":null,"assignees":null,
-                "version":null,"title":null,"totalAlerts":null,"new_field":{"a":[1]},
-                "created_by":null,"updated_by":{"username":null}}"#,
+            br#"{"id":"x","status":"open","owner":"cases","assignees":null,
+                "new_field":{"a":[1]},"updated_at":null,"updated_by":null}"#,
         )
         .unwrap();
         assert_eq!(case.id, "x");
-        assert!(case.tags.is_empty());
-        assert_eq!(case.version, "");
-        assert_eq!(case.total_alerts, 0);
-        assert_eq!(username(case.created_by), None);
-        assert_eq!(username(case.updated_by), None);
+        assert!(case.tags.is_empty() && case.assignees.is_empty());
+        assert_eq!((case.version.as_str(), case.title.as_str()), ("", ""));
+        assert_eq!(case.severity, Severity::Low);
+        assert_eq!((case.total_alerts, case.created_by.username), (0, None));
+        assert!(case.updated_by.is_none());
+        let user: Case =
+            decode(br#"{"id":"x","status":"open","owner":"cases","created_by":{"username":null}}"#)
+                .unwrap();
+        assert_eq!(username(Some(user.created_by)), None);
+        // Null where Kibana never sends it: an invalid answer, the member named.
+        assert_eq!(
+            decode::<Case>(br#"{"id":"x","status":"open","owner":"cases","tags":null}"#)
+                .unwrap_err(),
+            "tags: invalid type: null, expected a sequence at line 1 column 53"
+        );
     }
 
     #[test]
@@ -250,8 +268,8 @@ mod tests {
             "missing field `status` at line 1 column 26"
         );
         assert_eq!(
-            decode::<Case>(br#"{"id":"x","owner":"cases","status":7}"#).unwrap_err(),
-            "status: invalid type: integer `7`, expected a string at line 1 column 36"
+            decode::<Case>(br#"{"id":"x","owner":"cases","status":"open","title":7}"#).unwrap_err(),
+            "title: invalid type: integer `7`, expected a string at line 1 column 51"
         );
         assert_eq!(
             decode::<Case>(br#"{"id":"x","owner":"cases","status":"open","totalAlerts":-1}"#)
@@ -292,32 +310,32 @@ mod tests {
     }
 
     #[test]
-    fn enums_round_trip() {
-        for owner in [Owner::Cases, Owner::Observability, Owner::SecuritySolution] {
-            assert_eq!(owner_from_kibana(owner_to_kibana(owner)), Some(owner));
-        }
-        for status in [CaseStatus::Open, CaseStatus::InProgress, CaseStatus::Closed] {
-            assert_eq!(status_from_kibana(status_to_kibana(status)), Some(status));
-        }
-        for severity in [
-            Severity::Low,
-            Severity::Medium,
-            Severity::High,
-            Severity::Critical,
+    fn enums_in_kibanas_names() {
+        for (status, name) in [
+            (Status::Open, "open"),
+            (Status::InProgress, "in-progress"),
+            (Status::Closed, "closed"),
         ] {
-            assert_eq!(
-                severity_from_kibana(severity_to_kibana(severity)),
-                Some(severity)
-            );
+            assert_eq!(name_of(&status), name);
+            assert_eq!(Status::from(wit::CaseStatus::from(status)), status);
         }
-        assert_eq!(owner_from_kibana("security-solution"), None);
+        assert_eq!(name_of(&Owner::SecuritySolution), "securitySolution");
+        assert_eq!(name_of(&Severity::Critical), "critical");
+        assert_eq!(name_of(&ConnectorType::ServicenowSir), ".servicenow-sir");
+        assert_eq!(name_of(&SortField::CreatedAt), "createdAt");
+        assert_eq!(name_of(&SortOrder::Desc), "desc");
+        assert_eq!(
+            decode::<Case>(br#"{"id":"x","status":"open","owner":"security-solution"}"#)
+                .unwrap_err(),
+            "owner: unknown variant `security-solution`, expected one of `cases`, `observability`, `securitySolution` at line 1 column 53"
+        );
     }
 
     #[test]
     fn case_patch_skips_unset_fields() {
         let body = CasesPatch {
             cases: vec![CasePatch {
-                status: Some("in-progress"),
+                status: Some(Status::InProgress),
                 ..CasePatch::new("id1", "v1")
             }],
         };

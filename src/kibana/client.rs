@@ -130,6 +130,7 @@ impl<'a> Client<'a> {
     }
 
     /// Sends `request`. 2xx → the response; anything else → the mapped `error`.
+    #[inline(never)]
     pub fn send(&self, request: &Request) -> Result<Response, Error> {
         let settings = &self.settings;
         let path = format!("{}{}", settings.prefix, request.path_and_query);

@@ -32,6 +32,7 @@ pub fn redact(mut err: Error, secrets: &[&str]) -> Error {
 }
 
 /// A 2xx answer whose body is not what the route promises.
+#[cold]
 pub fn invalid_response(status: u16, what: &str, detail: &str) -> Error {
     let message = format!("Kibana answered {status} but the body is not {what}: {detail}");
     Error {
@@ -41,6 +42,7 @@ pub fn invalid_response(status: u16, what: &str, detail: &str) -> Error {
     }
 }
 
+#[cold]
 pub fn too_large() -> Error {
     Error {
         status_code: 502,
@@ -115,6 +117,7 @@ fn status_line(status: u16, reason: &str) -> String {
 /// Maps a non-2xx answer: Kibana's JSON `message` when there is one, else the
 /// status with Kibana's `error` or the reason phrase, else a short quote of a
 /// non-JSON body (an HTML page from a proxy, say).
+#[cold]
 pub fn status_error(status: u16, body: &[u8]) -> Error {
     let message = match error_body(body) {
         Some(ErrorBody {

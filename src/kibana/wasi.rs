@@ -259,11 +259,13 @@ fn wasi_scheme(scheme: Scheme) -> WasiScheme {
 }
 
 /// The host refused to build the request.
+#[cold]
 fn refused(what: &str) -> TransportError {
     TransportError::Unreachable(format!("the runtime refused {what} of the request"))
 }
 
 /// Timeouts vs. every other reason for having no answer, with a human cause.
+#[cold]
 fn map_error_code(code: &ErrorCode) -> TransportError {
     let cause = match code {
         ErrorCode::DnsTimeout
