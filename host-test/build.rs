@@ -17,7 +17,7 @@ fn main() {
         .parent()
         .expect("host-test lives inside the workspace")
         .to_path_buf();
-    for watched in ["src", "wit", "Cargo.toml", "Cargo.lock"] {
+    for watched in ["src", "wire", "wit", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     println!("cargo:rerun-if-env-changed=ELASTIC_SECURITY_COMPONENT_OVERRIDE");

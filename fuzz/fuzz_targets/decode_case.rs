@@ -3,8 +3,9 @@
 //! bytes give a case or an error, never a panic.
 #![no_main]
 
-use elastic_security::cases::{self, wire::Case};
-use elastic_security::kibana::wire::{decode, Owned};
+use elastic_security::cases;
+use elastic_security::kibana::decode::decode;
+use elastic_security_wire::{cases::Case, Owned};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

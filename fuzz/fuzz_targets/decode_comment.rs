@@ -3,10 +3,11 @@
 //! an error message of bounded length.
 #![no_main]
 
-use elastic_security::case_comments::{self, wire::CaseComments, wire::Comment};
-use elastic_security::connectors::{self, wire::Connector};
+use elastic_security::kibana::decode::decode;
 use elastic_security::kibana::errors::{quote_body, status_error};
-use elastic_security::kibana::wire::decode;
+use elastic_security::{case_comments, connectors};
+use elastic_security_wire::case_comments::{CaseComments, Comment};
+use elastic_security_wire::connectors::Connector;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,9 +2,11 @@
 //! does: any bytes give a page or an error, never a panic.
 #![no_main]
 
-use elastic_security::case_comments::{self, wire::CommentsPage};
-use elastic_security::cases::{self, wire::CasesPage};
-use elastic_security::kibana::wire::{count, decode};
+use elastic_security::kibana::count;
+use elastic_security::kibana::decode::decode;
+use elastic_security::{case_comments, cases};
+use elastic_security_wire::case_comments::CommentsPage;
+use elastic_security_wire::cases::CasesPage;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,16 +7,17 @@ use crate::rt::prelude::*;
 
 #[cfg(test)]
 mod tests;
-pub mod wire;
 
 use crate::api::case_comments::{
     AddCommentInput, CommentPage, GetManyCommentsInput, RemoveCommentOutput, UpdateCommentInput,
 };
+use crate::kibana::count;
 use crate::kibana::routes::{self, comment_path, comments_path, A_COMMENT};
-use crate::kibana::wire::{count, username};
 use crate::kibana::{Client, Method, Request};
 use crate::types::{CaseComment, CommentType, Error};
 use crate::validate::{self, invalid};
+use elastic_security_wire::case_comments as wire;
+use elastic_security_wire::username;
 
 /// Comments read per `_find` call when a whole case is read (Kibana's maximum).
 const ALL_COMMENTS_PER_PAGE: u32 = 100;

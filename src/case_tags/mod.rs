@@ -8,10 +8,11 @@ use crate::rt::prelude::*;
 mod tests;
 
 use crate::api::case_tags::TagsOutput;
-use crate::cases::{self, wire::CasePatch};
+use crate::cases;
 use crate::kibana::Client;
 use crate::types::{Error, ErrorKind};
 use crate::validate;
+use elastic_security_wire::cases::CasePatch;
 
 /// Reads + writes at most this many times in all (the WIT promises 10).
 pub const MAX_ATTEMPTS: u32 = 10;

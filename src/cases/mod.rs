@@ -6,18 +6,20 @@ use crate::rt::prelude::*;
 
 #[cfg(test)]
 mod tests;
-pub mod wire;
 
 use crate::api::cases::{
     CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput, DeleteCaseOutput, DeleteFailure,
     GetCaseInput, GetManyCasesInput, UpdateCaseInput,
 };
 use crate::case_comments;
+use crate::kibana::client::to_json;
+use crate::kibana::count;
 use crate::kibana::routes::{self, case_path, A_CASE};
-use crate::kibana::wire::{count, name_of, to_json, username};
 use crate::kibana::{Client, Method, Request};
 use crate::types::{CaseConnectorType, Error, KibanaCase, Severity, SortField, SortOrder};
 use crate::validate::{self, invalid};
+use elastic_security_wire::cases as wire;
+use elastic_security_wire::{name_of, username};
 
 /// `GET /api/cases/{id}` as Kibana's JSON (for the operations that need the tags or
 /// version).

@@ -878,7 +878,7 @@ fn delete_case_id_lengths() {
 
 #[test]
 fn to_kibana_case_missing_severity_is_low() {
-    let case: wire::Case = crate::kibana::wire::decode(
+    let case: wire::Case = crate::kibana::decode::decode(
         br#"{"id": "x", "status": "closed", "owner": "securitySolution"}"#,
     )
     .unwrap();

@@ -6,12 +6,8 @@ use crate::rt::prelude::*;
 
 #[cfg(test)]
 mod tests;
-pub mod wire;
 
-use core::fmt;
-
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use elastic_security_wire::connectors as wire;
 use serde_json::value::RawValue;
 
 use crate::api::connectors::{Connector, CreateConnectorInput};
@@ -40,9 +36,7 @@ pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<
     let secrets = json_object(input.secrets.as_deref())
         .map_err(|_| invalid("secrets", "must be a JSON object"))?;
 
-    let mut hidden = serde_json::from_str::<Leaves>(secrets.get())
-        .map(|leaves| leaves.0)
-        .unwrap_or_default();
+    let mut hidden = wire::secret_strings(secrets.get());
     if let (false, Some(text)) = (hidden.is_empty(), input.secrets.as_deref()) {
         hidden.push(text.trim().to_owned());
     }
@@ -73,67 +67,6 @@ fn json_object(text: Option<&str>) -> Result<Box<RawValue>, String> {
         Ok(raw)
     } else {
         Err("got another JSON value".into())
-    }
-}
-
-/// Every string and number inside some JSON (the secrets, to be redacted from
-/// messages).
-#[derive(Default)]
-struct Leaves(Vec<String>);
-
-impl<'de> Deserialize<'de> for Leaves {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(Leaves::default())
-    }
-}
-
-impl<'de> Visitor<'de> for Leaves {
-    type Value = Leaves;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON")
-    }
-
-    fn visit_str<E>(mut self, text: &str) -> Result<Leaves, E> {
-        self.0.push(text.to_owned());
-        Ok(self)
-    }
-
-    fn visit_i64<E>(mut self, number: i64) -> Result<Leaves, E> {
-        self.0.push(number.to_string());
-        Ok(self)
-    }
-
-    fn visit_u64<E>(mut self, number: u64) -> Result<Leaves, E> {
-        self.0.push(number.to_string());
-        Ok(self)
-    }
-
-    fn visit_f64<E>(mut self, number: f64) -> Result<Leaves, E> {
-        self.0.push(number.to_string());
-        Ok(self)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Leaves, E> {
-        Ok(self)
-    }
-
-    fn visit_unit<E>(self) -> Result<Leaves, E> {
-        Ok(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Leaves, A::Error> {
-        while let Some(item) = seq.next_element::<Leaves>()? {
-            self.0.extend(item.0);
-        }
-        Ok(self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Leaves, A::Error> {
-        while let Some((_, value)) = map.next_entry::<IgnoredAny, Leaves>()? {
-            self.0.extend(value.0);
-        }
-        Ok(self)
     }
 }
 

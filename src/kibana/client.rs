@@ -5,13 +5,13 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
-use serde::de::DeserializeOwned;
+use elastic_security_wire::Answer;
 use serde::Serialize;
 
 use super::connection::Settings;
+use super::decode::decode;
 use super::errors::{invalid_response, redact, status_error, too_large};
 use super::transport::{Method, Outgoing, Response, Transport, TransportError, MAX_RESPONSE_BYTES};
-use super::wire;
 use crate::types::{Connection, Error, ErrorKind};
 use crate::validate::invalid;
 
@@ -58,9 +58,16 @@ impl Request {
         Ok(Request {
             method,
             path_and_query,
-            body: Some(wire::to_json(body)?.into_bytes()),
+            body: Some(to_json(body)?.into_bytes()),
         })
     }
+}
+
+/// `value` as compact JSON text, for a request body or a query value.
+pub fn to_json(value: &impl Serialize) -> Result<String, Error> {
+    // The bodies are plain structs, strings and lists: writing them cannot fail.
+    // Were it to, nothing is sent.
+    serde_json::to_string(value).map_err(|err| invalid("request", err))
 }
 
 /// A checked connection and a transport: sends Kibana requests, maps errors.
@@ -130,7 +137,6 @@ impl<'a> Client<'a> {
     }
 
     /// Sends `request`. 2xx → the response; anything else → the mapped `error`.
-    #[inline(never)]
     pub fn send(&self, request: &Request) -> Result<Response, Error> {
         let settings = &self.settings;
         let path = format!("{}{}", settings.prefix, request.path_and_query);
@@ -178,24 +184,20 @@ impl<'a> Client<'a> {
     /// Sends `request`, decodes the 2xx body as `W` and converts it with `convert`.
     /// A body that does not decode or convert is `invalid-response` (502); `what`
     /// names what was expected (`a valid case`).
-    pub fn call<W: DeserializeOwned, T>(
+    pub fn call<W: Answer, T>(
         &self,
         request: &Request,
         what: &str,
         convert: impl FnOnce(W) -> Result<T, String>,
     ) -> Result<T, Error> {
         let response = self.send(request)?;
-        wire::decode(&response.body)
+        decode(&response.body)
             .and_then(convert)
             .map_err(|detail| self.invalid_answer(response.status, what, &detail))
     }
 
     /// `GET path_and_query`, decoding the JSON answer.
-    pub fn get_json<W: DeserializeOwned>(
-        &self,
-        path_and_query: String,
-        what: &str,
-    ) -> Result<W, Error> {
+    pub fn get_json<W: Answer>(&self, path_and_query: String, what: &str) -> Result<W, Error> {
         self.call(&Request::get(path_and_query), what, Ok)
     }
 
@@ -355,7 +357,7 @@ mod tests {
         let transport = FakeTransport::new().reply(200, "<html>oops</html>");
         let client = Client::new(&conn(), &transport).unwrap();
         let err = client
-            .get_json::<serde_json::Value>("/api/x".into(), "a valid case")
+            .get_json::<elastic_security_wire::Owned>("/api/x".into(), "a valid case")
             .unwrap_err();
         assert_eq!(err.status_code, 502);
         assert_eq!(err.kind, ErrorKind::InvalidResponse);

@@ -41,7 +41,6 @@ pub struct Settings {
 
 impl Settings {
     /// Checks every field of `conn`.
-    #[inline(never)]
     pub fn of(conn: &Connection) -> Result<Self, Error> {
         let (scheme, authority, base_path) = parse_base_url(&conn.base_url)?;
         let space = parse_space(conn.space_id.as_deref())?;

@@ -6,11 +6,10 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
+use elastic_security_wire::{Answer, ErrorBody, Text};
 use serde::de::IgnoredAny;
-use serde::Deserialize;
 
 use super::transport::MAX_RESPONSE_BYTES;
-use super::wire::Text;
 use crate::types::{Error, ErrorKind};
 
 /// How much of a non-JSON error body is quoted in a message.
@@ -149,15 +148,6 @@ pub fn status_error(status: u16, body: &[u8]) -> Error {
     }
 }
 
-/// What Kibana's (and Elasticsearch's) error answers say, in their names.
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: Text,
-    #[serde(default)]
-    error: Text,
-}
-
 /// The body as Kibana's error object, `None` when it is not a JSON object.
 fn error_body(body: &[u8]) -> Option<ErrorBody> {
     // A derived struct would also read a JSON array, element by element.
@@ -165,7 +155,8 @@ fn error_body(body: &[u8]) -> Option<ErrorBody> {
     if *first != b'{' {
         return None;
     }
-    serde_json::from_slice(body).ok()
+    let text = core::str::from_utf8(body).ok()?;
+    ErrorBody::read(text).ok()
 }
 
 /// The start of a body as text: whitespace runs collapsed to one space, at most

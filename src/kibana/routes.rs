@@ -10,8 +10,8 @@ use crate::rt::prelude::*;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::client::Client;
-use super::wire::Owned;
 use crate::types::Error;
+use elastic_security_wire::Owned;
 
 /// Every byte but the unreserved ones (RFC 3986 §2.3).
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
