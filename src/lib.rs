@@ -21,15 +21,6 @@
 //! `wasi:clocks`). Natively (tests, host-test's native client) it is an ordinary
 //! std crate.
 #![cfg_attr(target_arch = "wasm32", no_std)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 extern crate alloc;
 

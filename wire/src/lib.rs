@@ -18,15 +18,6 @@
 //! Kibanas predate some) and then read as their default. Only what the outputs
 //! cannot do without (an id, a status, an owner) must be there.
 #![cfg_attr(not(test), no_std)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 extern crate alloc;
 
