@@ -14,7 +14,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use host_test::bindings::{case_comments, Auth, Connection, Error, ErrorKind};
+use host_test::harness::bindings::{case_comments, Auth, Connection, Error, ErrorKind};
 use host_test::sim::Fault;
 
 /// `connection.timeout-ms` of these tests.

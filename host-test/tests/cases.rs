@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use host_test::bindings::{
+use host_test::harness::bindings::{
     cases, Auth, BasicCredentials, CaseConnectorType, CaseStatus, ErrorKind, Owner, Severity,
     SortField, SortOrder,
 };
@@ -130,7 +130,7 @@ fn create_case_invalid_input_sends_nothing() {
         kit.h.create_case(&conn, &assignees).unwrap(),
         "assignees",
     );
-    let bad_url = host_test::bindings::Connection {
+    let bad_url = host_test::harness::bindings::Connection {
         base_url: "ftp://kibana".into(),
         ..conn.clone()
     };
@@ -145,7 +145,7 @@ fn create_case_invalid_input_sends_nothing() {
         kit.h.create_case(&bad_space, &case_input("x")).unwrap(),
         "space-id",
     );
-    let crlf = host_test::bindings::Connection {
+    let crlf = host_test::harness::bindings::Connection {
         auth: Some(Auth::ApiKey("k\r\nx-evil: 1".into())),
         ..conn
     };
@@ -176,7 +176,7 @@ fn create_case_assignees_without_platinum_403() {
 #[test]
 fn create_case_basic_auth() {
     let kit = Kit::new();
-    let conn = host_test::bindings::Connection {
+    let conn = host_test::harness::bindings::Connection {
         auth: Some(Auth::Basic(BasicCredentials {
             username: "elastic".into(),
             password: "changeme".into(),
@@ -197,7 +197,7 @@ fn create_case_basic_auth() {
 #[test]
 fn create_case_401_never_shows_credentials() {
     let kit = Kit::new();
-    let conn = host_test::bindings::Connection {
+    let conn = host_test::harness::bindings::Connection {
         auth: Some(Auth::Basic(BasicCredentials {
             username: "elastic".into(),
             password: "hunter2-secret".into(),
@@ -253,7 +253,7 @@ fn get_case_include_comments_uses_routes_of_8_and_9() {
         let conn = kit.conn();
         let created = kit.case("With comments");
         for i in 0..3 {
-            let input = host_test::bindings::case_comments::AddCommentInput {
+            let input = host_test::harness::bindings::case_comments::AddCommentInput {
                 case_id: created.case_id.clone(),
                 comment: Some(format!("note {i}")),
                 comment_type: None,
@@ -519,7 +519,7 @@ fn get_case_status_reports_status_fields() {
     assert!(s.updated_at.is_some());
 }
 
-fn update(c: &host_test::bindings::KibanaCase) -> cases::UpdateCaseInput {
+fn update(c: &host_test::harness::bindings::KibanaCase) -> cases::UpdateCaseInput {
     cases::UpdateCaseInput {
         case_id: c.case_id.clone(),
         version: c.version.clone(),
@@ -815,7 +815,7 @@ fn server_errors_are_reported() {
 #[test]
 fn timeouts_and_refused_connections_are_status_0() {
     let kit = Kit::new();
-    let quick = host_test::bindings::Connection {
+    let quick = host_test::harness::bindings::Connection {
         timeout_ms: Some(300),
         ..kit.conn()
     };
@@ -838,7 +838,7 @@ fn timeouts_and_refused_connections_are_status_0() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let refused = host_test::bindings::Connection {
+    let refused = host_test::harness::bindings::Connection {
         base_url: format!("http://{free}"),
         ..kit.conn()
     };

@@ -193,7 +193,7 @@ fn usage_errors_exit_2_and_help_exits_0() {
         assert!(stderr.contains("--block"), "{stderr}");
     }
     let bench_help = String::from_utf8(run(&["bench", "--help"], &[]).stdout).unwrap();
-    assert!(bench_help.contains("--block N"), "{bench_help}");
+    assert!(bench_help.contains("--block <N>"), "{bench_help}");
     for args in [
         &["--help"][..],
         &["call", "--help"],

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Barrier;
 
 use common::*;
-use host_test::bindings::{
+use host_test::harness::bindings::{
     case_comments::{AddCommentInput, UpdateCommentInput},
     cases, CaseStatus, Error, ErrorKind, KibanaCase, Severity,
 };

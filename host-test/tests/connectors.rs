@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use host_test::bindings::connectors::CreateConnectorInput;
-use host_test::bindings::ErrorKind;
+use host_test::harness::bindings::connectors::CreateConnectorInput;
+use host_test::harness::bindings::ErrorKind;
 use serde_json::{json, Value};
 
 const SECRET: &str = "tok-3f9a-very-secret";
