@@ -23,8 +23,11 @@ mod url;
 mod tests;
 
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 pub use faults::Fault;
 pub use request::RecordedRequest;
@@ -63,12 +66,11 @@ impl Default for SimConfig {
     }
 }
 
-/// A running simulator, on a tokio runtime of its own. Dropping it stops the server
-/// and closes its connections.
+/// A running simulator. Dropping it stops the server and closes its connections.
 pub struct Simulator {
     shared: Arc<Shared>,
     addr: SocketAddr,
-    runtime: Option<tokio::runtime::Runtime>,
+    listener_thread: Option<JoinHandle<()>>,
 }
 
 impl Simulator {
@@ -79,28 +81,23 @@ impl Simulator {
 
     /// Start on `addr` (e.g. `127.0.0.1:0` or `127.0.0.1:5601`).
     pub fn start_with(config: SimConfig, addr: &str) -> std::io::Result<Simulator> {
-        // Bound here, so that a port in use is the caller's error at once.
-        let listener = std::net::TcpListener::bind(addr)?;
-        listener.set_nonblocking(true)?;
+        let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("kibana-sim")
-            .enable_all()
-            .build()?;
-        let listener = {
-            let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
-        };
         let shared = Arc::new(Shared {
             config,
             state: Mutex::new(State::default()),
+            shutdown: AtomicBool::new(false),
+            conns: Mutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(0),
         });
-        runtime.spawn(server::serve(listener, Arc::clone(&shared)));
+        let serving = Arc::clone(&shared);
+        let listener_thread = std::thread::Builder::new()
+            .name("kibana-sim-accept".into())
+            .spawn(move || server::serve(listener, serving))?;
         Ok(Simulator {
             shared,
             addr,
-            runtime: Some(runtime),
+            listener_thread: Some(listener_thread),
         })
     }
 
@@ -162,18 +159,40 @@ impl Simulator {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
-        // Drops the accept loop and every connection's task, closing their sockets;
-        // it does not block, so a simulator may also be dropped inside async code.
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        // Wake the accept loop with a throw-away connection.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        let woke = TcpStream::connect_timeout(&wake, Duration::from_millis(500)).is_ok();
+        if let Some(handle) = self.listener_thread.take() {
+            if woke {
+                let _ = handle.join();
+            }
+        }
+        // Each connection's hyper task then reads the end of its stream and stops.
+        let conns = self
+            .shared
+            .conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .collect::<Vec<_>>();
+        for (_, stream) in conns {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
         }
     }
 }
 
-/// What the server's tasks share.
+/// What the server's threads share.
 pub(crate) struct Shared {
     pub(crate) config: SimConfig,
     pub(crate) state: Mutex<State>,
+    pub(crate) shutdown: AtomicBool,
+    /// A handle on every open connection, to close them when the simulator stops.
+    pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
+    pub(crate) next_conn: AtomicU64,
 }
 
 impl Shared {

@@ -2,8 +2,14 @@
 //! or `transfer-encoding: chunked` and `Expect: 100-continue` are hyper's; this module
 //! adds Kibana's payload limit, the request log, the headers Kibana answers with, and
 //! turns each injected fault ([`Served`]) into what hyper sends.
+//!
+//! Each connection has a thread of its own, running hyper on a single-threaded tokio
+//! runtime, as the server had it before hyper: a connection's requests never wait
+//! for another's, and no request is handed between threads, so that the benchmark's
+//! callers meet the same server as before.
 
 use std::io;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +22,6 @@ use hyper::body::{Body as _, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
 
 use super::faults::Served;
 use super::request::RecordedRequest;
@@ -29,29 +34,61 @@ const MAX_BODY: usize = 1024 * 1024;
 /// The body of every answer: whole, or (a stalled fault) sent in parts.
 type Body = UnsyncBoxBody<Bytes, io::Error>;
 
-/// The accept loop: one hyper connection task per client, until the simulator's
-/// runtime shuts down.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                // e.g. too many open files: back off a little instead of spinning.
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
+/// The accept loop; ends when the simulator shuts down.
+pub(crate) fn serve(listener: std::net::TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.shutdown.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else {
+            // e.g. too many open files: back off a little instead of spinning.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
         };
-        let _ = stream.set_nodelay(true);
-        let shared = Arc::clone(&shared);
-        tokio::spawn(async move {
-            let service = service_fn(move |req| answer(req, Arc::clone(&shared)));
-            // A connection ends with an error when a fault drops it or the client
-            // goes away: neither concerns the server.
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
+        let conn_shared = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("kibana-sim-conn".into())
+            .spawn(move || connection(stream, conn_shared));
+        if spawned.is_err() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
+}
+
+/// Serves one connection until either side closes it.
+fn connection(stream: std::net::TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
+    if let Ok(handle) = stream.try_clone() {
+        shared
+            .conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, handle);
+    }
+    let _ = serve_connection(stream, Arc::clone(&shared));
+    shared
+        .conns
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&id);
+}
+
+fn serve_connection(stream: std::net::TcpStream, shared: Arc<Shared>) -> io::Result<()> {
+    stream.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let stream = tokio::net::TcpStream::from_std(stream)?;
+        let service = service_fn(move |req| answer(req, Arc::clone(&shared)));
+        // A connection ends with an error when a fault drops it or the client goes
+        // away: neither concerns the server.
+        let _ = http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service)
+            .await;
+        Ok(())
+    })
 }
 
 /// The service's error: hyper closes the connection without an answer.
