@@ -203,6 +203,8 @@ fn a_body_that_stalls_is_a_timeout() {
     };
     let err = status_err(&conn);
     assert_kind(&err, 0, ErrorKind::Timeout, &["300 ms"]);
+    // The read reached Kibana once; the answer never completed.
+    assert_eq!(kit.routes(), ["GET /api/cases/case-1"]);
 
     // The same with a chunked body whose next chunk never comes.
     let chunked = stub(|mut stream| {

@@ -171,6 +171,15 @@ fn create_case_assignees_without_platinum_403() {
         .expect_err("403");
     assert_eq!((e.status_code, e.kind), (403, ErrorKind::Forbidden));
     assert!(e.message.contains("Platinum"), "{}", e.message);
+    // The assignees did reach Kibana, which refused them: nothing was created.
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/api/cases")
+    );
+    let body = req.body_json().expect("a JSON body");
+    assert_eq!(body["assignees"], serde_json::json!([{"uid": "u_1"}]));
+    assert_eq!(kit.sim.case_count("default"), 0);
 }
 
 #[test]
@@ -215,6 +224,17 @@ fn create_case_401_never_shows_credentials() {
         "Unable to authenticate with the provided credentials."
     );
     assert!(!format!("{e:?}").contains("hunter2-secret"));
+    // The credentials went to Kibana (only there) as Basic auth, and were refused.
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/api/cases")
+    );
+    assert_eq!(
+        req.header("authorization"),
+        Some("Basic ZWxhc3RpYzpodW50ZXIyLXNlY3JldA==")
+    );
+    assert_eq!(kit.sim.case_count("default"), 0);
 }
 
 #[test]
@@ -313,6 +333,8 @@ fn get_case_404() {
         .expect_err("404");
     assert_eq!((e.status_code, e.kind), (404, ErrorKind::NotFound));
     assert!(e.message.contains("no-such-case"), "{}", e.message);
+    // One read of that case, nothing more (no comments are looked for).
+    assert_eq!(kit.routes(), ["GET /api/cases/no-such-case"]);
 }
 
 #[test]
@@ -580,6 +602,16 @@ fn update_case_stale_version_409_changes_nothing() {
         .unwrap()
         .expect_err("409");
     assert_eq!((e.status_code, e.kind), (409, ErrorKind::Conflict));
+    // One PATCH, with the version the caller had read: no retry with a fresher one.
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("PATCH", "/api/cases")
+    );
+    let body = req.body_json().expect("a JSON body");
+    assert_eq!(body["cases"][0]["id"], c.case_id.as_str());
+    assert_eq!(body["cases"][0]["version"], c.version.as_str());
+    assert_eq!(body["cases"][0]["title"], "Mine");
     let now = kit
         .h
         .get_case(
@@ -762,7 +794,9 @@ fn server_errors_are_reported() {
     let kit = Kit::new();
     let conn = kit.conn();
     let get = |kit: &Kit| {
-        kit.h
+        kit.sim.clear_requests();
+        let result = kit
+            .h
             .get_case(
                 &conn,
                 &cases::GetCaseInput {
@@ -770,7 +804,10 @@ fn server_errors_are_reported() {
                     include_comments: false,
                 },
             )
-            .unwrap()
+            .unwrap();
+        // Each fault met the one read, which is not tried again.
+        assert_eq!(kit.routes(), ["GET /api/cases/x"]);
+        result
     };
 
     kit.sim.inject(Fault::Status500);
@@ -828,6 +865,8 @@ fn timeouts_and_refused_connections_are_status_0() {
         .expect_err("timed out");
     assert_eq!((e.status_code, e.kind), (0, ErrorKind::Timeout), "{e:?}");
     assert!(e.message.contains("300"), "{}", e.message);
+    // The request reached Kibana once; the answer came too late.
+    assert_eq!(kit.routes(), ["GET /api/cases/x"]);
     assert!(
         started.elapsed() < Duration::from_secs(8),
         "gave up long before the server answered"
