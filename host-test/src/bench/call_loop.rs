@@ -21,7 +21,7 @@ use std::time::Instant;
 use super::native::NativeTransport;
 use super::{async_in, host_in, rotation};
 use crate::harness::async_harness::AsyncHarness;
-use crate::harness::bindings::{cases, Auth, Connection, Owner};
+use crate::harness::bindings::{cases, Auth, Connection};
 use crate::harness::{Harness, HarnessConfig};
 use crate::sim::{SimConfig, Simulator};
 use anyhow::{bail, Context, Result};
@@ -59,15 +59,8 @@ pub fn run(args: &[String]) -> Result<()> {
         None => Harness::with_config(config)?,
     });
     let create = cases::CreateCaseInput {
-        title: "loop".into(),
-        owner: Owner::SecuritySolution,
         description: Some("a case read in a loop".into()),
-        connector_id: None,
-        connector_name: None,
-        connector_type: None,
-        severity: None,
-        tags: vec![],
-        assignees: vec![],
+        ..host_in::create("loop", 0)
     };
     let id = h
         .create_case(&conn, &create)?

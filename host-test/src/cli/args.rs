@@ -183,25 +183,13 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, env = "KIBANA_URL", value_name = "URL", value_hint = ValueHint::Url)]
     pub url: Option<String>,
     /// API key (the encoded id:key)
-    #[arg(
-        long,
-        global = true,
-        env = "KIBANA_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    #[arg(long, global = true, env = "KIBANA_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
     /// Basic auth user
     #[arg(long, global = true, env = "KIBANA_USERNAME", value_name = "USER")]
     pub username: Option<String>,
     /// Basic auth password
-    #[arg(
-        long,
-        global = true,
-        env = "KIBANA_PASSWORD",
-        hide_env_values = true,
-        value_name = "PASS"
-    )]
+    #[arg(long, global = true, env = "KIBANA_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
     /// Per-request timeout in seconds (default 30)
     #[arg(long = "timeout", global = true, value_name = "SECONDS", value_parser = timeout_ms)]

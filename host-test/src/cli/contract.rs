@@ -386,89 +386,36 @@ fn loose(s: &str) -> String {
         .replace(['-', '_'], "")
 }
 
-impl Named for Owner {
-    const NAMES: &'static [(Self, &'static str)] = &[
-        (Owner::Cases, "cases"),
-        (Owner::Observability, "observability"),
-        (Owner::SecuritySolution, "securitySolution"),
-    ];
+/// Implements [`Named`] for each enum from its table: `Enum: Value = "name", ...;`.
+macro_rules! names {
+    ($($enum:ident: $($value:ident = $name:literal),+;)*) => {
+        $(
+            impl Named for $enum {
+                const NAMES: &'static [(Self, &'static str)] = &[$(($enum::$value, $name)),+];
+            }
+        )*
+    };
 }
 
-impl Named for Severity {
-    const NAMES: &'static [(Self, &'static str)] = &[
-        (Severity::Low, "low"),
-        (Severity::Medium, "medium"),
-        (Severity::High, "high"),
-        (Severity::Critical, "critical"),
-    ];
-}
-
-impl Named for CaseStatus {
-    const NAMES: &'static [(Self, &'static str)] = &[
-        (CaseStatus::Open, "open"),
-        (CaseStatus::InProgress, "in-progress"),
-        (CaseStatus::Closed, "closed"),
-    ];
-}
-
-impl Named for SortField {
-    const NAMES: &'static [(Self, &'static str)] = &[
-        (SortField::CreatedAt, "createdAt"),
-        (SortField::UpdatedAt, "updatedAt"),
-        (SortField::Title, "title"),
-        (SortField::Status, "status"),
-        (SortField::Severity, "severity"),
-    ];
-}
-
-impl Named for SortOrder {
-    const NAMES: &'static [(Self, &'static str)] =
-        &[(SortOrder::Asc, "asc"), (SortOrder::Desc, "desc")];
-}
-
-impl Named for CommentType {
-    const NAMES: &'static [(Self, &'static str)] =
-        &[(CommentType::User, "user"), (CommentType::Alert, "alert")];
-}
-
-impl Named for CaseConnectorType {
-    const NAMES: &'static [(Self, &'static str)] = &[
-        (CaseConnectorType::None, ".none"),
-        (CaseConnectorType::Jira, ".jira"),
-        (CaseConnectorType::Servicenow, ".servicenow"),
-        (CaseConnectorType::ServicenowSir, ".servicenow-sir"),
-        (CaseConnectorType::Resilient, ".resilient"),
-        (CaseConnectorType::Swimlane, ".swimlane"),
-        (CaseConnectorType::CasesWebhook, ".cases-webhook"),
-    ];
-}
-
-impl Named for AttachmentType {
-    const NAMES: &'static [(Self, &'static str)] = &[
-        (AttachmentType::User, "user"),
-        (AttachmentType::Alert, "alert"),
-        (AttachmentType::Actions, "actions"),
-        (AttachmentType::ExternalReference, "externalReference"),
-        (AttachmentType::PersistableState, "persistableState"),
-        (AttachmentType::Other, "other"),
-    ];
-}
-
-impl Named for ErrorKind {
-    const NAMES: &'static [(Self, &'static str)] = &[
-        (ErrorKind::InvalidInput, "invalid-input"),
-        (ErrorKind::Unreachable, "unreachable"),
-        (ErrorKind::Timeout, "timeout"),
-        (ErrorKind::BadRequest, "bad-request"),
-        (ErrorKind::Unauthorized, "unauthorized"),
-        (ErrorKind::Forbidden, "forbidden"),
-        (ErrorKind::NotFound, "not-found"),
-        (ErrorKind::NotAcceptable, "not-acceptable"),
-        (ErrorKind::Conflict, "conflict"),
-        (ErrorKind::ClientError, "client-error"),
-        (ErrorKind::ServerError, "server-error"),
-        (ErrorKind::InvalidResponse, "invalid-response"),
-    ];
+names! {
+    Owner: Cases = "cases", Observability = "observability", SecuritySolution = "securitySolution";
+    Severity: Low = "low", Medium = "medium", High = "high", Critical = "critical";
+    CaseStatus: Open = "open", InProgress = "in-progress", Closed = "closed";
+    SortField: CreatedAt = "createdAt", UpdatedAt = "updatedAt", Title = "title",
+        Status = "status", Severity = "severity";
+    SortOrder: Asc = "asc", Desc = "desc";
+    CommentType: User = "user", Alert = "alert";
+    CaseConnectorType: None = ".none", Jira = ".jira", Servicenow = ".servicenow",
+        ServicenowSir = ".servicenow-sir", Resilient = ".resilient", Swimlane = ".swimlane",
+        CasesWebhook = ".cases-webhook";
+    AttachmentType: User = "user", Alert = "alert", Actions = "actions",
+        ExternalReference = "externalReference", PersistableState = "persistableState",
+        Other = "other";
+    ErrorKind: InvalidInput = "invalid-input", Unreachable = "unreachable", Timeout = "timeout",
+        BadRequest = "bad-request", Unauthorized = "unauthorized", Forbidden = "forbidden",
+        NotFound = "not-found", NotAcceptable = "not-acceptable", Conflict = "conflict",
+        ClientError = "client-error", ServerError = "server-error",
+        InvalidResponse = "invalid-response";
 }
 
 /// The input object, read key by key; what was never read is an unknown key.

@@ -15,6 +15,23 @@ pub struct Operation {
 
 const SPACE: (&str, &str) = ("SpaceId", "optional: Kibana space (default `default`)");
 
+/// What get-comment and remove-comment take: one comment of one case.
+const ONE_COMMENT: &[(&str, &str)] = &[("CaseId", "required"), ("CommentId", "required"), SPACE];
+const ONE_COMMENT_EXAMPLE: &str = r#"{"CaseId":"<case id>","CommentId":"<comment id>"}"#;
+
+/// add-tag and remove-tag: the same inputs, the same two requests.
+const TAG_CHANGE: Operation = Operation {
+    name: "",
+    title: "",
+    inputs: &[
+        ("CaseId", "required"),
+        ("Tags", "required: one or more"),
+        SPACE,
+    ],
+    route: "GET /api/cases/{id}, then PATCH /api/cases",
+    example: r#"{"CaseId":"<case id>","Tags":"triage,p1"}"#,
+};
+
 pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "create-case",
@@ -109,9 +126,9 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "get-comment",
         title: "Get a Case Comment",
-        inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
+        inputs: ONE_COMMENT,
         route: "GET /api/cases/{id}/comments/{commentId}",
-        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>"}"#,
+        example: ONE_COMMENT_EXAMPLE,
     },
     Operation {
         name: "get-many-comments",
@@ -123,9 +140,9 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "remove-comment",
         title: "Remove a Comment from a Case",
-        inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
+        inputs: ONE_COMMENT,
         route: "DELETE /api/cases/{id}/comments/{commentId}",
-        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>"}"#,
+        example: ONE_COMMENT_EXAMPLE,
     },
     Operation {
         name: "update-comment",
@@ -143,16 +160,12 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "add-tag",
         title: "Add a Tag to a Case",
-        inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
-        route: "GET /api/cases/{id}, then PATCH /api/cases",
-        example: r#"{"CaseId":"<case id>","Tags":"triage,p1"}"#,
+        ..TAG_CHANGE
     },
     Operation {
         name: "remove-tag",
         title: "Remove a Tag from a Case",
-        inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
-        route: "GET /api/cases/{id}, then PATCH /api/cases",
-        example: r#"{"CaseId":"<case id>","Tags":"triage,p1"}"#,
+        ..TAG_CHANGE
     },
     Operation {
         name: "create-connector",

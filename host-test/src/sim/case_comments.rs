@@ -180,16 +180,22 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     case_changed(ctx, &mut state.ids, space, idx, now)
 }
 
+/// Where comment `comment_id` of case `case_id` is in the space: Kibana's 404 for a
+/// missing case, then for a comment missing from that case.
+fn comment_index(space: &SpaceData, case_id: &str, comment_id: &str) -> Result<usize, Response> {
+    case_index(space, case_id)?;
+    space
+        .comments
+        .iter()
+        .position(|c| c.id == comment_id && c.case_id == case_id)
+        .ok_or_else(|| comment_not_found(comment_id))
+}
+
 /// `GET /api/cases/{id}/comments/{cid}`
 pub(crate) fn get(ctx: &Ctx, state: &mut State, case_id: &str, comment_id: &str) -> Handled {
     let space = state.spaces.entry(ctx.space.clone()).or_default();
-    case_index(space, case_id)?;
-    let comment = space
-        .comments
-        .iter()
-        .find(|c| c.id == comment_id && c.case_id == case_id)
-        .ok_or_else(|| comment_not_found(comment_id))?;
-    Ok(Response::ok(&render_comment(comment)))
+    let cidx = comment_index(space, case_id, comment_id)?;
+    Ok(Response::ok(&render_comment(&space.comments[cidx])))
 }
 
 /// `GET /api/cases/{id}/comments/_find`: user comments only, oldest first by default.
@@ -236,12 +242,7 @@ pub(crate) fn list(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
 /// `DELETE /api/cases/{id}/comments/{cid}`
 pub(crate) fn delete(ctx: &Ctx, state: &mut State, case_id: &str, comment_id: &str) -> Handled {
     let space = state.spaces.entry(ctx.space.clone()).or_default();
-    case_index(space, case_id)?;
-    let cidx = space
-        .comments
-        .iter()
-        .position(|c| c.id == comment_id && c.case_id == case_id)
-        .ok_or_else(|| comment_not_found(comment_id))?;
+    let cidx = comment_index(space, case_id, comment_id)?;
     space.comments.remove(cidx);
     Ok(Response::no_content())
 }

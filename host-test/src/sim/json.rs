@@ -49,11 +49,20 @@ pub(crate) fn invalid(field: &str, value: Option<&Value>) -> Response {
 
 /// 400 `invalid keys "a,b"` for keys outside `allowed`.
 pub(crate) fn check_keys(obj: &Obj, allowed: &[&str]) -> Result<(), Response> {
-    let unknown: Vec<&str> = obj
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !allowed.contains(k))
-        .collect();
+    refuse_unknown(obj.keys().map(String::as_str), allowed)
+}
+
+/// 400 `invalid keys "a,b"` when any of `keys` is outside `allowed` (each named once).
+pub(crate) fn refuse_unknown<'a>(
+    keys: impl IntoIterator<Item = &'a str>,
+    allowed: &[&str],
+) -> Result<(), Response> {
+    let mut unknown: Vec<&str> = Vec::new();
+    for key in keys {
+        if !allowed.contains(&key) && !unknown.contains(&key) {
+            unknown.push(key);
+        }
+    }
     if unknown.is_empty() {
         Ok(())
     } else {

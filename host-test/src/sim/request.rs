@@ -117,20 +117,7 @@ impl Ctx<'_> {
 
     /// 400 when the query has a key outside `allowed`.
     pub(crate) fn check_query_keys(&self, allowed: &[&str]) -> Result<(), Response> {
-        let mut unknown: Vec<&str> = Vec::new();
-        for (k, _) in &self.query {
-            if !allowed.contains(&k.as_str()) && !unknown.contains(&k.as_str()) {
-                unknown.push(k);
-            }
-        }
-        if unknown.is_empty() {
-            Ok(())
-        } else {
-            Err(Response::bad_request(format!(
-                "invalid keys \"{}\"",
-                unknown.join(",")
-            )))
-        }
+        j::refuse_unknown(self.query.iter().map(|(k, _)| k.as_str()), allowed)
     }
 
     /// `page` and `perPage` with Kibana's defaults and limits.
