@@ -100,8 +100,7 @@ pub fn run(args: &[String]) -> Result<()> {
             for _ in 0..calls {
                 i.bindings
                     .automation_elastic_security_cases()
-                    .call_get_case(&mut i.store, &conn, &input)
-                    .map_err(crate::harness::to_anyhow)?
+                    .call_get_case(&mut i.store, &conn, &input)?
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
         }

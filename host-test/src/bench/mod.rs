@@ -583,8 +583,7 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
             let r = inst
                 .bindings
                 .automation_elastic_security_cases()
-                .call_get_case(&mut inst.store, &default_conn, &get_input)
-                .map_err(crate::harness::to_anyhow)?;
+                .call_get_case(&mut inst.store, &default_conn, &get_input)?;
             get.push(t.elapsed().as_secs_f64() * 1e6);
             ok("get-case", r)?;
         }
@@ -594,8 +593,7 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
             let r = inst
                 .bindings
                 .automation_elastic_security_cases()
-                .call_get_many_cases(&mut inst.store, &security_conn, &many_input)
-                .map_err(crate::harness::to_anyhow)?;
+                .call_get_many_cases(&mut inst.store, &security_conn, &many_input)?;
             many.push(t.elapsed().as_secs_f64() * 1e6);
             ok("get-many-cases", r)?;
         }

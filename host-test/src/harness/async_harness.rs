@@ -37,7 +37,7 @@ use wasmtime::Store;
 use super::bindings::{CaseComment, Connection, KibanaCase};
 use super::operations::with_operations;
 use super::outbound::Outbound;
-use super::{outbound_for, to_anyhow, Harness, HarnessConfig, HostState, Op};
+use super::{outbound_for, Harness, HarnessConfig, HostState, Op};
 
 mod generated {
     wasmtime::component::bindgen!({
@@ -83,7 +83,7 @@ macro_rules! async_operations {
                 let result = guest
                     .$call(&mut store, conn, $($arg),*)
                     .await
-                    .map_err(to_anyhow);
+                    .map_err(anyhow::Error::from);
                 self.harness.record_peak(&store);
                 result
             }
@@ -95,12 +95,10 @@ impl AsyncHarness {
     /// Links the async forms of WASI and wasi:http against `harness`'s component.
     pub fn new(harness: &Arc<Harness>) -> Result<Self> {
         let mut linker: Linker<HostState> = Linker::new(harness.engine());
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(to_anyhow)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(to_anyhow)?;
-        let instance_pre = linker
-            .instantiate_pre(harness.component())
-            .map_err(to_anyhow)?;
-        let pre = generated::ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let instance_pre = linker.instantiate_pre(harness.component())?;
+        let pre = generated::ElasticSecurityPre::new(instance_pre)?;
         Ok(Self {
             harness: harness.clone(),
             pre,
@@ -121,11 +119,7 @@ impl AsyncHarness {
     /// (`None`: no outbound request at all).
     pub async fn instantiate(&self, base_url: Option<&str>) -> Result<AsyncInstance> {
         let mut store = self.harness.new_store(base_url, self.outbound.clone());
-        let bindings = self
-            .pre
-            .instantiate_async(&mut store)
-            .await
-            .map_err(to_anyhow)?;
+        let bindings = self.pre.instantiate_async(&mut store).await?;
         Ok(AsyncInstance { store, bindings })
     }
 
@@ -140,9 +134,8 @@ impl AsyncHarness {
             .pre
             .instance_pre()
             .instantiate_async(&mut store)
-            .await
-            .map_err(to_anyhow)?;
-        let guest = I::load(&self.pre, &mut store, &instance).map_err(to_anyhow)?;
+            .await?;
+        let guest = I::load(&self.pre, &mut store, &instance)?;
         Ok((store, guest))
     }
 

@@ -280,21 +280,21 @@ impl Harness {
                 .table_keep_resident(config.keep_resident.min(64 << 10));
             engine_settings.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
-        let engine = Engine::new(&engine_settings).map_err(to_anyhow)?;
+        let engine = Engine::new(&engine_settings)?;
         let component = if Engine::detect_precompiled(bytes) == Some(Precompiled::Component) {
             // SAFETY: a precompiled component is machine code run as-is; wasmtime checks
             // that it was made by this wasmtime version with compatible settings, and
             // the CLI documents that only files made by `elastic-security precompile`
             // (or `wasmtime compile` with the same settings) are to be loaded.
-            unsafe { Component::deserialize(&engine, bytes) }.map_err(to_anyhow)?
+            unsafe { Component::deserialize(&engine, bytes) }?
         } else {
-            Component::from_binary(&engine, bytes).map_err(to_anyhow)?
+            Component::from_binary(&engine, bytes)?
         };
         let mut linker: Linker<HostState> = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(to_anyhow)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker).map_err(to_anyhow)?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(to_anyhow)?;
-        let pre = ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        let instance_pre = linker.instantiate_pre(&component)?;
+        let pre = ElasticSecurityPre::new(instance_pre)?;
         let outbound = outbound_for(&config)?;
         start_epoch_ticker(&engine);
         Ok(Self {
@@ -365,7 +365,7 @@ impl Harness {
     /// (`None`: no outbound request at all).
     pub fn instantiate(&self, base_url: Option<&str>) -> Result<Instance> {
         let mut store = self.new_store(base_url, self.outbound.clone());
-        let bindings = self.pre.instantiate(&mut store).map_err(to_anyhow)?;
+        let bindings = self.pre.instantiate(&mut store)?;
         Ok(Instance { store, bindings })
     }
 
@@ -376,12 +376,8 @@ impl Harness {
         base_url: Option<&str>,
     ) -> Result<(Store<HostState>, I)> {
         let mut store = self.new_store(base_url, self.outbound.clone());
-        let instance = self
-            .pre
-            .instance_pre()
-            .instantiate(&mut store)
-            .map_err(to_anyhow)?;
-        let guest = I::load(&self.pre, &mut store, &instance).map_err(to_anyhow)?;
+        let instance = self.pre.instance_pre().instantiate(&mut store)?;
+        let guest = I::load(&self.pre, &mut store, &instance)?;
         Ok((store, guest))
     }
 
@@ -395,7 +391,7 @@ impl Harness {
         f: impl FnOnce(&I, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R> {
         let (mut store, guest) = self.instantiate_interface::<I>(Some(&conn.base_url))?;
-        let result = f(&guest, &mut store).map_err(to_anyhow);
+        let result = f(&guest, &mut store).map_err(anyhow::Error::from);
         self.record_peak(&store);
         result
     }
@@ -419,8 +415,10 @@ pub(crate) fn outbound_for(config: &HarnessConfig) -> Result<Arc<Outbound>> {
 /// Cranelift, for fast cold starts. Only this wasmtime version with the same engine
 /// settings can load it.
 pub fn precompile(component: &[u8]) -> Result<Vec<u8>> {
-    let engine = Engine::new(&engine_config()).map_err(to_anyhow)?;
-    engine.precompile_component(component).map_err(to_anyhow)
+    let engine = Engine::new(&engine_config())?;
+    engine
+        .precompile_component(component)
+        .map_err(anyhow::Error::from)
 }
 
 /// The engine settings every harness uses: the component model and epoch interruption.
@@ -449,9 +447,4 @@ fn start_epoch_ticker(engine: &Engine) {
             }
         })
         .ok();
-}
-
-/// `wasmtime::Error` is not `anyhow::Error` (since wasmtime 48): keep its full chain.
-pub fn to_anyhow(e: wasmtime::Error) -> anyhow::Error {
-    anyhow::anyhow!("{e:?}")
 }
