@@ -8,6 +8,9 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use wasm_encoder::RawSection;
+use wasmparser::{Encoding, Parser, Payload};
+
 const TARGET: &str = "wasm32-wasip2";
 
 fn main() {
@@ -125,12 +128,12 @@ fn optimize(component: &[u8], scratch: &Path) -> Result<Vec<u8>, String> {
     let (main, _) = sections
         .iter()
         .enumerate()
-        .filter(|(_, (id, _))| *id == CORE_MODULE_SECTION)
-        .max_by_key(|(_, (_, body))| body.len())
+        .filter(|(_, section)| section.id == CORE_MODULE_SECTION)
+        .max_by_key(|(_, section)| section.data.len())
         .ok_or("the component holds no core module")?;
     let input = scratch.join("core-module.wasm");
     let output = scratch.join("core-module.opt.wasm");
-    std::fs::write(&input, sections[main].1)
+    std::fs::write(&input, sections[main].data)
         .map_err(|e| format!("writing {}: {e}", input.display()))?;
     let run = Command::new(&wasm_opt)
         .args(["-Oz", "--converge"])
@@ -158,70 +161,65 @@ fn optimize(component: &[u8], scratch: &Path) -> Result<Vec<u8>, String> {
     }
     let optimized =
         std::fs::read(&output).map_err(|e| format!("reading {}: {e}", output.display()))?;
-    let mut out = component[..8].to_vec();
-    for (index, (id, body)) in sections.iter().enumerate() {
-        // Top-level custom sections are names for debuggers (`component-name`,
-        // 11 KB) and the producers list: no host needs them.
-        if *id == CUSTOM_SECTION {
-            continue;
+    let mut out = wasm_encoder::Component::new();
+    for (index, section) in sections.iter().enumerate() {
+        if index == main {
+            out.section(&RawSection {
+                id: CORE_MODULE_SECTION,
+                data: &optimized,
+            });
+        } else {
+            out.section(section);
         }
-        let body: &[u8] = if index == main { &optimized } else { body };
-        out.push(*id);
-        write_leb128(&mut out, body.len());
-        out.extend_from_slice(body);
     }
-    Ok(out)
+    Ok(out.finish())
 }
 
 /// A component's section id for an embedded core module.
-const CORE_MODULE_SECTION: u8 = 1;
-/// A custom section's id (in components as in core modules).
-const CUSTOM_SECTION: u8 = 0;
+const CORE_MODULE_SECTION: u8 = wasm_encoder::ComponentSectionId::CoreModule as u8;
 
-/// The top-level sections of a component binary: (id, contents).
-fn component_sections(bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
-    // `\0asm`, then version 0x0d and layer 1 (a component, not a core module).
-    if bytes.len() < 8 || &bytes[..4] != b"\0asm" || bytes[6..8] != [1, 0] {
-        return Err("the linker's output is not a component binary".into());
-    }
+/// The top-level sections of a component binary, custom sections left out: they are
+/// names for debuggers (`component-name`, 11 KB) and the producers list, which no host
+/// needs.
+fn component_sections(bytes: &[u8]) -> Result<Vec<RawSection<'_>>, String> {
     let mut sections = Vec::new();
-    let mut at = 8;
-    while at < bytes.len() {
-        let id = bytes[at];
-        let (len, body_at) = read_leb128(bytes, at + 1)?;
-        let end = body_at
-            .checked_add(len)
-            .filter(|end| *end <= bytes.len())
-            .ok_or("a section runs past the end of the component")?;
-        sections.push((id, &bytes[body_at..end]));
-        at = end;
+    // The payloads of nested modules and components come in line, each closed by
+    // its own `End`: only those at depth 0 are the component's own sections.
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(|e| format!("the linker's output does not parse: {e}"))?;
+        match &payload {
+            Payload::Version { encoding, .. } if depth == 0 && *encoding != Encoding::Component => {
+                return Err("the linker's output is not a component binary".into())
+            }
+            Payload::End(_) => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+                continue;
+            }
+            Payload::CustomSection(_) if depth == 0 => continue,
+            _ => {}
+        }
+        if depth == 0 {
+            if let Some((id, range)) = payload.as_section() {
+                let range = usize::try_from(range.start).map_err(|e| e.to_string())?
+                    ..usize::try_from(range.end).map_err(|e| e.to_string())?;
+                sections.push(RawSection {
+                    id,
+                    data: &bytes[range],
+                });
+            }
+        }
+        if matches!(
+            payload,
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. }
+        ) {
+            depth += 1;
+        }
     }
     Ok(sections)
-}
-
-fn read_leb128(bytes: &[u8], mut at: usize) -> Result<(usize, usize), String> {
-    let mut value = 0usize;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(at).ok_or("a section size runs past the end")?;
-        at += 1;
-        value |= usize::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Ok((value, at));
-        }
-    }
-    Err("a section size is longer than 5 bytes".into())
-}
-
-fn write_leb128(out: &mut Vec<u8>, mut value: usize) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
 }
 
 /// rustup's auto-install may be off (it is in CI), so `rust-toolchain.toml` alone

@@ -6,8 +6,8 @@ mod common;
 use std::sync::Arc;
 
 use common::{Kit, API_KEY};
-use host_test::async_harness::{cases, AsyncHarness};
-use host_test::bindings::{Auth, Connection, ErrorKind, KibanaCase, Owner, Severity};
+use host_test::harness::async_harness::{cases, AsyncHarness};
+use host_test::harness::bindings::{Auth, Connection, ErrorKind, KibanaCase, Owner, Severity};
 use host_test::harness::{Harness, HarnessConfig};
 
 fn create_input(title: &str) -> cases::CreateCaseInput {
@@ -105,7 +105,7 @@ fn operations_run_inside_a_tokio_runtime_and_change_kibana() {
         .h
         .get_case(
             &kit.conn(),
-            &host_test::bindings::cases::GetCaseInput {
+            &host_test::harness::bindings::cases::GetCaseInput {
                 case_id: created.case_id.clone(),
                 include_comments: false,
             },

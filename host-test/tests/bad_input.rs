@@ -10,12 +10,12 @@ use std::fmt::Debug;
 use std::process::Command;
 
 use common::*;
-use host_test::bindings::{
+use host_test::cli::{contract, operations};
+use host_test::harness::bindings::{
     case_comments, cases, connectors, Auth, BasicCredentials, CaseConnectorType, CaseStatus,
     CommentType, Connection, Error, ErrorKind,
 };
 use host_test::harness::Harness;
-use host_test::ops;
 use serde_json::{json, Value};
 
 /// What a row produced: the success rendered with `Debug`, or the error.
@@ -1219,8 +1219,8 @@ fn bad_enum_and_json_values_through_the_contract_keys() {
     let total = rows.len();
     for (name, input, key) in rows {
         kit.sim.clear_requests();
-        let op = ops::find(name).expect("an operation");
-        let outcome = ops::run(kit.h, op, &input, kit.conn()).expect("no trap");
+        let op = operations::find(name).expect("an operation");
+        let outcome = contract::run(kit.h, op, &input, kit.conn()).expect("no trap");
         let j = &outcome.json;
         let message = j["ErrorMessage"].as_str().unwrap_or_default();
         let good = !outcome.ok

@@ -14,7 +14,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use host_test::bindings::{case_comments, Auth, Connection, Error, ErrorKind};
+use host_test::harness::bindings::{case_comments, Auth, Connection, Error, ErrorKind};
 use host_test::sim::Fault;
 
 /// `connection.timeout-ms` of these tests.
@@ -203,6 +203,8 @@ fn a_body_that_stalls_is_a_timeout() {
     };
     let err = status_err(&conn);
     assert_kind(&err, 0, ErrorKind::Timeout, &["300 ms"]);
+    // The read reached Kibana once; the answer never completed.
+    assert_eq!(kit.routes(), ["GET /api/cases/case-1"]);
 
     // The same with a chunked body whose next chunk never comes.
     let chunked = stub(|mut stream| {

@@ -3,10 +3,12 @@
 mod common;
 
 use common::*;
-use host_test::bindings::case_comments::{
+use host_test::harness::bindings::case_comments::{
     AddCommentInput, GetManyCommentsInput, UpdateCommentInput,
 };
-use host_test::bindings::{cases, AttachmentType, CaseStatus, CommentType, ErrorKind, KibanaCase};
+use host_test::harness::bindings::{
+    cases, AttachmentType, CaseStatus, CommentType, ErrorKind, KibanaCase,
+};
 use serde_json::json;
 
 fn user_comment(case_id: &str, text: &str) -> AddCommentInput {

@@ -5,11 +5,11 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use host_test::bindings::{cases, ErrorKind};
+use host_test::harness::bindings::{cases, ErrorKind};
 use host_test::sim::Fault;
 use serde_json::json;
 
-fn tagged_case(kit: &Kit, tags: &[&str]) -> host_test::bindings::KibanaCase {
+fn tagged_case(kit: &Kit, tags: &[&str]) -> host_test::harness::bindings::KibanaCase {
     let input = cases::CreateCaseInput {
         tags: strings(tags),
         ..case_input("Tagged")

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use host_test::bindings::{
+use host_test::harness::bindings::{
     cases, Auth, BasicCredentials, CaseConnectorType, CaseStatus, ErrorKind, Owner, Severity,
     SortField, SortOrder,
 };
@@ -130,7 +130,7 @@ fn create_case_invalid_input_sends_nothing() {
         kit.h.create_case(&conn, &assignees).unwrap(),
         "assignees",
     );
-    let bad_url = host_test::bindings::Connection {
+    let bad_url = host_test::harness::bindings::Connection {
         base_url: "ftp://kibana".into(),
         ..conn.clone()
     };
@@ -145,7 +145,7 @@ fn create_case_invalid_input_sends_nothing() {
         kit.h.create_case(&bad_space, &case_input("x")).unwrap(),
         "space-id",
     );
-    let crlf = host_test::bindings::Connection {
+    let crlf = host_test::harness::bindings::Connection {
         auth: Some(Auth::ApiKey("k\r\nx-evil: 1".into())),
         ..conn
     };
@@ -171,12 +171,21 @@ fn create_case_assignees_without_platinum_403() {
         .expect_err("403");
     assert_eq!((e.status_code, e.kind), (403, ErrorKind::Forbidden));
     assert!(e.message.contains("Platinum"), "{}", e.message);
+    // The assignees did reach Kibana, which refused them: nothing was created.
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/api/cases")
+    );
+    let body = req.body_json().expect("a JSON body");
+    assert_eq!(body["assignees"], serde_json::json!([{"uid": "u_1"}]));
+    assert_eq!(kit.sim.case_count("default"), 0);
 }
 
 #[test]
 fn create_case_basic_auth() {
     let kit = Kit::new();
-    let conn = host_test::bindings::Connection {
+    let conn = host_test::harness::bindings::Connection {
         auth: Some(Auth::Basic(BasicCredentials {
             username: "elastic".into(),
             password: "changeme".into(),
@@ -197,7 +206,7 @@ fn create_case_basic_auth() {
 #[test]
 fn create_case_401_never_shows_credentials() {
     let kit = Kit::new();
-    let conn = host_test::bindings::Connection {
+    let conn = host_test::harness::bindings::Connection {
         auth: Some(Auth::Basic(BasicCredentials {
             username: "elastic".into(),
             password: "hunter2-secret".into(),
@@ -215,6 +224,17 @@ fn create_case_401_never_shows_credentials() {
         "Unable to authenticate with the provided credentials."
     );
     assert!(!format!("{e:?}").contains("hunter2-secret"));
+    // The credentials went to Kibana (only there) as Basic auth, and were refused.
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/api/cases")
+    );
+    assert_eq!(
+        req.header("authorization"),
+        Some("Basic ZWxhc3RpYzpodW50ZXIyLXNlY3JldA==")
+    );
+    assert_eq!(kit.sim.case_count("default"), 0);
 }
 
 #[test]
@@ -253,7 +273,7 @@ fn get_case_include_comments_uses_routes_of_8_and_9() {
         let conn = kit.conn();
         let created = kit.case("With comments");
         for i in 0..3 {
-            let input = host_test::bindings::case_comments::AddCommentInput {
+            let input = host_test::harness::bindings::case_comments::AddCommentInput {
                 case_id: created.case_id.clone(),
                 comment: Some(format!("note {i}")),
                 comment_type: None,
@@ -313,6 +333,8 @@ fn get_case_404() {
         .expect_err("404");
     assert_eq!((e.status_code, e.kind), (404, ErrorKind::NotFound));
     assert!(e.message.contains("no-such-case"), "{}", e.message);
+    // One read of that case, nothing more (no comments are looked for).
+    assert_eq!(kit.routes(), ["GET /api/cases/no-such-case"]);
 }
 
 #[test]
@@ -519,7 +541,7 @@ fn get_case_status_reports_status_fields() {
     assert!(s.updated_at.is_some());
 }
 
-fn update(c: &host_test::bindings::KibanaCase) -> cases::UpdateCaseInput {
+fn update(c: &host_test::harness::bindings::KibanaCase) -> cases::UpdateCaseInput {
     cases::UpdateCaseInput {
         case_id: c.case_id.clone(),
         version: c.version.clone(),
@@ -580,6 +602,16 @@ fn update_case_stale_version_409_changes_nothing() {
         .unwrap()
         .expect_err("409");
     assert_eq!((e.status_code, e.kind), (409, ErrorKind::Conflict));
+    // One PATCH, with the version the caller had read: no retry with a fresher one.
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("PATCH", "/api/cases")
+    );
+    let body = req.body_json().expect("a JSON body");
+    assert_eq!(body["cases"][0]["id"], c.case_id.as_str());
+    assert_eq!(body["cases"][0]["version"], c.version.as_str());
+    assert_eq!(body["cases"][0]["title"], "Mine");
     let now = kit
         .h
         .get_case(
@@ -762,7 +794,9 @@ fn server_errors_are_reported() {
     let kit = Kit::new();
     let conn = kit.conn();
     let get = |kit: &Kit| {
-        kit.h
+        kit.sim.clear_requests();
+        let result = kit
+            .h
             .get_case(
                 &conn,
                 &cases::GetCaseInput {
@@ -770,7 +804,10 @@ fn server_errors_are_reported() {
                     include_comments: false,
                 },
             )
-            .unwrap()
+            .unwrap();
+        // Each fault met the one read, which is not tried again.
+        assert_eq!(kit.routes(), ["GET /api/cases/x"]);
+        result
     };
 
     kit.sim.inject(Fault::Status500);
@@ -815,7 +852,7 @@ fn server_errors_are_reported() {
 #[test]
 fn timeouts_and_refused_connections_are_status_0() {
     let kit = Kit::new();
-    let quick = host_test::bindings::Connection {
+    let quick = host_test::harness::bindings::Connection {
         timeout_ms: Some(300),
         ..kit.conn()
     };
@@ -828,6 +865,8 @@ fn timeouts_and_refused_connections_are_status_0() {
         .expect_err("timed out");
     assert_eq!((e.status_code, e.kind), (0, ErrorKind::Timeout), "{e:?}");
     assert!(e.message.contains("300"), "{}", e.message);
+    // The request reached Kibana once; the answer came too late.
+    assert_eq!(kit.routes(), ["GET /api/cases/x"]);
     assert!(
         started.elapsed() < Duration::from_secs(8),
         "gave up long before the server answered"
@@ -838,7 +877,7 @@ fn timeouts_and_refused_connections_are_status_0() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let refused = host_test::bindings::Connection {
+    let refused = host_test::harness::bindings::Connection {
         base_url: format!("http://{free}"),
         ..kit.conn()
     };

@@ -153,6 +153,16 @@ fn call_kibana_errors_and_secrets() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["StatusCode"], 401);
     assert!(!text.contains("s3cr3t-pw"));
+    // KIBANA_URL and the flags made one request, with the password only in its
+    // Basic credentials.
+    let sent = sim.requests();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].path, "/api/cases/x");
+    assert_eq!(
+        sent[0].header("authorization"),
+        Some("Basic ZWxhc3RpYzpzM2NyM3QtcHc=")
+    );
+    sim.clear_requests();
 
     let (code, conn) = call(
         &sim,
@@ -164,6 +174,14 @@ fn call_kibana_errors_and_secrets() {
     assert_eq!(conn["Description"], "mine");
     assert_eq!(conn["Config"]["url"], "https://hooks.example");
     assert!(!conn.to_string().contains("hook-secret-1"));
+    // Kibana got the secrets as an object and no description (it has no such key).
+    let sent = sim.requests();
+    let body = sent[0].body_json().expect("a JSON body");
+    assert_eq!(
+        body["secrets"],
+        serde_json::json!({"user": "u", "password": "hook-secret-1"})
+    );
+    assert!(body.get("description").is_none(), "{body}");
 }
 
 #[test]
@@ -192,8 +210,20 @@ fn usage_errors_exit_2_and_help_exits_0() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("--block"), "{stderr}");
     }
+    // A wrong flag is named, wherever it stands.
+    for args in [
+        &["call", "get-case", "--urll", "http://x"][..],
+        &["--urll", "http://x", "call", "get-case"],
+        &["call", "get-case", "--timeout", "forever"],
+    ] {
+        let out = run(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let flag = args.iter().find(|a| a.starts_with("--")).unwrap();
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+    }
     let bench_help = String::from_utf8(run(&["bench", "--help"], &[]).stdout).unwrap();
-    assert!(bench_help.contains("--block N"), "{bench_help}");
+    assert!(bench_help.contains("--block <N>"), "{bench_help}");
     for args in [
         &["--help"][..],
         &["call", "--help"],
@@ -201,6 +231,8 @@ fn usage_errors_exit_2_and_help_exits_0() {
         &["demo", "--help"],
         &["stub", "--help"],
         &["operations"],
+        &["completions", "bash"],
+        &["help", "call"],
     ] {
         let out = run(args, &[]);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
@@ -211,6 +243,13 @@ fn usage_errors_exit_2_and_help_exits_0() {
         help.contains("AlertIndex") && help.contains("POST /api/cases/{id}/comments"),
         "{help}"
     );
+    // Every operation's help shows its example input.
+    for op in host_test::cli::operations::OPERATIONS {
+        let help = String::from_utf8(run(&["call", op.name, "--help"], &[]).stdout).unwrap();
+        assert!(help.contains(op.example), "{}: {help}", op.name);
+    }
+    let completions = String::from_utf8(run(&["completions", "bash"], &[]).stdout).unwrap();
+    assert!(completions.contains("add-comment"), "operations complete");
 }
 
 #[test]

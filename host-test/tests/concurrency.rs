@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Barrier;
 
 use common::*;
-use host_test::bindings::{
+use host_test::harness::bindings::{
     case_comments::{AddCommentInput, UpdateCommentInput},
     cases, CaseStatus, Error, ErrorKind, KibanaCase, Severity,
 };
@@ -248,6 +248,17 @@ fn two_updates_from_the_same_version_at_once_one_wins() {
             assert_eq!((e.status_code, e.kind), (409, ErrorKind::Conflict), "{e:?}");
         }
     }
+    // Every writer sent one PATCH with the version it had read: none retried.
+    let patches: Vec<_> = kit
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert_eq!(patches.len(), THREADS, "{patches:?}");
+    for patch in &patches {
+        let body = patch.body_json().expect("a JSON body");
+        assert_eq!(body["cases"][0]["version"], c.version.as_str());
+    }
     let after = read_case(&kit, &c.case_id);
     assert_eq!(&after.title, winners[0]);
     assert_eq!(after.tags, vec![winners[0].clone()]);
@@ -293,12 +304,27 @@ fn update_comment_with_a_stale_version_is_409_and_changes_nothing() {
     let before = get();
     let case_before = read_case(&kit, &c.case_id);
 
+    kit.sim.clear_requests();
     let e = kit
         .h
         .update_comment(&kit.conn(), &edit("mine", &added.version))
         .unwrap()
         .expect_err("stale version");
     assert_eq!((e.status_code, e.kind), (409, ErrorKind::Conflict), "{e:?}");
+    // The owner was read, then the edit sent once with the stale version.
+    let sent = kit.requests();
+    let patch = sent.last().expect("a PATCH was sent");
+    assert_eq!(
+        (patch.method.as_str(), patch.path.as_str()),
+        (
+            "PATCH",
+            format!("/api/cases/{}/comments", c.case_id).as_str()
+        )
+    );
+    let body = patch.body_json().expect("a JSON body");
+    assert_eq!(body["version"], added.version.as_str());
+    assert_eq!(body["comment"], "mine");
+    assert_eq!(sent.iter().filter(|r| r.method == "PATCH").count(), 1);
 
     let after = get();
     assert_eq!(

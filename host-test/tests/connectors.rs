@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use host_test::bindings::connectors::CreateConnectorInput;
-use host_test::bindings::ErrorKind;
+use host_test::harness::bindings::connectors::CreateConnectorInput;
+use host_test::harness::bindings::ErrorKind;
 use serde_json::{json, Value};
 
 const SECRET: &str = "tok-3f9a-very-secret";
@@ -152,6 +152,17 @@ fn create_connector_kibana_validation_400() {
         .expect_err("400");
     assert_eq!((e.status_code, e.kind), (400, ErrorKind::BadRequest));
     assert!(e.message.contains("index"), "{}", e.message);
+    // Kibana got the config as given, and secrets as an empty object.
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/api/actions/connector")
+    );
+    let body = req.body_json().expect("a JSON body");
+    assert_eq!(body["connector_type_id"], ".index");
+    assert_eq!(body["config"], serde_json::json!({}));
+    assert_eq!(body["secrets"], serde_json::json!({}));
+    kit.sim.clear_requests();
 
     let unknown = CreateConnectorInput {
         connector_type_id: ".nope".into(),
@@ -164,4 +175,8 @@ fn create_connector_kibana_validation_400() {
         .expect_err("400");
     assert_eq!(e.status_code, 400);
     assert!(!format!("{e:?}").contains(SECRET));
+    // The refused type was sent as given, with the secrets (to Kibana only).
+    let body = kit.only_request().body_json().expect("a JSON body");
+    assert_eq!(body["connector_type_id"], ".nope");
+    assert!(body["secrets"].to_string().contains(SECRET));
 }

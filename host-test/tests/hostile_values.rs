@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use host_test::bindings::{
+use host_test::harness::bindings::{
     case_comments, cases, connectors, CommentType, Connection, ErrorKind, Owner,
 };
 use host_test::sim::{RecordedRequest, SimConfig};
@@ -157,7 +157,7 @@ fn assert_query_value(req: &RecordedRequest, key: &str, value: &str) {
     );
 }
 
-fn get_case(kit: &Kit, id: &str, comments: bool) -> host_test::bindings::KibanaCase {
+fn get_case(kit: &Kit, id: &str, comments: bool) -> host_test::harness::bindings::KibanaCase {
     kit.h
         .get_case(
             &conn(kit),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{case_input, harness, many_cases, read_request, stub, Kit, API_KEY};
-use host_test::bindings::{cases, Auth, Connection, ErrorKind};
+use host_test::harness::bindings::{cases, Auth, Connection, ErrorKind};
 use host_test::harness::{Harness, HarnessConfig};
 
 /// An API-key connection to a raw TCP stub at `url`.

@@ -14,7 +14,7 @@ use std::fmt::Debug;
 use std::process::Command;
 
 use common::*;
-use host_test::bindings::{
+use host_test::harness::bindings::{
     case_comments, cases, connectors, Auth, BasicCredentials, CommentType, Connection, Error, Owner,
 };
 use host_test::harness::Harness;
@@ -532,7 +532,7 @@ fn run_one(
                     title: None,
                     description: None,
                     status: None,
-                    severity: Some(host_test::bindings::Severity::High),
+                    severity: Some(host_test::harness::bindings::Severity::High),
                     tags: None,
                     assignees: None,
                 },

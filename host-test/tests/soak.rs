@@ -7,8 +7,8 @@
 mod common;
 
 use common::*;
-use host_test::bindings::case_comments::{AddCommentInput, GetManyCommentsInput};
-use host_test::bindings::{cases, ErrorKind, Severity};
+use host_test::harness::bindings::case_comments::{AddCommentInput, GetManyCommentsInput};
+use host_test::harness::bindings::{cases, ErrorKind, Severity};
 
 #[test]
 fn soak_mixed_operations_have_no_transport_errors() {
@@ -155,7 +155,7 @@ struct Tally {
 
 impl Tally {
     /// Counts a call; a transport error is collected, any other failure is a bug.
-    fn check(&mut self, label: &str, r: Result<(), host_test::bindings::Error>) {
+    fn check(&mut self, label: &str, r: Result<(), host_test::harness::bindings::Error>) {
         self.done += 1;
         if let Err(e) = r {
             if matches!(

@@ -45,8 +45,13 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 // Natively an ordinary (mangled) function, for its unit test; libc's is the real one.
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+pub unsafe extern "C" fn memcmp(
+    a: *const core::ffi::c_void,
+    b: *const core::ffi::c_void,
+    n: usize,
+) -> i32 {
     const WORD: usize = core::mem::size_of::<u64>();
+    let (a, b) = (a.cast::<u8>(), b.cast::<u8>());
     let mut i = 0;
     while n - i >= WORD {
         // SAFETY: `i + 8 <= n`, and the caller guarantees `n` readable bytes at
@@ -124,7 +129,7 @@ mod tests {
     /// The sign of C's `memcmp` for two equally long slices.
     fn compare(a: &[u8], b: &[u8]) -> i32 {
         // SAFETY: both slices hold `a.len()` bytes.
-        unsafe { memcmp(a.as_ptr(), b.as_ptr(), a.len()) }.signum()
+        unsafe { memcmp(a.as_ptr().cast(), b.as_ptr().cast(), a.len()) }.signum()
     }
 
     #[test]

@@ -2,12 +2,16 @@
 
 use std::cmp::Ordering;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::json::{self as j, Obj};
-use super::{comments, util, version_string, Ctx, Handled, Response, SpaceData, State};
+use super::request::{page_slice, Ctx};
+use super::response::{Handled, Response};
+use super::saved_objects::{
+    case_not_found, now_ms, render_case, version_string, Case, CommentsMode, OWNERS,
+};
+use super::State;
 
-pub(crate) const OWNERS: &[&str] = &["cases", "observability", "securitySolution"];
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 const STATUSES: &[&str] = &["open", "in-progress", "closed"];
 const CONNECTOR_TYPES: &[&str] = &[
@@ -63,99 +67,6 @@ const FIND_KEYS: &[&str] = &[
     "to",
     "defaultSearchOperator",
 ];
-
-pub(crate) const MAX_PER_PAGE: u64 = 100;
-pub(crate) const MAX_DOCS: u64 = 10_000;
-
-/// A stored case.
-pub(crate) struct Case {
-    pub(crate) id: String,
-    pub(crate) version: u64,
-    pub(crate) seq: u64,
-    pub(crate) incremental_id: u64,
-    pub(crate) title: String,
-    pub(crate) description: String,
-    pub(crate) tags: Vec<String>,
-    pub(crate) settings: Value,
-    pub(crate) owner: String,
-    pub(crate) severity: String,
-    pub(crate) status: String,
-    pub(crate) assignees: Vec<Value>,
-    pub(crate) connector: Value,
-    pub(crate) category: Option<String>,
-    pub(crate) custom_fields: Value,
-    pub(crate) created_at: u64,
-    pub(crate) created_by: Value,
-    pub(crate) updated_at: Option<u64>,
-    pub(crate) updated_by: Option<Value>,
-    pub(crate) closed_at: Option<u64>,
-    pub(crate) closed_by: Option<Value>,
-}
-
-/// Whether and how a rendered case carries `comments`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CommentsMode {
-    /// No `comments` key (9.x get case).
-    Omit,
-    /// `comments: []`.
-    Empty,
-    /// Every attachment of the case, oldest first.
-    All,
-}
-
-/// The case as Kibana answers it (`case_response_properties`).
-pub(crate) fn render_case(case: &Case, space: &SpaceData, mode: CommentsMode) -> Value {
-    let (total_comment, total_alerts) = comments::totals(space, &case.id);
-    let mut out = Map::new();
-    let mut put = |k: &str, v: Value| {
-        out.insert(k.to_string(), v);
-    };
-    put("id", json!(case.id));
-    put("version", json!(version_string(case.version)));
-    put("incremental_id", json!(case.incremental_id));
-    put("totalComment", json!(total_comment));
-    put("totalAlerts", json!(total_alerts));
-    put("totalEvents", json!(0));
-    put("total_observables", json!(0));
-    put("observables", json!([]));
-    put("title", json!(case.title));
-    put("description", json!(case.description));
-    put("tags", json!(case.tags));
-    put("settings", case.settings.clone());
-    put("owner", json!(case.owner));
-    put("severity", json!(case.severity));
-    put("status", json!(case.status));
-    put("assignees", Value::Array(case.assignees.clone()));
-    put("connector", case.connector.clone());
-    put("category", json!(case.category));
-    put("customFields", case.custom_fields.clone());
-    put("created_at", json!(util::iso8601(case.created_at)));
-    put("created_by", case.created_by.clone());
-    put("updated_at", json!(case.updated_at.map(util::iso8601)));
-    put("updated_by", case.updated_by.clone().unwrap_or(Value::Null));
-    put("closed_at", json!(case.closed_at.map(util::iso8601)));
-    put("closed_by", case.closed_by.clone().unwrap_or(Value::Null));
-    put(
-        "duration",
-        json!(case
-            .closed_at
-            .map(|closed| closed.saturating_sub(case.created_at) / 1000)),
-    );
-    put("external_service", Value::Null);
-    match mode {
-        CommentsMode::Omit => {}
-        CommentsMode::Empty => put("comments", json!([])),
-        CommentsMode::All => put(
-            "comments",
-            Value::Array(comments::for_case(space, &case.id)),
-        ),
-    }
-    Value::Object(out)
-}
-
-pub(crate) fn case_not_found(id: &str) -> Response {
-    Response::not_found(format!("Saved object [cases/{id}] not found"))
-}
 
 fn platinum_required() -> Response {
     Response::error(
@@ -294,7 +205,7 @@ fn parse_custom_fields(value: &Value) -> Result<Value, Response> {
 
 /// `POST /api/cases`
 pub(crate) fn create(ctx: &Ctx, state: &mut State) -> Handled {
-    let body = j::body_object(ctx.req)?;
+    let body = j::body_object(&ctx.req.body)?;
     j::check_keys(&body, CREATE_KEYS)?;
     let f = parse_fields(&body)?;
     let title = f.title.ok_or_else(|| j::invalid("title", None))?;
@@ -328,14 +239,14 @@ pub(crate) fn create(ctx: &Ctx, state: &mut State) -> Handled {
         connector,
         category: f.category.flatten(),
         custom_fields: f.custom_fields.unwrap_or_else(|| json!([])),
-        created_at: util::now_ms(),
+        created_at: now_ms(),
         created_by: ctx.user(),
         updated_at: None,
         updated_by: None,
         closed_at: None,
         closed_by: None,
     };
-    let answer = render_case(&case, space, CommentsMode::Empty);
+    let answer = render_case(&case, &space.comments, CommentsMode::Empty);
     space.cases.push(case);
     if ctx.config.bump_version_after_create {
         // Kibana's incremental-id task updates the new case right away.
@@ -365,55 +276,7 @@ pub(crate) fn get(ctx: &Ctx, state: &mut State, id: &str) -> Handled {
         .iter()
         .find(|c| c.id == id)
         .ok_or_else(|| case_not_found(id))?;
-    Ok(Response::ok(&render_case(case, space, mode)))
-}
-
-/// Parse `page` / `perPage` with Kibana's limits.
-pub(crate) fn paging(ctx: &Ctx) -> Result<(u64, u64), Response> {
-    let int = |key: &str, default: u64| -> Result<u64, Response> {
-        match ctx.query_one(key) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<u64>()
-                .map_err(|_| j::invalid(key, Some(&json!(v)))),
-        }
-    };
-    let page = int("page", 1)?;
-    let per_page = int("perPage", 20)?;
-    if page == 0 {
-        return Err(j::invalid("page", Some(&json!("0"))));
-    }
-    if per_page > MAX_PER_PAGE {
-        return Err(Response::bad_request(format!(
-            "The provided perPage value is too high. The maximum allowed perPage value is {MAX_PER_PAGE}."
-        )));
-    }
-    if page.saturating_mul(per_page) > MAX_DOCS {
-        return Err(Response::bad_request(
-            "The number of documents is too high. Paginating through more than 10,000 documents is not possible.",
-        ));
-    }
-    Ok((page, per_page))
-}
-
-/// `sortOrder`: `true` for descending.
-pub(crate) fn sort_desc(ctx: &Ctx, default_desc: bool) -> Result<bool, Response> {
-    match ctx.query_one("sortOrder") {
-        None => Ok(default_desc),
-        Some("desc") => Ok(true),
-        Some("asc") => Ok(false),
-        Some(other) => Err(j::invalid("sortOrder", Some(&json!(other)))),
-    }
-}
-
-/// The items of `items` on page `page` of `per_page`.
-pub(crate) fn page_slice<T>(items: &[T], page: u64, per_page: u64) -> &[T] {
-    let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
-    let start = start.min(items.len());
-    let end = start
-        .saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX))
-        .min(items.len());
-    &items[start..end]
+    Ok(Response::ok(&render_case(case, &space.comments, mode)))
 }
 
 /// Every value of a repeatable query key, each checked against `allowed`.
@@ -465,7 +328,7 @@ fn cmp_opt<T: Ord>(a: Option<T>, b: Option<T>, desc: bool) -> Ordering {
 /// `GET /api/cases/_find`
 pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
     ctx.check_query_keys(FIND_KEYS)?;
-    let (page, per_page) = paging(ctx)?;
+    let (page, per_page) = ctx.paging()?;
     let sort_field = match ctx.query_one("sortField") {
         None | Some("createdAt" | "created_at") => "createdAt",
         Some("updatedAt" | "updated_at") => "updatedAt",
@@ -476,7 +339,7 @@ pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
         Some("category") => "category",
         Some(other) => return Err(j::invalid("sortField", Some(&json!(other)))),
     };
-    let desc = sort_desc(ctx, true)?;
+    let desc = ctx.sort_desc(true)?;
     let statuses = multi(ctx, "status", STATUSES)?;
     let severities = multi(ctx, "severity", SEVERITIES)?;
     let owners = multi(ctx, "owner", OWNERS)?;
@@ -566,7 +429,7 @@ pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
     });
     let cases: Vec<Value> = page_slice(&hits, page, per_page)
         .iter()
-        .map(|c| render_case(c, space, CommentsMode::Empty))
+        .map(|c| render_case(c, &space.comments, CommentsMode::Empty))
         .collect();
     Ok(Response::ok(&json!({
         "page": page,
@@ -660,7 +523,7 @@ fn apply(case: &mut Case, f: Fields, version: u64, now: u64, user: &Value) {
 
 /// `PATCH /api/cases` (all-or-nothing)
 pub(crate) fn update(ctx: &Ctx, state: &mut State) -> Handled {
-    let body = j::body_object(ctx.req)?;
+    let body = j::body_object(&ctx.req.body)?;
     j::check_keys(&body, &["cases"])?;
     let items = match body.get("cases") {
         Some(v) => j::array("cases", v, 100)?,
@@ -737,7 +600,7 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State) -> Handled {
         ));
     }
 
-    let now = util::now_ms();
+    let now = now_ms();
     let user = ctx.user();
     let mut updated = Vec::new();
     for (((_, _, fields), idx), changes) in patches.into_iter().zip(indices).zip(changing) {
@@ -749,7 +612,7 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State) -> Handled {
     }
     let answer: Vec<Value> = updated
         .iter()
-        .map(|idx| render_case(&space.cases[*idx], space, CommentsMode::Empty))
+        .map(|idx| render_case(&space.cases[*idx], &space.comments, CommentsMode::Empty))
         .collect();
     Ok(Response::ok(&Value::Array(answer)))
 }

@@ -1,9 +1,11 @@
-//! Connectors (`/api/actions/...`). Secrets are validated but never stored nor echoed.
+//! Routes of connectors (`/api/actions/...`). Secrets are validated but never stored nor echoed.
 
 use serde_json::{json, Map, Value};
 
 use super::json::{self as j, Obj};
-use super::{Ctx, Handled, Response, State};
+use super::request::Ctx;
+use super::response::{Handled, Response};
+use super::State;
 
 const TYPES: &[&str] = &[
     ".email",
@@ -93,7 +95,7 @@ fn require(obj: &Obj, what: &str, keys: &[&str]) -> Result<(), Response> {
 
 /// `POST /api/actions/connector` and `POST /api/actions/connector/{id}`
 pub(crate) fn create(ctx: &Ctx, state: &mut State, id: Option<&str>) -> Handled {
-    let body = j::body_object(ctx.req)?;
+    let body = j::body_object(&ctx.req.body)?;
     for key in body.keys() {
         if !["name", "connector_type_id", "config", "secrets"].contains(&key.as_str()) {
             return Err(Response::bad_request(format!(

@@ -3,18 +3,18 @@
 
 use serde_json::{Map, Value};
 
-use super::{RecordedRequest, Response};
+use super::response::Response;
 
 pub(crate) type Obj = Map<String, Value>;
 
 /// The request body as a JSON object, or Kibana's 400.
-pub(crate) fn body_object(req: &RecordedRequest) -> Result<Obj, Response> {
-    if req.body.iter().all(u8::is_ascii_whitespace) {
+pub(crate) fn body_object(body: &[u8]) -> Result<Obj, Response> {
+    if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Response::bad_request(
             "[request body]: expected a plain object value, but found [null] instead.",
         ));
     }
-    let value: Value = serde_json::from_slice(&req.body)
+    let value: Value = serde_json::from_slice(body)
         .map_err(|_| Response::bad_request("Invalid request payload JSON format"))?;
     match value {
         Value::Object(map) => Ok(map),
@@ -49,11 +49,20 @@ pub(crate) fn invalid(field: &str, value: Option<&Value>) -> Response {
 
 /// 400 `invalid keys "a,b"` for keys outside `allowed`.
 pub(crate) fn check_keys(obj: &Obj, allowed: &[&str]) -> Result<(), Response> {
-    let unknown: Vec<&str> = obj
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !allowed.contains(k))
-        .collect();
+    refuse_unknown(obj.keys().map(String::as_str), allowed)
+}
+
+/// 400 `invalid keys "a,b"` when any of `keys` is outside `allowed` (each named once).
+pub(crate) fn refuse_unknown<'a>(
+    keys: impl IntoIterator<Item = &'a str>,
+    allowed: &[&str],
+) -> Result<(), Response> {
+    let mut unknown: Vec<&str> = Vec::new();
+    for key in keys {
+        if !allowed.contains(&key) && !unknown.contains(&key) {
+            unknown.push(key);
+        }
+    }
     if unknown.is_empty() {
         Ok(())
     } else {
@@ -119,16 +128,6 @@ pub(crate) fn array<'a>(
 mod tests {
     use super::*;
 
-    fn req(body: &str) -> RecordedRequest {
-        RecordedRequest {
-            method: "POST".into(),
-            path: "/".into(),
-            query: String::new(),
-            headers: Vec::new(),
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
     #[test]
     fn body_errors() {
         let msg = |r: Result<Obj, Response>| {
@@ -137,21 +136,21 @@ mod tests {
                 .map(|v| v["message"].clone())
         };
         assert_eq!(
-            msg(body_object(&req(""))),
+            msg(body_object(b"")),
             Some(Value::from(
                 "[request body]: expected a plain object value, but found [null] instead."
             ))
         );
         assert_eq!(
-            msg(body_object(&req("{\"a\":"))),
+            msg(body_object(b"{\"a\":")),
             Some(Value::from("Invalid request payload JSON format"))
         );
         assert_eq!(
-            msg(body_object(&req("[1]"))),
+            msg(body_object(b"[1]")),
             Some(Value::from(
                 "[request body]: expected a plain object value, but found [Array] instead."
             ))
         );
-        assert!(body_object(&req("{\"a\":1}")).is_ok());
+        assert!(body_object(b"{\"a\":1}").is_ok());
     }
 }

@@ -1,6 +1,12 @@
 //! xsrf and auth checks, space prefix, and dispatch to the route handlers.
 
-use super::{cases, comments, connectors, util, Ctx, RecordedRequest, Response, Shared, SimConfig};
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+
+use super::request::{Ctx, RecordedRequest};
+use super::response::Response;
+use super::{case_comments, cases, connectors, url, Shared, SimConfig};
 
 /// Answer one request (faults are handled by the server before this).
 pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
@@ -19,7 +25,7 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
         .path
         .split('/')
         .skip(1)
-        .map(|s| util::percent_decode(s, false))
+        .map(url::decode_segment)
         .collect::<Option<Vec<String>>>()
     else {
         return Response::bad_request("Invalid request url");
@@ -31,7 +37,7 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
     if space != "default" && !config.spaces.contains(&space) {
         return Response::not_found("Not Found");
     }
-    let Some(query) = util::parse_query(&req.query) else {
+    let Some(query) = url::parse_query(&req.query) else {
         return Response::bad_request("Invalid request query");
     };
 
@@ -53,13 +59,15 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
         ("GET", ["api", "cases", "_find"]) => cases::find(&ctx, state),
         ("GET", ["api", "cases", "status"]) if v8 => cases::status(&ctx, state),
         ("GET", ["api", "cases", id]) => cases::get(&ctx, state, id),
-        ("POST", ["api", "cases", id, "comments"]) => comments::add(&ctx, state, id),
-        ("PATCH", ["api", "cases", id, "comments"]) => comments::update(&ctx, state, id),
-        ("DELETE", ["api", "cases", id, "comments"]) => comments::delete_all(&ctx, state, id),
-        ("GET", ["api", "cases", id, "comments"]) if v8 => comments::list(&ctx, state, id),
-        ("GET", ["api", "cases", id, "comments", "_find"]) => comments::find(&ctx, state, id),
-        ("GET", ["api", "cases", id, "comments", cid]) => comments::get(&ctx, state, id, cid),
-        ("DELETE", ["api", "cases", id, "comments", cid]) => comments::delete(&ctx, state, id, cid),
+        ("POST", ["api", "cases", id, "comments"]) => case_comments::add(&ctx, state, id),
+        ("PATCH", ["api", "cases", id, "comments"]) => case_comments::update(&ctx, state, id),
+        ("DELETE", ["api", "cases", id, "comments"]) => case_comments::delete_all(&ctx, state, id),
+        ("GET", ["api", "cases", id, "comments"]) if v8 => case_comments::list(&ctx, state, id),
+        ("GET", ["api", "cases", id, "comments", "_find"]) => case_comments::find(&ctx, state, id),
+        ("GET", ["api", "cases", id, "comments", cid]) => case_comments::get(&ctx, state, id, cid),
+        ("DELETE", ["api", "cases", id, "comments", cid]) => {
+            case_comments::delete(&ctx, state, id, cid)
+        }
         ("POST", ["api", "actions", "connector"]) => connectors::create(&ctx, state, None),
         ("POST", ["api", "actions", "connector", id]) => connectors::create(&ctx, state, Some(id)),
         ("GET", ["api", "actions", "connector", id]) => connectors::get(&ctx, state, id),
@@ -69,6 +77,12 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
     };
     result.unwrap_or_else(|e| e)
 }
+
+/// Basic credentials as Kibana decodes them (Node's decoder): padding optional.
+const BASIC_CREDENTIALS: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// The user name for valid credentials (`elastic` for an API key), `None` otherwise.
 fn authenticate(config: &SimConfig, req: &RecordedRequest) -> Option<String> {
@@ -82,7 +96,7 @@ fn authenticate(config: &SimConfig, req: &RecordedRequest) -> Option<String> {
             .any(|k| k == credentials)
             .then(|| "elastic".to_string())
     } else if scheme.eq_ignore_ascii_case("Basic") {
-        let decoded = String::from_utf8(util::base64_decode(credentials)?).ok()?;
+        let decoded = String::from_utf8(BASIC_CREDENTIALS.decode(credentials).ok()?).ok()?;
         let (user, password) = decoded.split_once(':')?;
         config
             .users

@@ -4,6 +4,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::{Fault, SimConfig, Simulator};
@@ -216,13 +218,13 @@ fn auth_is_checked() {
         .header("Authorization", "ApiKey wrong")
         .send(&sim);
     assert_eq!((a.status, a.json()), (401, unauthorized.clone()));
-    let basic_bad = format!("Basic {}", super::util::base64_encode(b"elastic:nope"));
+    let basic_bad = format!("Basic {}", STANDARD.encode("elastic:nope"));
     let a = req("GET", "/nowhere")
         .header("Authorization", &basic_bad)
         .send(&sim);
     assert_eq!((a.status, a.json()), (401, unauthorized));
 
-    let basic = format!("Basic {}", super::util::base64_encode(b"alice:s3cret"));
+    let basic = format!("Basic {}", STANDARD.encode("alice:s3cret"));
     let a = req("POST", "/api/cases")
         .header("Authorization", &basic)
         .json(&case_body("by alice"))
@@ -276,7 +278,7 @@ fn create_then_get_round_trip() {
     assert_eq!(created["comments"], json!([]));
     assert_eq!(created["updated_at"], Value::Null);
     let version = created["version"].as_str().unwrap_or_default();
-    let decoded = super::util::base64_decode(version).unwrap_or_default();
+    let decoded = STANDARD.decode(version).unwrap_or_default();
     let decoded = String::from_utf8(decoded).unwrap_or_default();
     assert!(
         decoded.starts_with('[') && decoded.ends_with(",1]"),

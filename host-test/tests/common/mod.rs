@@ -7,7 +7,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use host_test::bindings::{cases, Auth, Connection, Error, ErrorKind, KibanaCase, Owner};
+use host_test::harness::bindings::{cases, Auth, Connection, Error, ErrorKind, KibanaCase, Owner};
 use host_test::harness::Harness;
 use host_test::sim::{RecordedRequest, SimConfig, Simulator};
 

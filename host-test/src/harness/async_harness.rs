@@ -16,11 +16,11 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! use host_test::async_harness::AsyncHarness;
+//! use host_test::harness::async_harness::AsyncHarness;
 //! use host_test::harness::Harness;
 //! let h = AsyncHarness::new(&std::sync::Arc::new(Harness::new()?))?;
-//! # let conn: host_test::bindings::Connection = todo!();
-//! let input = host_test::async_harness::cases::GetCaseInput {
+//! # let conn: host_test::harness::bindings::Connection = todo!();
+//! let input = host_test::harness::async_harness::cases::GetCaseInput {
 //!     case_id: "7ab6...".into(),
 //!     include_comments: false,
 //! };
@@ -34,10 +34,10 @@ use anyhow::Result;
 use wasmtime::component::Linker;
 use wasmtime::Store;
 
-use crate::api::Op;
-use crate::bindings::{CaseComment, Connection, KibanaCase};
-use crate::harness::{outbound_for, to_anyhow, Harness, HarnessConfig, HostState};
-use crate::outbound::Outbound;
+use super::bindings::{CaseComment, Connection, KibanaCase};
+use super::operations::with_operations;
+use super::outbound::Outbound;
+use super::{outbound_for, Harness, HarnessConfig, HostState, Op};
 
 mod generated {
     wasmtime::component::bindgen!({
@@ -45,7 +45,7 @@ mod generated {
         world: "elastic-security",
         exports: { default: async },
         with: {
-            "automation:elastic-security/types": crate::bindings::automation::elastic_security::types,
+            "automation:elastic-security/types": crate::harness::bindings::automation::elastic_security::types,
         },
     });
 
@@ -74,7 +74,7 @@ pub struct AsyncHarness {
 
 /// One method per operation: a fresh instance, the call, the peak memory recorded.
 /// The outer `Result` is a host failure or a trap; the inner one is the operation's.
-macro_rules! operations {
+macro_rules! async_operations {
     ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
         $(
             pub async fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
@@ -83,7 +83,7 @@ macro_rules! operations {
                 let result = guest
                     .$call(&mut store, conn, $($arg),*)
                     .await
-                    .map_err(to_anyhow);
+                    .map_err(anyhow::Error::from);
                 self.harness.record_peak(&store);
                 result
             }
@@ -95,12 +95,10 @@ impl AsyncHarness {
     /// Links the async forms of WASI and wasi:http against `harness`'s component.
     pub fn new(harness: &Arc<Harness>) -> Result<Self> {
         let mut linker: Linker<HostState> = Linker::new(harness.engine());
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(to_anyhow)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(to_anyhow)?;
-        let instance_pre = linker
-            .instantiate_pre(harness.component())
-            .map_err(to_anyhow)?;
-        let pre = generated::ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let instance_pre = linker.instantiate_pre(harness.component())?;
+        let pre = generated::ElasticSecurityPre::new(instance_pre)?;
         Ok(Self {
             harness: harness.clone(),
             pre,
@@ -121,11 +119,7 @@ impl AsyncHarness {
     /// (`None`: no outbound request at all).
     pub async fn instantiate(&self, base_url: Option<&str>) -> Result<AsyncInstance> {
         let mut store = self.harness.new_store(base_url, self.outbound.clone());
-        let bindings = self
-            .pre
-            .instantiate_async(&mut store)
-            .await
-            .map_err(to_anyhow)?;
+        let bindings = self.pre.instantiate_async(&mut store).await?;
         Ok(AsyncInstance { store, bindings })
     }
 
@@ -140,26 +134,10 @@ impl AsyncHarness {
             .pre
             .instance_pre()
             .instantiate_async(&mut store)
-            .await
-            .map_err(to_anyhow)?;
-        let guest = I::load(&self.pre, &mut store, &instance).map_err(to_anyhow)?;
+            .await?;
+        let guest = I::load(&self.pre, &mut store, &instance)?;
         Ok((store, guest))
     }
 
-    operations! {
-        create_case: cases.call_create_case(input: &cases::CreateCaseInput) -> KibanaCase;
-        delete_case: cases.call_delete_case(input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
-        get_case: cases.call_get_case(input: &cases::GetCaseInput) -> KibanaCase;
-        get_many_cases: cases.call_get_many_cases(input: &cases::GetManyCasesInput) -> cases::CasePage;
-        get_case_status: cases.call_get_case_status(case_id: &str) -> cases::CaseStatusInfo;
-        update_case: cases.call_update_case(input: &cases::UpdateCaseInput) -> KibanaCase;
-        add_comment: case_comments.call_add_comment(input: &case_comments::AddCommentInput) -> CaseComment;
-        get_comment: case_comments.call_get_comment(case_id: &str, comment_id: &str) -> CaseComment;
-        get_many_comments: case_comments.call_get_many_comments(input: &case_comments::GetManyCommentsInput) -> case_comments::CommentPage;
-        remove_comment: case_comments.call_remove_comment(case_id: &str, comment_id: &str) -> case_comments::RemoveCommentOutput;
-        update_comment: case_comments.call_update_comment(input: &case_comments::UpdateCommentInput) -> CaseComment;
-        add_tag: case_tags.call_add_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
-        remove_tag: case_tags.call_remove_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
-        create_connector: connectors.call_create_connector(input: &connectors::CreateConnectorInput) -> connectors::Connector;
-    }
+    with_operations!(async_operations);
 }

@@ -1,7 +1,11 @@
 //! `elastic-security bench`: the component in wasmtime against the same Rust code
-//! compiled natively ([`crate::native`]), on the same work, in the same run, against
-//! the in-process simulator. Calls of the two sides alternate, so that the machine's
+//! compiled natively ([`native`]), on the same work, in the same run, against the
+//! in-process simulator. Calls of the two sides alternate, so that the machine's
 //! noise falls on both alike; the ratios are what to read, not the absolute times.
+//! [`call_loop`] runs one operation in a loop, for profilers.
+
+pub mod call_loop;
+pub mod native;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -10,11 +14,11 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use elastic_security as guest;
 
-use crate::async_harness::AsyncHarness;
-use crate::bindings as host;
+use crate::harness::async_harness::AsyncHarness;
+use crate::harness::bindings as host;
 use crate::harness::{Harness, HarnessConfig, BUILT_COMPONENT};
-use crate::native::NativeTransport;
 use crate::sim::{SimConfig, Simulator};
+use native::NativeTransport;
 
 /// How much to run.
 #[derive(Clone, Debug)]
@@ -101,7 +105,7 @@ fn guest_conn(url: &str, space: &str) -> guest::types::Connection {
 
 /// The bench's inputs, built the same way for each of the three sets of generated
 /// types that hold them: the synchronous bindings, the async bindings and the guest
-/// crate itself (the native side). Public for `examples/call_loop.rs`.
+/// crate itself (the native side).
 macro_rules! inputs {
     ($name:ident, $cases:path, $types:path) => {
         pub mod $name {
@@ -162,8 +166,16 @@ macro_rules! inputs {
     };
 }
 
-inputs!(host_in, crate::bindings::cases, crate::bindings);
-inputs!(async_in, crate::async_harness::cases, crate::bindings);
+inputs!(
+    host_in,
+    crate::harness::bindings::cases,
+    crate::harness::bindings
+);
+inputs!(
+    async_in,
+    crate::harness::async_harness::cases,
+    crate::harness::bindings
+);
 inputs!(
     guest_in,
     elastic_security::api::cases,
@@ -571,8 +583,7 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
             let r = inst
                 .bindings
                 .automation_elastic_security_cases()
-                .call_get_case(&mut inst.store, &default_conn, &get_input)
-                .map_err(crate::harness::to_anyhow)?;
+                .call_get_case(&mut inst.store, &default_conn, &get_input)?;
             get.push(t.elapsed().as_secs_f64() * 1e6);
             ok("get-case", r)?;
         }
@@ -582,8 +593,7 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
             let r = inst
                 .bindings
                 .automation_elastic_security_cases()
-                .call_get_many_cases(&mut inst.store, &security_conn, &many_input)
-                .map_err(crate::harness::to_anyhow)?;
+                .call_get_many_cases(&mut inst.store, &security_conn, &many_input)?;
             many.push(t.elapsed().as_secs_f64() * 1e6);
             ok("get-many-cases", r)?;
         }

@@ -1,102 +1,16 @@
-//! Case comments (attachments of type `user` and `alert`).
+//! Routes of case comments (attachments of type `user` and `alert`):
+//! `/api/cases/{id}/comments...`.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::cases::{self, case_not_found, render_case, CommentsMode, OWNERS};
 use super::json::{self as j, Obj};
-use super::{util, version_string, Ctx, Handled, Ids, Response, SpaceData, State};
-
-/// A stored comment.
-pub(crate) struct Comment {
-    pub(crate) id: String,
-    pub(crate) case_id: String,
-    pub(crate) version: u64,
-    pub(crate) owner: String,
-    pub(crate) body: CommentBody,
-    pub(crate) created_at: u64,
-    pub(crate) created_by: Value,
-    pub(crate) updated_at: Option<u64>,
-    pub(crate) updated_by: Option<Value>,
-}
-
-#[derive(Clone, PartialEq)]
-pub(crate) enum CommentBody {
-    User(String),
-    Alert {
-        alert_id: Value,
-        index: Value,
-        rule: Value,
-    },
-}
-
-impl CommentBody {
-    fn type_name(&self) -> &'static str {
-        match self {
-            CommentBody::User(_) => "user",
-            CommentBody::Alert { .. } => "alert",
-        }
-    }
-}
-
-/// The comment as Kibana answers it.
-pub(crate) fn render(c: &Comment) -> Value {
-    let mut out = Map::new();
-    let mut put = |k: &str, v: Value| {
-        out.insert(k.to_string(), v);
-    };
-    put("id", json!(c.id));
-    put("version", json!(version_string(c.version)));
-    put("type", json!(c.body.type_name()));
-    put("owner", json!(c.owner));
-    match &c.body {
-        CommentBody::User(text) => put("comment", json!(text)),
-        CommentBody::Alert {
-            alert_id,
-            index,
-            rule,
-        } => {
-            put("alertId", alert_id.clone());
-            put("index", index.clone());
-            put("rule", rule.clone());
-        }
-    }
-    put("created_at", json!(util::iso8601(c.created_at)));
-    put("created_by", c.created_by.clone());
-    put("pushed_at", Value::Null);
-    put("pushed_by", Value::Null);
-    put("updated_at", json!(c.updated_at.map(util::iso8601)));
-    put("updated_by", c.updated_by.clone().unwrap_or(Value::Null));
-    Value::Object(out)
-}
-
-/// `(totalComment, totalAlerts)` of a case: user comments, and attached alert ids.
-pub(crate) fn totals(space: &SpaceData, case_id: &str) -> (usize, usize) {
-    let mut user = 0;
-    let mut alerts = 0;
-    for c in space.comments.iter().filter(|c| c.case_id == case_id) {
-        match &c.body {
-            CommentBody::User(_) => user += 1,
-            CommentBody::Alert { alert_id, .. } => {
-                alerts += alert_id.as_array().map_or(1, Vec::len);
-            }
-        }
-    }
-    (user, alerts)
-}
-
-/// Every comment of a case, rendered, oldest first.
-pub(crate) fn for_case(space: &SpaceData, case_id: &str) -> Vec<Value> {
-    space
-        .comments
-        .iter()
-        .filter(|c| c.case_id == case_id)
-        .map(render)
-        .collect()
-}
-
-fn comment_not_found(id: &str) -> Response {
-    Response::not_found(format!("Saved object [cases-comments/{id}] not found"))
-}
+use super::request::{page_slice, Ctx};
+use super::response::{Handled, Response};
+use super::saved_objects::{
+    case_not_found, comment_not_found, comments_of, now_ms, render_case, render_comment,
+    version_string, Comment, CommentBody, CommentsMode, Ids, OWNERS,
+};
+use super::{SpaceData, State};
 
 /// A string, or a non-empty array of strings.
 fn string_or_array(obj: &Obj, field: &str) -> Result<Value, Response> {
@@ -177,7 +91,7 @@ fn case_index(space: &SpaceData, case_id: &str) -> Result<usize, Response> {
 
 /// `POST /api/cases/{id}/comments`
 pub(crate) fn add(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
-    let body = j::body_object(ctx.req)?;
+    let body = j::body_object(&ctx.req.body)?;
     let (owner, body) = parse_attachment(&body, &[])?;
     let space = state.spaces.entry(ctx.space.clone()).or_default();
     let idx = case_index(space, case_id)?;
@@ -192,7 +106,7 @@ pub(crate) fn add(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
             "Alert cannot be attached to a closed case",
         ));
     }
-    let now = util::now_ms();
+    let now = now_ms();
     let comment = Comment {
         id: state.ids.new_id(),
         case_id: case_id.to_string(),
@@ -217,14 +131,14 @@ fn case_changed(ctx: &Ctx, ids: &mut Ids, space: &mut SpaceData, idx: usize, now
     case.updated_by = Some(ctx.user());
     Ok(Response::ok(&render_case(
         &space.cases[idx],
-        space,
+        &space.comments,
         CommentsMode::All,
     )))
 }
 
 /// `PATCH /api/cases/{id}/comments`
 pub(crate) fn update(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
-    let body = j::body_object(ctx.req)?;
+    let body = j::body_object(&ctx.req.body)?;
     let (owner, new_body) = parse_attachment(&body, &["id", "version"])?;
     let comment_id = j::req_str(&body, "id")?;
     let version = j::req_str(&body, "version")?;
@@ -257,7 +171,7 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
             "This case has been updated. Please refresh before saving additional updates.",
         ));
     }
-    let now = util::now_ms();
+    let now = now_ms();
     let comment = &mut space.comments[cidx];
     comment.body = new_body;
     comment.version = state.ids.next_version();
@@ -266,23 +180,29 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     case_changed(ctx, &mut state.ids, space, idx, now)
 }
 
+/// Where comment `comment_id` of case `case_id` is in the space: Kibana's 404 for a
+/// missing case, then for a comment missing from that case.
+fn comment_index(space: &SpaceData, case_id: &str, comment_id: &str) -> Result<usize, Response> {
+    case_index(space, case_id)?;
+    space
+        .comments
+        .iter()
+        .position(|c| c.id == comment_id && c.case_id == case_id)
+        .ok_or_else(|| comment_not_found(comment_id))
+}
+
 /// `GET /api/cases/{id}/comments/{cid}`
 pub(crate) fn get(ctx: &Ctx, state: &mut State, case_id: &str, comment_id: &str) -> Handled {
     let space = state.spaces.entry(ctx.space.clone()).or_default();
-    case_index(space, case_id)?;
-    let comment = space
-        .comments
-        .iter()
-        .find(|c| c.id == comment_id && c.case_id == case_id)
-        .ok_or_else(|| comment_not_found(comment_id))?;
-    Ok(Response::ok(&render(comment)))
+    let cidx = comment_index(space, case_id, comment_id)?;
+    Ok(Response::ok(&render_comment(&space.comments[cidx])))
 }
 
 /// `GET /api/cases/{id}/comments/_find`: user comments only, oldest first by default.
 pub(crate) fn find(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     ctx.check_query_keys(&["page", "perPage", "sortOrder", "sortField"])?;
-    let (page, per_page) = cases::paging(ctx)?;
-    let desc = cases::sort_desc(ctx, false)?;
+    let (page, per_page) = ctx.paging()?;
+    let desc = ctx.sort_desc(false)?;
     match ctx.query_one("sortField") {
         None | Some("createdAt" | "created_at") => {}
         Some(other) => return Err(j::invalid("sortField", Some(&json!(other)))),
@@ -297,9 +217,9 @@ pub(crate) fn find(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     if desc {
         found.reverse();
     }
-    let comments: Vec<Value> = cases::page_slice(&found, page, per_page)
+    let comments: Vec<Value> = page_slice(&found, page, per_page)
         .iter()
-        .map(|c| render(c))
+        .map(|c| render_comment(c))
         .collect();
     Ok(Response::ok(&json!({
         "page": page,
@@ -313,18 +233,16 @@ pub(crate) fn find(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
 pub(crate) fn list(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     let space = state.spaces.entry(ctx.space.clone()).or_default();
     case_index(space, case_id)?;
-    Ok(Response::ok(&Value::Array(for_case(space, case_id))))
+    Ok(Response::ok(&Value::Array(comments_of(
+        &space.comments,
+        case_id,
+    ))))
 }
 
 /// `DELETE /api/cases/{id}/comments/{cid}`
 pub(crate) fn delete(ctx: &Ctx, state: &mut State, case_id: &str, comment_id: &str) -> Handled {
     let space = state.spaces.entry(ctx.space.clone()).or_default();
-    case_index(space, case_id)?;
-    let cidx = space
-        .comments
-        .iter()
-        .position(|c| c.id == comment_id && c.case_id == case_id)
-        .ok_or_else(|| comment_not_found(comment_id))?;
+    let cidx = comment_index(space, case_id, comment_id)?;
     space.comments.remove(cidx);
     Ok(Response::no_content())
 }

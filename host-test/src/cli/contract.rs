@@ -1,189 +1,19 @@
-//! The 14 operations under the contract's names: JSON input with the node's keys
-//! (`Title`, `CaseIds`, `SpaceId`, ...) in, one call through the component, JSON output
-//! with the contract's keys (`StatusCode` and `ErrorMessage` included) out.
+//! The contract's JSON in and out: an operation's input with the node's keys
+//! (`Title`, `CaseIds`, `SpaceId`, ...) read into the WIT types, one call through the
+//! component, and its output written with the contract's keys (`StatusCode` and
+//! `ErrorMessage` included).
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use crate::bindings::{
+use super::operations::Operation;
+use crate::harness::bindings::{
     case_comments, case_tags, cases, connectors, AttachmentType, CaseComment, CaseConnectorType,
     CaseStatus, CommentType, Connection, Error, ErrorKind, KibanaCase, Owner, Severity, SortField,
     SortOrder,
 };
 use crate::harness::Harness;
-
-/// One operation of the node, as the CLI lists it.
-pub struct Operation {
-    pub name: &'static str,
-    pub title: &'static str,
-    /// `(key, what it takes)`; required keys first.
-    pub inputs: &'static [(&'static str, &'static str)],
-    pub route: &'static str,
-    /// A sample `--input`, shown by `elastic-security help <operation>`.
-    pub example: &'static str,
-}
-
-const SPACE: (&str, &str) = ("SpaceId", "optional: Kibana space (default `default`)");
-
-pub const OPERATIONS: &[Operation] = &[
-    Operation {
-        name: "create-case",
-        title: "Create a Case",
-        inputs: &[
-            ("Title", "required: at most 160 characters"),
-            ("Owner", "required: cases | observability | securitySolution"),
-            ("Description", "optional: default the Title"),
-            ("ConnectorId", "optional: default none"),
-            ("ConnectorName", "optional: default none"),
-            ("ConnectorType", "optional: .none (default) | .jira | .servicenow | .servicenow-sir | .resilient | .swimlane | .cases-webhook"),
-            ("Severity", "optional: low (default) | medium | high | critical"),
-            ("Tags", "optional: comma-separated or array"),
-            ("Assignees", "optional: user profile uids, comma-separated or array"),
-            SPACE,
-        ],
-        route: "POST /api/cases",
-        example: r#"{"Title":"Phishing wave","Owner":"securitySolution","Severity":"high","Tags":"phishing,email"}"#,
-    },
-    Operation {
-        name: "delete-case",
-        title: "Delete a Case",
-        inputs: &[("CaseIds", "required: one or more ids, comma-separated or array"), SPACE],
-        route: "DELETE /api/cases?ids=[...]",
-        example: r#"{"CaseIds":"<case id>,<case id>"}"#,
-    },
-    Operation {
-        name: "get-case",
-        title: "Get a Case",
-        inputs: &[("CaseId", "required"), ("IncludeComments", "optional: true | false (default)"), SPACE],
-        route: "GET /api/cases/{id} (+ comments/_find)",
-        example: r#"{"CaseId":"<case id>","IncludeComments":true}"#,
-    },
-    Operation {
-        name: "get-many-cases",
-        title: "Get many Cases",
-        inputs: &[
-            ("Page", "optional: default 1"),
-            ("PerPage", "optional: default 20, at most 100"),
-            ("SortField", "optional: createdAt (default) | updatedAt | title | status | severity"),
-            ("SortOrder", "optional: desc (default) | asc"),
-            ("Search", "optional: search text"),
-            ("SearchFields", "optional: e.g. title,description"),
-            ("Status", "optional: open | in-progress | closed"),
-            ("Owner", "optional: one or more owners"),
-            ("Assignees", "optional: user profile uids"),
-            SPACE,
-        ],
-        route: "GET /api/cases/_find",
-        example: r#"{"Status":"open","Owner":"securitySolution","SortField":"updatedAt","PerPage":50}"#,
-    },
-    Operation {
-        name: "get-case-status",
-        title: "Get the Status of a Case",
-        inputs: &[("CaseId", "required"), SPACE],
-        route: "GET /api/cases/{id}",
-        example: r#"{"CaseId":"<case id>","SpaceId":"security"}"#,
-    },
-    Operation {
-        name: "update-case",
-        title: "Update a Case",
-        inputs: &[
-            ("CaseId", "required"),
-            ("Version", "required: the version last read"),
-            ("Title", "optional"),
-            ("Description", "optional"),
-            ("Status", "optional: open | in-progress | closed"),
-            ("Severity", "optional: low | medium | high | critical"),
-            ("Tags", "optional: replaces all tags"),
-            ("Assignees", "optional: replaces all assignees"),
-            SPACE,
-        ],
-        route: "PATCH /api/cases",
-        example: r#"{"CaseId":"<case id>","Version":"<version>","Status":"closed"}"#,
-    },
-    Operation {
-        name: "add-comment",
-        title: "Add a Comment to a Case",
-        inputs: &[
-            ("CaseId", "required"),
-            ("Comment", "required for user comments"),
-            ("CommentType", "optional: user (default) | alert"),
-            ("AlertId", "required for alert comments"),
-            ("AlertIndex", "optional, alert: default .alerts-security.alerts-{SpaceId}"),
-            ("RuleId", "optional, alert: default null"),
-            ("RuleName", "optional, alert: default null"),
-            SPACE,
-        ],
-        route: "POST /api/cases/{id}/comments",
-        example: r#"{"CaseId":"<case id>","CommentType":"alert","AlertId":"<alert _id>","RuleName":"Malware"}"#,
-    },
-    Operation {
-        name: "get-comment",
-        title: "Get a Case Comment",
-        inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
-        route: "GET /api/cases/{id}/comments/{commentId}",
-        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>"}"#,
-    },
-    Operation {
-        name: "get-many-comments",
-        title: "Get many Case Comments",
-        inputs: &[("CaseId", "required"), ("Page", "optional: default 1"), ("PerPage", "optional: default 20"), SPACE],
-        route: "GET /api/cases/{id}/comments/_find",
-        example: r#"{"CaseId":"<case id>","Page":2,"PerPage":50}"#,
-    },
-    Operation {
-        name: "remove-comment",
-        title: "Remove a Comment from a Case",
-        inputs: &[("CaseId", "required"), ("CommentId", "required"), SPACE],
-        route: "DELETE /api/cases/{id}/comments/{commentId}",
-        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>"}"#,
-    },
-    Operation {
-        name: "update-comment",
-        title: "Update a Comment from a Case",
-        inputs: &[
-            ("CaseId", "required"),
-            ("CommentId", "required"),
-            ("Comment", "required: the new text"),
-            ("Version", "required: the comment's version last read"),
-            SPACE,
-        ],
-        route: "PATCH /api/cases/{id}/comments",
-        example: r#"{"CaseId":"<case id>","CommentId":"<comment id>","Version":"<version>","Comment":"Updated text"}"#,
-    },
-    Operation {
-        name: "add-tag",
-        title: "Add a Tag to a Case",
-        inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
-        route: "GET /api/cases/{id}, then PATCH /api/cases",
-        example: r#"{"CaseId":"<case id>","Tags":"triage,p1"}"#,
-    },
-    Operation {
-        name: "remove-tag",
-        title: "Remove a Tag from a Case",
-        inputs: &[("CaseId", "required"), ("Tags", "required: one or more"), SPACE],
-        route: "GET /api/cases/{id}, then PATCH /api/cases",
-        example: r#"{"CaseId":"<case id>","Tags":"triage,p1"}"#,
-    },
-    Operation {
-        name: "create-connector",
-        title: "Create a Connector",
-        inputs: &[
-            ("Name", "required"),
-            ("ConnectorTypeId", "required: e.g. .jira, .servicenow, .webhook, .slack, .email, .index"),
-            ("Config", "JSON object, or a string holding one (default {})"),
-            ("Secrets", "JSON object, or a string holding one (default {}); never echoed"),
-            ("Description", "optional: kept in the output only; Kibana has no such field"),
-            SPACE,
-        ],
-        route: "POST /api/actions/connector",
-        example: r#"{"Name":"SOC Jira","ConnectorTypeId":".jira","Config":{"apiUrl":"https://jira.example.com","projectKey":"SOC"},"Secrets":{"email":"bot@example.com","apiToken":"<token>"}}"#,
-    },
-];
-
-pub fn find(name: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.name == name)
-}
 
 /// What one run produced: the JSON to print and whether the operation succeeded.
 pub struct Outcome {
@@ -241,12 +71,12 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Error> {
     Ok(match name {
         "create-case" => Call::CreateCase(cases::CreateCaseInput {
             title: i.req_str("Title")?,
-            owner: i.req_enum("Owner", parse_owner)?,
+            owner: i.req_enum("Owner")?,
             description: i.opt_str("Description")?,
             connector_id: i.opt_str("ConnectorId")?,
             connector_name: i.opt_str("ConnectorName")?,
-            connector_type: i.opt_enum("ConnectorType", parse_connector_type)?,
-            severity: i.opt_enum("Severity", parse_severity)?,
+            connector_type: i.opt_enum("ConnectorType")?,
+            severity: i.opt_enum("Severity")?,
             tags: i.list("Tags")?,
             assignees: i.list("Assignees")?,
         }),
@@ -260,12 +90,12 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Error> {
         "get-many-cases" => Call::GetManyCases(cases::GetManyCasesInput {
             page: i.opt_u32("Page")?,
             per_page: i.opt_u32("PerPage")?,
-            sort_field: i.opt_enum("SortField", parse_sort_field)?,
-            sort_order: i.opt_enum("SortOrder", parse_sort_order)?,
+            sort_field: i.opt_enum("SortField")?,
+            sort_order: i.opt_enum("SortOrder")?,
             search: i.opt_str("Search")?,
             search_fields: i.list("SearchFields")?,
-            status: i.opt_enum("Status", parse_status)?,
-            owners: i.enum_list("Owner", parse_owner)?,
+            status: i.opt_enum("Status")?,
+            owners: i.enum_list("Owner")?,
             assignees: i.list("Assignees")?,
         }),
         "get-case-status" => Call::GetCaseStatus(i.req_str("CaseId")?),
@@ -274,15 +104,15 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Error> {
             version: i.req_str("Version")?,
             title: i.opt_str("Title")?,
             description: i.opt_str("Description")?,
-            status: i.opt_enum("Status", parse_status)?,
-            severity: i.opt_enum("Severity", parse_severity)?,
+            status: i.opt_enum("Status")?,
+            severity: i.opt_enum("Severity")?,
             tags: i.opt_list("Tags")?,
             assignees: i.opt_list("Assignees")?,
         }),
         "add-comment" => Call::AddComment(case_comments::AddCommentInput {
             case_id: i.req_str("CaseId")?,
             comment: i.opt_str("Comment")?,
-            comment_type: i.opt_enum("CommentType", parse_comment_type)?,
+            comment_type: i.opt_enum("CommentType")?,
             alert_id: i.opt_str("AlertId")?,
             alert_index: i.opt_str("AlertIndex")?,
             rule_id: i.opt_str("RuleId")?,
@@ -352,8 +182,8 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
                 (
                     200,
                     json!({
-                        "CaseId": st.case_id, "Title": st.title, "Status": status_str(st.status),
-                        "Severity": severity_str(st.severity), "Owner": owner_str(st.owner),
+                        "CaseId": st.case_id, "Title": st.title, "Status": Named::name(st.status),
+                        "Severity": Named::name(st.severity), "Owner": Named::name(st.owner),
                         "UpdatedAt": st.updated_at, "UpdatedBy": st.updated_by,
                         "TotalAlerts": st.total_alerts, "TotalComments": st.total_comments,
                     }),
@@ -419,7 +249,7 @@ pub fn failure(e: &Error) -> Outcome {
         e.message.clone()
     };
     Outcome {
-        json: json!({"StatusCode": e.status_code, "ErrorMessage": message, "ErrorKind": kind_str(e.kind)}),
+        json: json!({"StatusCode": e.status_code, "ErrorMessage": message, "ErrorKind": Named::name(e.kind)}),
         ok: false,
     }
 }
@@ -484,7 +314,7 @@ pub fn param_error(message: String) -> Error {
 pub fn case_json(c: &KibanaCase) -> Value {
     let mut v = json!({
         "CaseId": c.case_id, "Title": c.title, "Description": c.description,
-        "Status": status_str(c.status), "Severity": severity_str(c.severity), "Owner": owner_str(c.owner),
+        "Status": Named::name(c.status), "Severity": Named::name(c.severity), "Owner": Named::name(c.owner),
         "CreatedAt": c.created_at, "CreatedBy": c.created_by, "UpdatedAt": c.updated_at, "UpdatedBy": c.updated_by,
         "Tags": c.tags, "Assignees": c.assignees.iter().map(|uid| json!({"Uid": uid})).collect::<Vec<_>>(),
         "TotalAlerts": c.total_alerts, "TotalComments": c.total_comments, "Version": c.version,
@@ -502,7 +332,7 @@ pub fn case_json(c: &KibanaCase) -> Value {
 
 pub fn comment_json(c: &CaseComment) -> Value {
     json!({
-        "CommentId": c.comment_id, "CaseId": c.case_id, "Type": attachment_str(c.comment_type),
+        "CommentId": c.comment_id, "CaseId": c.case_id, "Type": Named::name(c.comment_type),
         "Comment": c.comment, "AlertIds": c.alert_ids,
         "CreatedAt": c.created_at, "CreatedBy": c.created_by, "UpdatedAt": c.updated_at, "UpdatedBy": c.updated_by,
         "Version": c.version,
@@ -513,133 +343,79 @@ fn tags_json(t: &case_tags::TagsOutput) -> Value {
     json!({"CaseId": t.case_id, "Tags": t.tags, "Version": t.version})
 }
 
-pub fn owner_str(o: Owner) -> &'static str {
-    match o {
-        Owner::Cases => "cases",
-        Owner::Observability => "observability",
-        Owner::SecuritySolution => "securitySolution",
+/// A WIT enum and the contract's name of each of its values: one table per enum
+/// serves the input (any spelling Kibana or the WIT uses), the output, and the
+/// messages that list the values.
+pub trait Named: Copy + PartialEq + 'static {
+    /// Every value with its name, in the order messages list them.
+    const NAMES: &'static [(Self, &'static str)];
+
+    fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(value, _)| *value == self)
+            .map_or("", |(_, name)| name)
+    }
+
+    /// The value named `text`: Kibana's spelling or the WIT's kebab-case one, in any
+    /// letter case, with or without a leading dot.
+    fn parse(text: &str) -> Option<Self> {
+        let wanted = loose(text);
+        Self::NAMES
+            .iter()
+            .find(|(_, name)| loose(name) == wanted)
+            .map(|(value, _)| *value)
+    }
+
+    /// `a, b or c`.
+    fn listed() -> String {
+        let names: Vec<&str> = Self::NAMES.iter().map(|(_, name)| *name).collect();
+        match names.split_last() {
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
     }
 }
 
-pub fn severity_str(s: Severity) -> &'static str {
-    match s {
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
-}
-
-pub fn status_str(s: CaseStatus) -> &'static str {
-    match s {
-        CaseStatus::Open => "open",
-        CaseStatus::InProgress => "in-progress",
-        CaseStatus::Closed => "closed",
-    }
-}
-
-fn attachment_str(t: AttachmentType) -> &'static str {
-    match t {
-        AttachmentType::User => "user",
-        AttachmentType::Alert => "alert",
-        AttachmentType::Actions => "actions",
-        AttachmentType::ExternalReference => "externalReference",
-        AttachmentType::PersistableState => "persistableState",
-        AttachmentType::Other => "other",
-    }
-}
-
-pub fn kind_str(k: ErrorKind) -> &'static str {
-    match k {
-        ErrorKind::InvalidInput => "invalid-input",
-        ErrorKind::Unreachable => "unreachable",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::BadRequest => "bad-request",
-        ErrorKind::Unauthorized => "unauthorized",
-        ErrorKind::Forbidden => "forbidden",
-        ErrorKind::NotFound => "not-found",
-        ErrorKind::NotAcceptable => "not-acceptable",
-        ErrorKind::Conflict => "conflict",
-        ErrorKind::ClientError => "client-error",
-        ErrorKind::ServerError => "server-error",
-        ErrorKind::InvalidResponse => "invalid-response",
-    }
-}
-
-/// Accepts Kibana's spelling and the WIT's kebab-case one, any letter case.
-fn norm(s: &str) -> String {
+/// A name as [`Named::parse`] compares it.
+fn loose(s: &str) -> String {
     s.trim()
         .trim_start_matches('.')
         .to_ascii_lowercase()
         .replace(['-', '_'], "")
 }
 
-fn parse_owner(s: &str) -> Option<Owner> {
-    Some(match norm(s).as_str() {
-        "cases" => Owner::Cases,
-        "observability" => Owner::Observability,
-        "securitysolution" => Owner::SecuritySolution,
-        _ => return None,
-    })
+/// Implements [`Named`] for each enum from its table: `Enum: Value = "name", ...;`.
+macro_rules! names {
+    ($($enum:ident: $($value:ident = $name:literal),+;)*) => {
+        $(
+            impl Named for $enum {
+                const NAMES: &'static [(Self, &'static str)] = &[$(($enum::$value, $name)),+];
+            }
+        )*
+    };
 }
 
-fn parse_severity(s: &str) -> Option<Severity> {
-    Some(match norm(s).as_str() {
-        "low" => Severity::Low,
-        "medium" => Severity::Medium,
-        "high" => Severity::High,
-        "critical" => Severity::Critical,
-        _ => return None,
-    })
-}
-
-fn parse_status(s: &str) -> Option<CaseStatus> {
-    Some(match norm(s).as_str() {
-        "open" => CaseStatus::Open,
-        "inprogress" => CaseStatus::InProgress,
-        "closed" => CaseStatus::Closed,
-        _ => return None,
-    })
-}
-
-fn parse_sort_field(s: &str) -> Option<SortField> {
-    Some(match norm(s).as_str() {
-        "createdat" => SortField::CreatedAt,
-        "updatedat" => SortField::UpdatedAt,
-        "title" => SortField::Title,
-        "status" => SortField::Status,
-        "severity" => SortField::Severity,
-        _ => return None,
-    })
-}
-
-fn parse_sort_order(s: &str) -> Option<SortOrder> {
-    Some(match norm(s).as_str() {
-        "asc" => SortOrder::Asc,
-        "desc" => SortOrder::Desc,
-        _ => return None,
-    })
-}
-
-fn parse_comment_type(s: &str) -> Option<CommentType> {
-    Some(match norm(s).as_str() {
-        "user" => CommentType::User,
-        "alert" => CommentType::Alert,
-        _ => return None,
-    })
-}
-
-fn parse_connector_type(s: &str) -> Option<CaseConnectorType> {
-    Some(match norm(s).as_str() {
-        "none" => CaseConnectorType::None,
-        "jira" => CaseConnectorType::Jira,
-        "servicenow" => CaseConnectorType::Servicenow,
-        "servicenowsir" => CaseConnectorType::ServicenowSir,
-        "resilient" => CaseConnectorType::Resilient,
-        "swimlane" => CaseConnectorType::Swimlane,
-        "caseswebhook" => CaseConnectorType::CasesWebhook,
-        _ => return None,
-    })
+names! {
+    Owner: Cases = "cases", Observability = "observability", SecuritySolution = "securitySolution";
+    Severity: Low = "low", Medium = "medium", High = "high", Critical = "critical";
+    CaseStatus: Open = "open", InProgress = "in-progress", Closed = "closed";
+    SortField: CreatedAt = "createdAt", UpdatedAt = "updatedAt", Title = "title",
+        Status = "status", Severity = "severity";
+    SortOrder: Asc = "asc", Desc = "desc";
+    CommentType: User = "user", Alert = "alert";
+    CaseConnectorType: None = ".none", Jira = ".jira", Servicenow = ".servicenow",
+        ServicenowSir = ".servicenow-sir", Resilient = ".resilient", Swimlane = ".swimlane",
+        CasesWebhook = ".cases-webhook";
+    AttachmentType: User = "user", Alert = "alert", Actions = "actions",
+        ExternalReference = "externalReference", PersistableState = "persistableState",
+        Other = "other";
+    ErrorKind: InvalidInput = "invalid-input", Unreachable = "unreachable", Timeout = "timeout",
+        BadRequest = "bad-request", Unauthorized = "unauthorized", Forbidden = "forbidden",
+        NotFound = "not-found", NotAcceptable = "not-acceptable", Conflict = "conflict",
+        ClientError = "client-error", ServerError = "server-error",
+        InvalidResponse = "invalid-response";
 }
 
 /// The input object, read key by key; what was never read is an unknown key.
@@ -715,24 +491,24 @@ impl Input {
         Ok(self.opt_list(key)?.unwrap_or_default())
     }
 
-    fn opt_enum<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, Error> {
+    fn opt_enum<T: Named>(&mut self, key: &str) -> Result<Option<T>, Error> {
         match self.opt_str(key)? {
             None => Ok(None),
             Some(s) if s.trim().is_empty() => Ok(None),
-            Some(s) => parse(&s).map(Some).ok_or_else(|| bad_enum(key, &s)),
+            Some(s) => T::parse(&s).map(Some).ok_or_else(|| bad_enum::<T>(key, &s)),
         }
     }
 
-    fn req_enum<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, Error> {
-        self.opt_enum(key, parse)?
-            .ok_or_else(|| param_error(format!("{key}: required ({})", allowed_values(key))))
+    fn req_enum<T: Named>(&mut self, key: &str) -> Result<T, Error> {
+        self.opt_enum(key)?
+            .ok_or_else(|| param_error(format!("{key}: required ({})", T::listed())))
     }
 
-    fn enum_list<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>) -> Result<Vec<T>, Error> {
+    fn enum_list<T: Named>(&mut self, key: &str) -> Result<Vec<T>, Error> {
         let mut out = Vec::new();
         for item in self.list(key)? {
             for part in item.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                out.push(parse(part).ok_or_else(|| bad_enum(key, part))?);
+                out.push(T::parse(part).ok_or_else(|| bad_enum::<T>(key, part))?);
             }
         }
         Ok(out)
@@ -785,25 +561,7 @@ impl Input {
     }
 }
 
-fn allowed_values(key: &str) -> &'static str {
-    match key {
-        "Owner" => "cases, observability or securitySolution",
-        "Severity" => "low, medium, high or critical",
-        "Status" => "open, in-progress or closed",
-        "SortField" => "createdAt, updatedAt, title, status or severity",
-        "SortOrder" => "asc or desc",
-        "CommentType" => "user or alert",
-        "ConnectorType" => {
-            ".none, .jira, .servicenow, .servicenow-sir, .resilient, .swimlane or .cases-webhook"
-        }
-        _ => "see --help",
-    }
-}
-
-fn bad_enum(key: &str, value: &str) -> Error {
+fn bad_enum<T: Named>(key: &str, value: &str) -> Error {
     let shown: String = value.chars().take(64).collect();
-    param_error(format!(
-        "{key}: `{shown}` is not one of {}",
-        allowed_values(key)
-    ))
+    param_error(format!("{key}: `{shown}` is not one of {}", T::listed()))
 }

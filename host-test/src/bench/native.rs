@@ -14,7 +14,7 @@ use elastic_security::kibana::{
 use http_body_util::{BodyExt, Full};
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions};
 
-use crate::outbound::{Origin, Outbound};
+use crate::harness::outbound::{Origin, Outbound};
 
 pub struct NativeTransport {
     outbound: Arc<Outbound>,

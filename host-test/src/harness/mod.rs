@@ -1,5 +1,60 @@
-//! The wasmtime side: compiles the component once, links WASI and wasi:http, and runs
-//! every call in a fresh store made from one `InstancePre`.
+//! Running the component in wasmtime: [`Harness`] compiles it once, links WASI and
+//! wasi:http, and runs every call in a fresh store made from one `InstancePre`;
+//! [`async_harness`] does the same for hosts that are themselves async; [`outbound`]
+//! is the `send_request` hook that decides what a call may reach; [`bindings`] are
+//! the host-side types generated from `wit/`.
+
+/// Declares `trait Interface` for a generated world (its `ElasticSecurityPre` and
+/// `exports` in scope) and implements it for the world's four exported interfaces.
+///
+/// The generated `ElasticSecurityPre::instantiate` looks up and type-checks all 14
+/// exports again at every instantiation, though `InstancePre` checked them once; an
+/// instance made with `InstancePre` and then `Interface::load` for the interface a call
+/// uses skips the other three (about 5 µs of a pooled instantiation's 30 µs,
+/// measured with `examples/call_loop.rs instantiate-compare`). It reads the world's
+/// private export indices, so it is expanded inside the module of each world; a wrong
+/// pairing of index and interface does not compile.
+macro_rules! interface_loaders {
+    // The world's exports in the order `world.wit` declares them.
+    () => {
+        interface_loaders!(
+            interface0 => cases,
+            interface1 => case_comments,
+            interface2 => case_tags,
+            interface3 => connectors,
+        );
+    };
+    ($($field:ident => $module:ident),* $(,)?) => {
+        /// One exported interface, loaded on its own (see `interface_loaders!`).
+        pub trait Interface: Sized {
+            /// This interface's functions in `instance`, a fresh instance of `pre`'s
+            /// component.
+            fn load<T: 'static>(
+                pre: &ElasticSecurityPre<T>,
+                store: impl wasmtime::AsContextMut<Data = T>,
+                instance: &wasmtime::component::Instance,
+            ) -> wasmtime::Result<Self>;
+        }
+        $(
+            impl Interface for exports::automation::elastic_security::$module::Guest {
+                fn load<T: 'static>(
+                    pre: &ElasticSecurityPre<T>,
+                    store: impl wasmtime::AsContextMut<Data = T>,
+                    instance: &wasmtime::component::Instance,
+                ) -> wasmtime::Result<Self> {
+                    pre.indices.$field.load(store, instance)
+                }
+            }
+        )*
+    };
+}
+
+pub mod async_harness;
+pub mod bindings;
+mod operations;
+pub mod outbound;
+
+pub use operations::Op;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,8 +71,23 @@ use wasmtime::{
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use crate::bindings::{Connection, ElasticSecurity, ElasticSecurityPre, Interface};
-use crate::outbound::{Origin, Outbound, OutboundHooks};
+use bindings::{
+    case_comments, case_tags, cases, connectors, CaseComment, Connection, ElasticSecurity,
+    ElasticSecurityPre, Interface, KibanaCase,
+};
+use operations::with_operations;
+use outbound::{Origin, Outbound, OutboundHooks};
+
+/// One method per operation: [`Harness::call_interface`] with the generated `call_*`.
+macro_rules! sync_operations {
+    ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+        $(
+            pub fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
+                self.call_interface(conn, |g: &$iface::Guest, s| g.$call(s, conn, $($arg),*))
+            }
+        )*
+    };
+}
 
 /// The component that this build of host-test produced (built by `build.rs`).
 pub static BUILT_COMPONENT: &[u8] = include_bytes!(env!("ELASTIC_SECURITY_COMPONENT"));
@@ -210,21 +280,21 @@ impl Harness {
                 .table_keep_resident(config.keep_resident.min(64 << 10));
             engine_settings.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
-        let engine = Engine::new(&engine_settings).map_err(to_anyhow)?;
+        let engine = Engine::new(&engine_settings)?;
         let component = if Engine::detect_precompiled(bytes) == Some(Precompiled::Component) {
             // SAFETY: a precompiled component is machine code run as-is; wasmtime checks
             // that it was made by this wasmtime version with compatible settings, and
             // the CLI documents that only files made by `elastic-security precompile`
             // (or `wasmtime compile` with the same settings) are to be loaded.
-            unsafe { Component::deserialize(&engine, bytes) }.map_err(to_anyhow)?
+            unsafe { Component::deserialize(&engine, bytes) }?
         } else {
-            Component::from_binary(&engine, bytes).map_err(to_anyhow)?
+            Component::from_binary(&engine, bytes)?
         };
         let mut linker: Linker<HostState> = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(to_anyhow)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker).map_err(to_anyhow)?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(to_anyhow)?;
-        let pre = ElasticSecurityPre::new(instance_pre).map_err(to_anyhow)?;
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        let instance_pre = linker.instantiate_pre(&component)?;
+        let pre = ElasticSecurityPre::new(instance_pre)?;
         let outbound = outbound_for(&config)?;
         start_epoch_ticker(&engine);
         Ok(Self {
@@ -241,8 +311,8 @@ impl Harness {
         &self.engine
     }
 
-    /// The compiled component (for an [`crate::async_harness::AsyncHarness`] on the
-    /// same engine).
+    /// The compiled component (for an [`async_harness::AsyncHarness`] on the same
+    /// engine).
     pub fn component(&self) -> &Component {
         &self.component
     }
@@ -295,7 +365,7 @@ impl Harness {
     /// (`None`: no outbound request at all).
     pub fn instantiate(&self, base_url: Option<&str>) -> Result<Instance> {
         let mut store = self.new_store(base_url, self.outbound.clone());
-        let bindings = self.pre.instantiate(&mut store).map_err(to_anyhow)?;
+        let bindings = self.pre.instantiate(&mut store)?;
         Ok(Instance { store, bindings })
     }
 
@@ -306,12 +376,8 @@ impl Harness {
         base_url: Option<&str>,
     ) -> Result<(Store<HostState>, I)> {
         let mut store = self.new_store(base_url, self.outbound.clone());
-        let instance = self
-            .pre
-            .instance_pre()
-            .instantiate(&mut store)
-            .map_err(to_anyhow)?;
-        let guest = I::load(&self.pre, &mut store, &instance).map_err(to_anyhow)?;
+        let instance = self.pre.instance_pre().instantiate(&mut store)?;
+        let guest = I::load(&self.pre, &mut store, &instance)?;
         Ok((store, guest))
     }
 
@@ -325,7 +391,7 @@ impl Harness {
         f: impl FnOnce(&I, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R> {
         let (mut store, guest) = self.instantiate_interface::<I>(Some(&conn.base_url))?;
-        let result = f(&guest, &mut store).map_err(to_anyhow);
+        let result = f(&guest, &mut store).map_err(anyhow::Error::from);
         self.record_peak(&store);
         result
     }
@@ -335,6 +401,8 @@ impl Harness {
     pub fn take_peak_memory(&self) -> usize {
         self.peak_memory.swap(0, Ordering::Relaxed)
     }
+
+    with_operations!(sync_operations);
 }
 
 /// The outbound side `config` asks for: its TLS roots, keep-alive and read-ahead.
@@ -347,8 +415,10 @@ pub(crate) fn outbound_for(config: &HarnessConfig) -> Result<Arc<Outbound>> {
 /// Cranelift, for fast cold starts. Only this wasmtime version with the same engine
 /// settings can load it.
 pub fn precompile(component: &[u8]) -> Result<Vec<u8>> {
-    let engine = Engine::new(&engine_config()).map_err(to_anyhow)?;
-    engine.precompile_component(component).map_err(to_anyhow)
+    let engine = Engine::new(&engine_config())?;
+    engine
+        .precompile_component(component)
+        .map_err(anyhow::Error::from)
 }
 
 /// The engine settings every harness uses: the component model and epoch interruption.
@@ -377,9 +447,4 @@ fn start_epoch_ticker(engine: &Engine) {
             }
         })
         .ok();
-}
-
-/// `wasmtime::Error` is not `anyhow::Error` in wasmtime 48: keep its full chain.
-pub fn to_anyhow(e: wasmtime::Error) -> anyhow::Error {
-    anyhow::anyhow!("{e:?}")
 }

@@ -1,0 +1,238 @@
+//! One operation in a loop, for profilers (`perf record`, `valgrind`): the same calls
+//! as `elastic-security bench`, one way at a time. Run by `examples/call_loop.rs`:
+//!
+//! ```sh
+//! cargo build --release --example call_loop
+//! perf record -g target/release/examples/call_loop fresh 20000
+//! ```
+//!
+//! Modes: `fresh` (a fresh instance per call, pooled, as the bench), `reused` (one
+//! instance for every call), `async` (the async harness, current-thread runtime),
+//! `native` (the same Rust code natively), `instantiate` (instantiation alone),
+//! `instantiate-compare` (all exports looked up against one interface's),
+//! `threads` and `native-threads` (`THREADS` callers, default 16), `compare`
+//! (fresh-instance calls through several harnesses, interleaved: `COMPONENTS=a.wasm,b.wasm`
+//! or `READ_AHEAD=compare`; `OP=many` for get-many-cases of 100 cases).
+//! `COMPONENT=file.wasm` loads another build, `KEEP_RESIDENT=bytes` sets the pool.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::native::NativeTransport;
+use super::{async_in, host_in, rotation};
+use crate::harness::async_harness::AsyncHarness;
+use crate::harness::bindings::{cases, Auth, Connection};
+use crate::harness::{Harness, HarnessConfig};
+use crate::sim::{SimConfig, Simulator};
+use anyhow::{bail, Context, Result};
+
+/// Runs `args`: the mode, then the number of calls (default 10,000).
+pub fn run(args: &[String]) -> Result<()> {
+    let (mode, calls) = match args {
+        [mode, calls] => (mode.as_str(), calls.parse::<usize>().context("calls")?),
+        [mode] => (mode.as_str(), 10_000),
+        _ => bail!(
+            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|compare [calls]"
+        ),
+    };
+    let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")?;
+    let url = sim.url();
+    let conn = Connection {
+        base_url: url.clone(),
+        auth: Some(Auth::ApiKey("sim-api-key".into())),
+        space_id: None,
+        timeout_ms: Some(10_000),
+    };
+    // COMPONENT=file.wasm: another build; KEEP_RESIDENT=bytes: the pool's setting.
+    let mut config = HarnessConfig {
+        pooling: Some(16),
+        ..HarnessConfig::default()
+    };
+    if let Some(bytes) = std::env::var("KEEP_RESIDENT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.keep_resident = bytes;
+    }
+    let h = Arc::new(match std::env::var_os("COMPONENT") {
+        Some(path) => Harness::from_file_with(path.as_ref(), config)?,
+        None => Harness::with_config(config)?,
+    });
+    let create = cases::CreateCaseInput {
+        description: Some("a case read in a loop".into()),
+        ..host_in::create("loop", 0)
+    };
+    let id = h
+        .create_case(&conn, &create)?
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .case_id;
+    let input = host_in::get(&id);
+    // OP=many (compare mode): get-many-cases of 100 cases with long descriptions.
+    let many = std::env::var("OP").as_deref() == Ok("many");
+    if many {
+        for i in 0..100 {
+            let input = cases::CreateCaseInput {
+                description: Some(format!("{i}: {}", "a realistic description. ".repeat(20))),
+                ..create.clone()
+            };
+            h.create_case(&conn, &input)?
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        }
+    }
+    let many_input = host_in::many();
+    let started = Instant::now();
+    match mode {
+        "fresh" => {
+            for _ in 0..calls {
+                h.get_case(&conn, &input)?
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+        }
+        "threads" => on_threads(calls, || {
+            h.get_case(&conn, &input).unwrap().unwrap();
+        }),
+        "native-threads" => {
+            let t = NativeTransport::new(true)?;
+            on_threads(calls, || native_get_case(&t, &url, &id).unwrap());
+        }
+        "reused" => {
+            let mut i = h.instantiate(Some(&url))?;
+            for _ in 0..calls {
+                i.bindings
+                    .automation_elastic_security_cases()
+                    .call_get_case(&mut i.store, &conn, &input)?
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+        }
+        "async" => {
+            let a = AsyncHarness::new(&h)?;
+            let input = async_in::get(&id);
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            for _ in 0..calls {
+                rt.block_on(a.get_case(&conn, &input))?
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+        }
+        "native" => {
+            let t = NativeTransport::new(true)?;
+            for _ in 0..calls {
+                native_get_case(&t, &url, &id)?;
+            }
+        }
+        "instantiate" => {
+            for _ in 0..calls {
+                drop(h.instantiate(Some(&url))?);
+            }
+        }
+        "instantiate-compare" => {
+            // All 14 exports looked up (`instantiate`) against one interface's
+            // (`instantiate_interface`), interleaved; medians.
+            let mut times = [Vec::with_capacity(calls), Vec::with_capacity(calls)];
+            for i in 0..calls {
+                for k in rotation(2, i) {
+                    let t = Instant::now();
+                    if k == 0 {
+                        drop(h.instantiate(Some(&url))?);
+                    } else {
+                        drop(h.instantiate_interface::<cases::Guest>(Some(&url))?);
+                    }
+                    times[k].push(t.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+            for (name, mut t) in ["all exports", "one interface"].into_iter().zip(times) {
+                t.sort_by(f64::total_cmp);
+                println!("{name}: median {:.1} µs", t[t.len() / 2]);
+            }
+        }
+        "compare" => {
+            // COMPONENTS=a.wasm,b.wasm: fresh-instance get-case through each, calls
+            // interleaved; medians, so that the machine's noise falls on all alike.
+            // Or READ_AHEAD=compare: the built component with and without read-ahead.
+            let harnesses = if std::env::var("READ_AHEAD").as_deref() == Ok("compare") {
+                [true, false]
+                    .into_iter()
+                    .map(|read_ahead| {
+                        let config = HarnessConfig {
+                            read_ahead,
+                            ..h.config().clone()
+                        };
+                        Ok((
+                            format!("read_ahead={read_ahead}"),
+                            Harness::with_config(config)?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            } else {
+                let files = std::env::var("COMPONENTS").context("COMPONENTS=a.wasm,b.wasm")?;
+                files
+                    .split(',')
+                    .map(|f| {
+                        let h = Harness::from_file_with(f.as_ref(), h.config().clone())?;
+                        Ok((f.to_owned(), h))
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            };
+            let mut times = vec![Vec::with_capacity(calls); harnesses.len()];
+            for i in 0..calls {
+                for k in rotation(harnesses.len(), i) {
+                    let h = &harnesses[k].1;
+                    let t = Instant::now();
+                    if many {
+                        h.get_many_cases(&conn, &many_input)?
+                            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    } else {
+                        h.get_case(&conn, &input)?
+                            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    }
+                    times[k].push(t.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+            for ((file, _), mut t) in harnesses.iter().zip(times) {
+                t.sort_by(f64::total_cmp);
+                let median = t[t.len() / 2];
+                let p90 = t[t.len() * 9 / 10];
+                println!("{file}: median {median:.1} µs, p90 {p90:.1} µs");
+            }
+        }
+        other => bail!("unknown mode {other}"),
+    }
+    let per_call = started.elapsed().as_secs_f64() * 1e6 / calls as f64;
+    println!("{mode}: {calls} calls, {per_call:.1} µs per call (mean)");
+    Ok(())
+}
+
+/// One get-case through the component's own code, natively.
+fn native_get_case(t: &NativeTransport, url: &str, id: &str) -> Result<()> {
+    let conn = elastic_security::types::Connection {
+        base_url: url.into(),
+        auth: Some(elastic_security::types::Auth::ApiKey("sim-api-key".into())),
+        space_id: None,
+        timeout_ms: Some(10_000),
+    };
+    let client =
+        elastic_security::kibana::Client::new(&conn, t).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let input = elastic_security::api::cases::GetCaseInput {
+        case_id: id.into(),
+        include_comments: false,
+    };
+    elastic_security::cases::get_case(&client, input).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(())
+}
+
+/// THREADS callers (default 16), each making `calls` calls of `one`; prints the rate.
+fn on_threads(calls: usize, one: impl Fn() + Sync) {
+    let n: usize = std::env::var("THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..n {
+            s.spawn(|| (0..calls).for_each(|_| one()));
+        }
+    });
+    let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
+    println!("{n} threads: {rate:.0} calls per second");
+}
