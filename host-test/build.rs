@@ -67,6 +67,7 @@ fn main() {
     ] {
         cmd.env_remove(var);
     }
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", remap_flags(&root).join("\x1f"));
     let status = cmd
         .status()
         .unwrap_or_else(|e| panic!("could not run {cargo}: {e}"));
@@ -247,4 +248,27 @@ fn ensure_target(root: &Path) {
     if !added {
         panic!("the {TARGET} target is not installed and could not be added: run `rustup target add {TARGET}`");
     }
+}
+
+/// `--remap-path-prefix` for the directories of this build machine: the component
+/// carries the source paths of its panic locations (never printed, the panic handler
+/// traps), which then name no directory of the machine that built it, and are
+/// shorter.
+fn remap_flags(root: &Path) -> Vec<String> {
+    let mut flags = vec![format!("--remap-path-prefix={}=", root.display())];
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    if let Some(cargo_home) = cargo_home {
+        flags.push(format!("--remap-path-prefix={}=", cargo_home.display()));
+        // The crates' sources, `registry/src/<index>/<crate>-<version>/...`, down to
+        // the crate (of several matching prefixes, rustc applies the last).
+        let sources = cargo_home.join("registry").join("src");
+        if let Ok(indexes) = std::fs::read_dir(&sources) {
+            for index in indexes.flatten() {
+                flags.push(format!("--remap-path-prefix={}=", index.path().display()));
+            }
+        }
+    }
+    flags
 }

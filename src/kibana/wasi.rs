@@ -219,9 +219,10 @@ fn read_response(
     Ok(Response { status, body })
 }
 
-/// A body read that failed without an `error-code`. wasmtime 48 reports its own
-/// errors there (`http-error-code` finds none), so a between-bytes timeout arrives
-/// only as the text "connection read timeout": it is still a timeout.
+/// A body read that failed without an `error-code`. wasmtime may report its own
+/// errors there (`http-error-code` finds none; seen with wasmtime 48), so that a
+/// between-bytes timeout arrives only as the text "connection read timeout": it is
+/// still a timeout.
 fn body_read_error(debug: &str) -> TransportError {
     let lower = debug.to_ascii_lowercase();
     if lower.contains("timeout") || lower.contains("timed out") {
