@@ -200,3 +200,23 @@ fn the_component_imports_http_io_and_the_monotonic_clock_only() {
         "the component's imports changed: update the README's Deploy section"
     );
 }
+
+/// The built component names no directory of the machine that built it: the source
+/// paths of its panic locations are remapped (`host-test/build.rs`).
+#[test]
+fn the_component_names_no_directory_of_the_build_machine() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host-test lives in the repository")
+        .to_string_lossy()
+        .into_owned();
+    let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| {
+        format!("{}/.cargo", std::env::var("HOME").unwrap_or_default())
+    });
+    for directory in [repository.as_str(), cargo_home.as_str(), "registry/src/"] {
+        let found = BUILT_COMPONENT
+            .windows(directory.len())
+            .any(|window| window == directory.as_bytes());
+        assert!(!found, "the component contains {directory:?}");
+    }
+}
