@@ -210,9 +210,8 @@ fn the_component_names_no_directory_of_the_build_machine() {
         .expect("host-test lives in the repository")
         .to_string_lossy()
         .into_owned();
-    let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| {
-        format!("{}/.cargo", std::env::var("HOME").unwrap_or_default())
-    });
+    let cargo_home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
     for directory in [repository.as_str(), cargo_home.as_str(), "registry/src/"] {
         let found = BUILT_COMPONENT
             .windows(directory.len())
