@@ -178,12 +178,6 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     }
 }
 
-/// A value from an answer, quoted short in a 502 message: as a JSON string, so
-/// control characters and quotes are escaped.
-pub fn quote_value(value: &str) -> String {
-    serde_json::to_string(&truncate_chars(value, 64)).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
