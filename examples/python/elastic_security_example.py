@@ -45,13 +45,15 @@ VERSION = "0.1.0"
 
 
 class ElasticSecurityError(Exception):
-    """The `error` record of an operation: status code, kind and message."""
+    """The `error` of an operation: its `error-info` (status code, kind, message)
+    and whether the component marked it `retryable` (else `permanent`)."""
 
-    def __init__(self, status_code: int, kind: str, message: str) -> None:
+    def __init__(self, status_code: int, kind: str, message: str, retryable: bool = False) -> None:
         super().__init__(f"{kind} ({status_code}): {message}")
         self.status_code = status_code
         self.kind = kind
         self.message = message
+        self.retryable = retryable
 
 
 def component_path() -> Path:
@@ -180,24 +182,32 @@ class ElasticSecurity:
             self._funcs[key] = fn
         return self._funcs[key]
 
-    def call_raw(self, interface: str, name: str, *args: Any) -> component.Variant:
-        """Calls a function; dict arguments are converted to records. Returns the
-        raw `Variant("ok", Record)` / `Variant("err", Record)`."""
+    def call_raw(self, interface: str, name: str, *args: Any) -> Any:
+        """Calls a function; dict arguments are converted to records. Returns what
+        wasmtime-py returns for `result<T, error>`: the `ok` value (a `Record`) or
+        the `error` (a `Variant("permanent" | "retryable", Record)`), untouched.
+        (wasmtime-py wraps a result in `Variant("ok" | "err", ...)` only when the
+        Python types of its two sides overlap; a record and a variant do not.)"""
         fn = self.func(interface, name)
         params = fn.type(self.store).params
         lowered = [_lower(ty, arg) for (_, ty), arg in zip(params, args)]
         return fn(self.store, *lowered)
 
     def call(self, interface: str, name: str, *args: Any) -> Any:
-        """Like `call_raw`, but returns the `ok` payload as plain Python values
-        and raises `ElasticSecurityError` for the `err` case."""
+        """Like `call_raw`, but returns the `ok` value as plain Python values
+        and raises `ElasticSecurityError` for the `error`."""
         result = self.call_raw(interface, name, *args)
-        if result.tag == "err":
-            err = result.payload
+        if isinstance(result, component.Variant):
+            # The WIT `error` variant: `permanent` or `retryable`, each with the
+            # `error-info` record. (`execution-failed` is a workflow engine's own
+            # case: the component never returns it.)
+            if result.tag not in ("permanent", "retryable"):
+                raise RuntimeError(f"unexpected error value from the component: {result!r}")
+            info = result.payload
             raise ElasticSecurityError(
-                getattr(err, "status-code"), err.kind, err.message
+                getattr(info, "status-code"), info.kind, info.message, result.tag == "retryable"
             )
-        return to_plain(result.payload)
+        return to_plain(result)
 
     # A few operations with Python signatures; the others through `call`.
 

@@ -15,8 +15,9 @@ use std::process::Command;
 
 use common::*;
 use host_test::harness::bindings::{
-    case_comments, cases, connectors, Auth, BasicCredentials, CommentType, Connection, Error, Owner,
+    case_comments, cases, connectors, Auth, BasicCredentials, CommentType, Connection, Owner,
 };
+use host_test::harness::Failure;
 use host_test::harness::Harness;
 use host_test::sim::{Fault, SimConfig};
 use serde_json::json;
@@ -90,7 +91,7 @@ impl Seen {
     }
 
     /// Records a typed result: its `Debug`, and the error message alone.
-    fn result<T: Debug>(&mut self, origin: &str, r: anyhow::Result<Result<T, Error>>) {
+    fn result<T: Debug>(&mut self, origin: &str, r: anyhow::Result<Result<T, Failure>>) {
         match r {
             Ok(Ok(v)) => self.add(origin, format!("{v:?} / {v:#?}")),
             Ok(Err(e)) => {

@@ -10,7 +10,7 @@ mod tests;
 use crate::api::case_tags::TagsOutput;
 use crate::cases;
 use crate::kibana::Client;
-use crate::types::{Error, ErrorKind};
+use crate::types::{ErrorInfo, ErrorKind};
 use crate::validate;
 use elastic_security_wire::cases::CasePatch;
 
@@ -50,12 +50,16 @@ enum Change {
 }
 
 /// Adds each tag not already on the case (exact match), keeping Kibana's order.
-pub fn add_tag(client: &Client, case_id: &str, tags: &[String]) -> Result<TagsOutput, Error> {
+pub fn add_tag(client: &Client, case_id: &str, tags: &[String]) -> Result<TagsOutput, ErrorInfo> {
     change_tags(client, case_id, tags, Change::Add)
 }
 
 /// Removes each given tag present on the case (exact match).
-pub fn remove_tag(client: &Client, case_id: &str, tags: &[String]) -> Result<TagsOutput, Error> {
+pub fn remove_tag(
+    client: &Client,
+    case_id: &str,
+    tags: &[String],
+) -> Result<TagsOutput, ErrorInfo> {
     change_tags(client, case_id, tags, Change::Remove)
 }
 
@@ -84,7 +88,7 @@ fn change_tags(
     case_id: &str,
     tags: &[String],
     change: Change,
-) -> Result<TagsOutput, Error> {
+) -> Result<TagsOutput, ErrorInfo> {
     let case_id = validate::id("case-id", case_id)?;
     let given = validate::tag_changes("tags", tags)?;
     if change == Change::Add && given.len() > validate::MAX_TAGS {
@@ -116,7 +120,7 @@ fn change_tags(
         if updated.len() > validate::MAX_TAGS {
             // Known only after the read, so not `invalid-input`: answered the way
             // Kibana itself would refuse the write.
-            return Err(Error {
+            return Err(ErrorInfo {
                 status_code: 400,
                 kind: ErrorKind::BadRequest,
                 message: format!(

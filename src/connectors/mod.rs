@@ -13,11 +13,14 @@ use serde_json::value::RawValue;
 use crate::api::connectors::{Connector, CreateConnectorInput};
 use crate::kibana::errors::redact;
 use crate::kibana::{Client, Method, Request};
-use crate::types::Error;
+use crate::types::ErrorInfo;
 use crate::validate::{self, invalid};
 
 /// `POST /api/actions/connector` with `{name, connector_type_id, config, secrets}`.
-pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<Connector, Error> {
+pub fn create_connector(
+    client: &Client,
+    input: CreateConnectorInput,
+) -> Result<Connector, ErrorInfo> {
     let name = validate::required("name", &input.name)?;
     let type_id = input.connector_type_id.trim();
     if type_id.is_empty() {

@@ -9,7 +9,7 @@ use crate::rt::prelude::*;
 use base64::Engine as _;
 
 use super::transport::Scheme;
-use crate::types::{Auth, Connection, Error};
+use crate::types::{Auth, Connection, ErrorInfo};
 use crate::validate::invalid;
 
 /// `connection.timeout-ms` when none is given.
@@ -41,7 +41,7 @@ pub struct Settings {
 
 impl Settings {
     /// Checks every field of `conn`.
-    pub fn of(conn: &Connection) -> Result<Self, Error> {
+    pub fn of(conn: &Connection) -> Result<Self, ErrorInfo> {
         let (scheme, authority, base_path) = parse_base_url(&conn.base_url)?;
         let space = parse_space(conn.space_id.as_deref())?;
         let timeout_ms = parse_timeout(conn.timeout_ms)?;
@@ -69,7 +69,7 @@ impl Settings {
 
 /// `http(s)://host[:port][/prefix][/]` → scheme, authority, prefix without a
 /// trailing `/`.
-fn parse_base_url(url: &str) -> Result<(Scheme, String, String), Error> {
+fn parse_base_url(url: &str) -> Result<(Scheme, String, String), ErrorInfo> {
     const FIELD: &str = "connection.base-url";
     let url = url.trim();
     if url.is_empty() {
@@ -134,7 +134,7 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
 }
 
 /// `host`, `host:port`, `[v6]` or `[v6]:port`.
-fn validate_authority(authority: &str) -> Result<(), Error> {
+fn validate_authority(authority: &str) -> Result<(), ErrorInfo> {
     const FIELD: &str = "connection.base-url";
     let no_host = || invalid(FIELD, "must name a host (e.g. https://kibana.example:5601)");
     let (host_ok, port) = if let Some(after_bracket) = authority.strip_prefix('[') {
@@ -190,7 +190,7 @@ fn validate_authority(authority: &str) -> Result<(), Error> {
 }
 
 /// `none`, empty or `default` → no prefix; else `[a-z0-9_-]{1,255}`.
-fn parse_space(space: Option<&str>) -> Result<Option<String>, Error> {
+fn parse_space(space: Option<&str>) -> Result<Option<String>, ErrorInfo> {
     match space {
         None | Some("") | Some("default") => Ok(None),
         Some(space) => {
@@ -210,7 +210,7 @@ fn parse_space(space: Option<&str>) -> Result<Option<String>, Error> {
     }
 }
 
-fn parse_timeout(timeout_ms: Option<u32>) -> Result<u32, Error> {
+fn parse_timeout(timeout_ms: Option<u32>) -> Result<u32, ErrorInfo> {
     let timeout = timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     if !(1..=MAX_TIMEOUT_MS).contains(&timeout) {
         return Err(invalid(
@@ -223,7 +223,7 @@ fn parse_timeout(timeout_ms: Option<u32>) -> Result<u32, Error> {
 
 /// The `authorization` value and the strings to redact from messages. The
 /// messages never quote the credential itself.
-fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), Error> {
+fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), ErrorInfo> {
     // A CR/LF in a header value would split the request: refuse any control char.
     // Oversized values would be refused by Kibana, or trap the runtime.
     let no_control = |field: &str, value: &str| {
@@ -287,7 +287,7 @@ mod tests {
     use crate::test_support::*;
     use crate::types::{BasicCredentials, ErrorKind};
 
-    fn client_err(conn: Connection) -> Error {
+    fn client_err(conn: Connection) -> ErrorInfo {
         let transport = FakeTransport::new();
         let err = Client::new(&conn, &transport).unwrap_err();
         assert_eq!(err.status_code, -1);

@@ -54,7 +54,7 @@ pub mod bindings;
 mod operations;
 pub mod outbound;
 
-pub use operations::Op;
+pub use operations::{settle, Failure, Op};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -83,7 +83,7 @@ macro_rules! sync_operations {
     ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
         $(
             pub fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
-                self.call_interface(conn, |g: &$iface::Guest, s| g.$call(s, conn, $($arg),*))
+                settle(self.call_interface(conn, |g: &$iface::Guest, s| g.$call(s, conn, $($arg),*))?)
             }
         )*
     };

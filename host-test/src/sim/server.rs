@@ -156,6 +156,11 @@ async fn answer(
             }
             Ok(to_http(router::handle(&shared, &recorded), keep_alive))
         }
+        Served::Late(delay) => {
+            let response = router::handle(&shared, &recorded);
+            tokio::time::sleep(delay).await;
+            Ok(to_http(response, keep_alive))
+        }
         Served::Answer(response) => Ok(to_http(response, keep_alive)),
         Served::StalledBody { body, pause } => Ok(stalled(body, pause)),
         Served::Dropped => Err(Dropped),

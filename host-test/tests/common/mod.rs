@@ -7,7 +7,8 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use host_test::harness::bindings::{cases, Auth, Connection, Error, ErrorKind, KibanaCase, Owner};
+use host_test::harness::bindings::{cases, Auth, Connection, ErrorKind, KibanaCase, Owner};
+use host_test::harness::Failure;
 use host_test::harness::Harness;
 use host_test::sim::{RecordedRequest, SimConfig, Simulator};
 
@@ -116,7 +117,7 @@ pub fn case_input(title: &str) -> cases::CreateCaseInput {
 }
 
 /// Asserts a parameter error naming `field`, and that nothing reached Kibana.
-pub fn assert_invalid<T: std::fmt::Debug>(kit: &Kit, r: Result<T, Error>, field: &str) {
+pub fn assert_invalid<T: std::fmt::Debug>(kit: &Kit, r: Result<T, Failure>, field: &str) {
     let e = r.expect_err("expected a parameter error");
     assert_eq!(e.status_code, -1, "{e:?}");
     assert_eq!(e.kind, ErrorKind::InvalidInput, "{e:?}");
