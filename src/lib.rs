@@ -23,7 +23,7 @@
 //! In the component the crate is `no_std` (with `alloc`; serde and serde_json
 //! without `std`): no std runtime, panic hook or stderr writer is linked in, and the
 //! component imports only `wasi:http` and what it needs (`wasi:io`,
-//! `wasi:clocks`). Natively (tests, host-test's native client) it is an ordinary
+//! `wasi:clocks`, and `wasi:cli/environment` for `auth::api-key-env`). Natively (tests, host-test's native client) it is an ordinary
 //! std crate.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 

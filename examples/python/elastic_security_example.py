@@ -16,10 +16,11 @@ How WIT values map to Python values in wasmtime-py:
   one from a `dict`, filling omitted `option` fields with `None` and omitted
   `list` fields with `[]`; `to_plain()` turns one back into a `dict`.
 * `variant` / `result` -> `wasmtime.component.Variant(tag, payload)` when the
-  Python types of the cases' payloads overlap (every `result<record, error>`
-  here: `Variant("ok", ...)` or `Variant("err", ...)`), otherwise just the
-  payload: `auth` is passed as a plain `str` (`api-key`) or a `Record`
-  (`basic`), never as a `Variant`.
+  Python types of the cases' payloads overlap, otherwise just the payload:
+  `auth` (`api-key(string)`, `api-key-env(string)`, `basic(record)`) is a
+  `Variant`; the WIT `error` too (`permanent` or `retryable`, each a `Record`);
+  a `result<record, error>` is not (a `Record` is not a `Variant`): a call
+  returns the `ok` `Record` itself, or the error `Variant`.
 """
 
 from __future__ import annotations
@@ -99,11 +100,11 @@ def _lower(ty: Any, value: Any) -> Any:
         return [_lower(ty.element, v) for v in value]
     if isinstance(ty, component.OptionType) and value is not None:
         return _lower(ty.payload, value)
-    if isinstance(ty, component.VariantType) and isinstance(value, Mapping):
-        # `auth`'s `basic` case: a record payload given as a dict.
-        for _, case_ty in ty.cases:
-            if isinstance(case_ty, component.RecordType):
-                return record(case_ty, value)
+    if isinstance(ty, component.VariantType) and isinstance(value, component.Variant):
+        # `auth::basic`: its record payload may be given as a dict.
+        for name, case_ty in ty.cases:
+            if name == value.tag and case_ty is not None:
+                return component.Variant(value.tag, _lower(case_ty, value.payload))
     return value
 
 
@@ -125,13 +126,18 @@ def connection(
     password: Optional[str] = None,
     space_id: Optional[str] = None,
     timeout_ms: Optional[int] = None,
+    api_key_env: Optional[str] = None,
 ) -> dict:
-    """The `connection` record as a dict (converted by `ElasticSecurity.call`)."""
+    """The `connection` record as a dict (converted by `ElasticSecurity.call`).
+    `api_key_env` names an environment variable of the component's that holds
+    the key (see `ElasticSecurity(env=...)`)."""
     auth: Any = None
     if api_key is not None:
-        auth = api_key  # variant `auth::api-key(string)`: just the string
+        auth = component.Variant("api-key", api_key)
+    elif api_key_env is not None:
+        auth = component.Variant("api-key-env", api_key_env)
     elif username is not None:
-        auth = {"username": username, "password": password or ""}  # `auth::basic`
+        auth = component.Variant("basic", {"username": username, "password": password or ""})
     return {
         "base-url": base_url,
         "auth": auth,
@@ -147,7 +153,10 @@ class ElasticSecurity:
     number of calls (not concurrently: a wasmtime store is single-threaded).
     """
 
-    def __init__(self, wasm_path: Optional[os.PathLike] = None) -> None:
+    def __init__(
+        self, wasm_path: Optional[os.PathLike] = None, env: Optional[Mapping[str, str]] = None
+    ) -> None:
+        """`env`: environment variables the component sees (for `api_key_env`)."""
         path = Path(wasm_path) if wasm_path is not None else component_path()
         if not path.is_file():
             raise FileNotFoundError(
@@ -161,6 +170,8 @@ class ElasticSecurity:
         self.store = wasmtime.Store(self.engine)
         wasi = wasmtime.WasiConfig()
         wasi.inherit_stderr()  # a panic message, if ever, goes to our stderr
+        if env:
+            wasi.env = list(env.items())
         self.store.set_wasi(wasi)
         self.store.set_wasi_http()
         self.instance = self.linker.instantiate(self.store, self.component)

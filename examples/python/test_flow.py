@@ -191,6 +191,20 @@ def test_basic_auth_and_spaces(client: ElasticSecurity, kibana_url: str) -> None
     assert client.get_many_cases(default, search=title, search_fields=["title"])["total"] == 0
 
 
+def test_api_key_from_the_components_environment(kibana_url: str) -> None:
+    """`api-key-env`: the key is read from the component's environment, which the
+    host sets; a variable that is not set is -1 naming it, nothing sent."""
+    with_env = ElasticSecurity(env={"KIBANA_API_KEY": API_KEY})
+    conn = connection(kibana_url, api_key_env="KIBANA_API_KEY")
+    title = unique_title("Env key case")
+    case = with_env.create_case(conn, title)
+    assert with_env.get_case(conn, case["case-id"])["title"] == title
+    with pytest.raises(ElasticSecurityError) as info:
+        with_env.get_many_cases(connection(kibana_url, api_key_env="NOT_SET_HERE"))
+    assert info.value.status_code == -1
+    assert "NOT_SET_HERE" in info.value.message
+
+
 def test_unreachable_kibana_is_status_0(client: ElasticSecurity) -> None:
     with socket.socket() as sock:  # a free port that nothing listens on
         sock.bind(("127.0.0.1", 0))
