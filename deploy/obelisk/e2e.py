@@ -168,11 +168,30 @@ class Obelisk:
                                      + "\n".join(self.server.lines[-60:]))
             time.sleep(0.3)
 
-    def run(self, ffqn: str, params: list) -> dict:
+    def submit(self, ffqn: str, params: list) -> str:
+        """Submits an execution; returns its id at once."""
+        status, body = http("POST", f"{self.base}/v1/executions",
+                            {"ffqn": ffqn, "params": params}, self.token)
+        found = re.search(r"E_\w+", str(body))
+        if status not in (200, 201) or not found:
+            raise AssertionError(f"submit {ffqn}: HTTP {status}: {body}")
+        return found.group(0)
+
+    def result(self, execution_id: str) -> Optional[dict]:
+        """The execution's result, or None while it has not finished."""
+        status, body = http("GET", f"{self.base}/v1/executions/{execution_id}",
+                            token=self.token)
+        if status == 425:
+            return None
+        if status != 200 or not isinstance(body, dict):
+            raise AssertionError(f"result of {execution_id}: HTTP {status}: {body}")
+        return body
+
+    def run(self, ffqn: str, params: list, timeout: float = 300) -> dict:
         """Submits an execution and waits for its result: `{"ok": ...}`,
         `{"err": ...}` or `{"execution_failed": ...}`."""
         status, body = http("POST", f"{self.base}/v1/executions?follow=true",
-                            {"ffqn": ffqn, "params": params}, self.token, timeout=300)
+                            {"ffqn": ffqn, "params": params}, self.token, timeout=timeout)
         if status not in (200, 201) or not isinstance(body, dict):
             raise AssertionError(f"submit {ffqn}: HTTP {status}: {body}")
         return body
