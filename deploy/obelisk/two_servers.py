@@ -68,6 +68,9 @@ def main() -> int:
     parser.add_argument("--executions", type=int, default=50)
     parser.add_argument("--wait", type=float, default=120,
                         help="seconds to wait for every execution to finish")
+    parser.add_argument("--servers", type=int, choices=(1, 2), default=2)
+    parser.add_argument("--workers", type=int, default=10,
+                        help="with --follow: submissions waited on at the same time")
     parser.add_argument("--follow", action="store_true",
                         help="wait on each submission's own stream (?follow=true) instead")
     args = parser.parse_args()
@@ -92,7 +95,7 @@ def main() -> int:
             'database.postgres.password = "unused"\n'
             'database.postgres.db_name = "obelisk"\n'
             'database.postgres.provision_policy = "auto"')
-        for name in ("a", "b"):
+        for name in "ab"[:args.servers]:
             work = root / name
             work.mkdir()
             (work / "server.toml").write_text(config)
@@ -120,14 +123,14 @@ def main() -> int:
             # ran the execution?
             def follow(i: int) -> str:
                 try:
-                    servers[i % 2].run(ffqn, [conn, {
+                    servers[i % len(servers)].run(ffqn, [conn, {
                         "title": f"pg follow {i}", "owner": "security_solution",
                         "tags": [], "assignees": []}], timeout=args.wait)
                     return "answered"
                 except (OSError, AssertionError) as e:
                     return type(e).__name__
 
-            with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
                 outcomes = collections.Counter(pool.map(follow, range(args.executions)))
             print(f"follow: {dict(outcomes)} in {time.monotonic() - t0:.1f} s; simulator "
                   f"{http('GET', f'{sim.url}/_sim/cases')[1].get('default', 0)} cases")
@@ -135,7 +138,7 @@ def main() -> int:
 
         submitted = {}
         for i in range(args.executions):
-            server = servers[i % 2]
+            server = servers[i % len(servers)]
             submitted[server.submit(ffqn, [conn, {
                 "title": f"pg run {i}", "owner": "security_solution", "tags": [],
                 "assignees": []}])] = server
@@ -146,7 +149,7 @@ def main() -> int:
             for execution_id, server in submitted.items():
                 if execution_id not in results:
                     # Asked of the other server than the one it was submitted to.
-                    other = servers[1 - servers.index(server)]
+                    other = servers[(servers.index(server) + 1) % len(servers)]
                     found = other.result(execution_id)
                     if found is not None:
                         results[execution_id] = found
