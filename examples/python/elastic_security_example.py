@@ -186,7 +186,13 @@ class ElasticSecurity:
         fn = self.func(interface, name)
         params = fn.type(self.store).params
         lowered = [_lower(ty, arg) for (_, ty), arg in zip(params, args)]
-        return fn(self.store, *lowered)
+        result = fn(self.store, *lowered)
+        if not isinstance(result, component.Variant):
+            # wasmtime-py gives a result whose `ok` and `err` have distinct Python
+            # types (`ok` a list, `err` the error record) as the bare payload.
+            tag = "err" if isinstance(result, component.Record) else "ok"
+            result = component.Variant(tag, result)
+        return result
 
     def call(self, interface: str, name: str, *args: Any) -> Any:
         """Like `call_raw`, but returns the `ok` payload as plain Python values
@@ -208,7 +214,11 @@ class ElasticSecurity:
         return self.call("cases", "get-case", conn, {"case-id": case_id, "include-comments": include_comments})
 
     def get_many_cases(self, conn: dict, **filters: Any) -> dict:
-        return self.call("cases", "get-many-cases", conn, filters)
+        # `return_all=True` reads every page (100 per request) into one list.
+        return self.call("cases", "get-many-cases", conn, {"return_all": False, **filters})
+
+    def get_cases_by_alert(self, conn: dict, alert_id: str, owners: Optional[list] = None) -> list:
+        return self.call("cases", "get-cases-by-alert", conn, {"alert-id": alert_id, "owners": owners or []})
 
     def add_tag(self, conn: dict, case_id: str, tags: list) -> dict:
         return self.call("case-tags", "add-tag", conn, case_id, tags)

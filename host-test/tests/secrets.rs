@@ -196,6 +196,8 @@ fn every_operation(
                 status: None,
                 owners: vec![Owner::SecuritySolution],
                 assignees: vec![],
+                return_all: false,
+                limit: None,
             },
         ),
     );
@@ -255,6 +257,8 @@ fn every_operation(
                 case_id: case_id.into(),
                 page: None,
                 per_page: None,
+                return_all: false,
+                limit: None,
             },
         ),
     );
@@ -509,6 +513,8 @@ fn run_one(
                     case_id: case_id.into(),
                     page: None,
                     per_page: None,
+                    return_all: false,
+                    limit: None,
                 },
             ),
         ),

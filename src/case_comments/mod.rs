@@ -14,15 +14,11 @@ use crate::api::case_comments::{
 use crate::kibana::count;
 use crate::kibana::routes::{self, comment_path, comments_path, A_COMMENT};
 use crate::kibana::{Client, Method, Request};
+use crate::pages;
 use crate::types::{CaseComment, CommentType, Error};
 use crate::validate::{self, invalid};
 use elastic_security_wire::case_comments as wire;
 use elastic_security_wire::username;
-
-/// Comments read per `_find` call when a whole case is read (Kibana's maximum).
-const ALL_COMMENTS_PER_PAGE: u32 = 100;
-/// `_find` pages read at most for one case: Kibana serves at most 10000 items.
-const ALL_COMMENTS_MAX_PAGES: u32 = 100;
 
 /// `GET /api/cases/{id}/comments/_find`, oldest first.
 fn find_comments(
@@ -54,18 +50,16 @@ fn find_comments(
 }
 
 /// Every comment of a case, oldest first, through `_find` page by page (Kibana 9
-/// no longer returns comments with the case). Stops at Kibana's 10000-item window.
-pub fn read_all_comments(client: &Client, case_id: &str) -> Result<Vec<CaseComment>, Error> {
-    let mut comments = Vec::new();
-    for page in 1..=ALL_COMMENTS_MAX_PAGES {
-        let found = find_comments(client, case_id, page, ALL_COMMENTS_PER_PAGE)?;
-        let got = found.comments.len();
-        comments.extend(found.comments);
-        if got == 0 || comments.len() >= usize::try_from(found.total).unwrap_or(usize::MAX) {
-            break;
-        }
-    }
-    Ok(comments)
+/// no longer returns comments with the case), at most `limit`; and Kibana's total.
+pub fn read_all_comments(
+    client: &Client,
+    case_id: &str,
+    limit: u32,
+) -> Result<(Vec<CaseComment>, u32), Error> {
+    pages::read_all(limit, |page| {
+        find_comments(client, case_id, page, pages::PER_PAGE)
+            .map(|found| (found.comments, found.total))
+    })
 }
 
 /// `GET` the case for its owner, then `POST /api/cases/{id}/comments`.
@@ -184,14 +178,26 @@ pub fn get_comment(client: &Client, case_id: &str, comment_id: &str) -> Result<C
     )
 }
 
-/// `GET /api/cases/{id}/comments/_find?page=&perPage=&sortOrder=asc`.
+/// `GET /api/cases/{id}/comments/_find?page=&perPage=&sortOrder=asc`; with
+/// `return-all`, page after page.
 pub fn get_many_comments(
     client: &Client,
     input: GetManyCommentsInput,
 ) -> Result<CommentPage, Error> {
     let case_id = validate::id("case-id", &input.case_id)?;
-    let (page, per_page) = validate::paging(input.page, input.per_page)?;
-    find_comments(client, case_id, page, per_page)
+    if !input.return_all {
+        let (page, per_page) = validate::paging(input.page, input.per_page)?;
+        return find_comments(client, case_id, page, per_page);
+    }
+    // Page and per-page are ignored then, even when they are out of range.
+    let limit = validate::limit(input.limit)?;
+    let (comments, total) = read_all_comments(client, case_id, limit)?;
+    Ok(CommentPage {
+        page: 1,
+        per_page: count(comments.len() as u64),
+        comments,
+        total,
+    })
 }
 
 /// `DELETE /api/cases/{id}/comments/{comment-id}`.

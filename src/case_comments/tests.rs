@@ -342,6 +342,8 @@ fn get_many_comments_defaults_and_fixture() {
         case_id: "case-1".into(),
         page: None,
         per_page: None,
+        return_all: false,
+        limit: None,
     };
     let page = run(&t, |c| get_many_comments(c, input)).unwrap();
     let req = t.only_request();
@@ -365,6 +367,8 @@ fn get_many_comments_paging() {
         case_id: "c".into(),
         page: Some(4),
         per_page: Some(100),
+        return_all: false,
+        limit: None,
     };
     let page = run(&t, |c| get_many_comments(c, input)).unwrap();
     assert_eq!(
@@ -377,6 +381,8 @@ fn get_many_comments_paging() {
         case_id: "c".into(),
         page: Some(2),
         per_page: Some(101),
+        return_all: false,
+        limit: None,
     };
     assert_invalid(
         &run(&t, |c| get_many_comments(c, input)).unwrap_err(),
@@ -392,6 +398,8 @@ fn get_many_comments_invalid_json_is_502() {
         case_id: "c".into(),
         page: None,
         per_page: None,
+        return_all: false,
+        limit: None,
     };
     let err = run(&t, |c| get_many_comments(c, input)).unwrap_err();
     assert_eq!(err.status_code, 502);

@@ -45,6 +45,8 @@ fn many_input() -> GetManyCasesInput {
         status: None,
         owners: vec![],
         assignees: vec![],
+        return_all: false,
+        limit: None,
     }
 }
 
@@ -431,6 +433,8 @@ fn get_many_cases_all_filters_in_order() {
         status: Some(CaseStatus::InProgress),
         owners: vec![Owner::SecuritySolution, Owner::Cases],
         assignees: vec!["u1,u 2".into()],
+        return_all: false,
+        limit: None,
     };
     let page = run(&t, |c| get_many_cases(c, input)).unwrap();
     assert_eq!(

@@ -1,5 +1,5 @@
-//! The `connectors` interface: create a Kibana connector (action), keeping its
-//! secrets out of every output and error message.
+//! The `connectors` interface: create and list Kibana connectors (actions), keeping
+//! their secrets out of every output and error message.
 
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
@@ -10,16 +10,15 @@ mod tests;
 use elastic_security_wire::connectors as wire;
 use serde_json::value::RawValue;
 
-use crate::api::connectors::{Connector, CreateConnectorInput};
+use crate::api::connectors::{Connector, ConnectorSummary, CreateConnectorInput};
 use crate::kibana::errors::redact;
-use crate::kibana::{Client, Method, Request};
+use crate::kibana::{count, Client, Method, Request};
 use crate::types::Error;
 use crate::validate::{self, invalid};
 
-/// `POST /api/actions/connector` with `{name, connector_type_id, config, secrets}`.
-pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<Connector, Error> {
-    let name = validate::required("name", &input.name)?;
-    let type_id = input.connector_type_id.trim();
+/// A connector type id: non-blank, starting with `.`.
+fn type_id(type_id: &str) -> Result<&str, Error> {
+    let type_id = type_id.trim();
     if type_id.is_empty() {
         return Err(invalid("connector-type-id", "must not be blank"));
     }
@@ -29,6 +28,53 @@ pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<
             "must start with `.` (e.g. .jira, .webhook, .index)",
         ));
     }
+    Ok(type_id)
+}
+
+/// `GET /api/actions/connectors`, keeping those of `connector_type_id` when given
+/// (Kibana's route has no filter). Kibana never lists secrets.
+pub fn get_many_connectors(
+    client: &Client,
+    connector_type_id: Option<&str>,
+) -> Result<Vec<ConnectorSummary>, Error> {
+    let wanted = match validate::optional(connector_type_id) {
+        Some(wanted) => Some(type_id(wanted)?),
+        None => None,
+    };
+    client.call(
+        &Request::get("/api/actions/connectors".into()),
+        "a valid list of connectors",
+        |all: Vec<wire::Connector>| {
+            Ok(all
+                .into_iter()
+                .filter(|c| wanted.is_none_or(|wanted| c.connector_type_id == wanted))
+                .map(|c| ConnectorSummary {
+                    config: config_text(c.config),
+                    connector_id: c.id,
+                    name: c.name,
+                    connector_type_id: c.connector_type_id,
+                    is_preconfigured: c.is_preconfigured,
+                    is_deprecated: c.is_deprecated,
+                    is_missing_secrets: c.is_missing_secrets,
+                    referenced_by_count: count(c.referenced_by_count),
+                })
+                .collect())
+        },
+    )
+}
+
+/// Kibana's `config` as JSON text, `{}` when it gives none.
+fn config_text(config: Option<Box<RawValue>>) -> String {
+    match config {
+        Some(config) => config.get().to_owned(),
+        None => "{}".to_owned(),
+    }
+}
+
+/// `POST /api/actions/connector` with `{name, connector_type_id, config, secrets}`.
+pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<Connector, Error> {
+    let name = validate::required("name", &input.name)?;
+    let type_id = type_id(&input.connector_type_id)?;
     let config = json_object(input.config.as_deref())
         .map_err(|detail| invalid("config", format!("must be a JSON object ({detail})")))?;
     // Never say more about the secrets than that they are not an object: even a
@@ -72,10 +118,7 @@ fn json_object(text: Option<&str>) -> Result<Box<RawValue>, String> {
 
 /// Kibana's connector → the WIT record, with the caller's description echoed.
 pub fn to_connector(connector: wire::Connector, description: Option<String>) -> Connector {
-    let config = match connector.config {
-        Some(config) => config.get().to_owned(),
-        None => "{}".to_owned(),
-    };
+    let config = config_text(connector.config);
     Connector {
         connector_id: connector.id,
         name: connector.name,

@@ -10,8 +10,9 @@ use crate::rt::prelude::*;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::client::Client;
-use crate::types::Error;
-use elastic_security_wire::Owned;
+use super::enums::names_once;
+use crate::types::{Error, Owner};
+use elastic_security_wire::{cases, Owned};
 
 /// Every byte but the unreserved ones (RFC 3986 §2.3).
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -57,6 +58,20 @@ pub fn query(pairs: &[(&str, String)]) -> String {
         out.extend(utf8_percent_encode(value, NOT_UNRESERVED));
     }
     out
+}
+
+/// `path` with `?owner=...`, the key repeated for each owner (each once), when
+/// any is given: the owner filter of Kibana's case routes.
+pub fn with_owners(mut path: String, owners: &[Owner]) -> String {
+    let owners: Vec<(&str, String)> = names_once::<cases::Owner, _>(owners)
+        .into_iter()
+        .map(|owner| ("owner", owner))
+        .collect();
+    if !owners.is_empty() {
+        path.push('?');
+        path.push_str(&query(&owners));
+    }
+    path
 }
 
 /// `/api/cases/{id}`.
@@ -122,6 +137,25 @@ mod tests {
         let q = query(&[("page", "1".into()), ("search", "a b".into())]);
         assert_eq!(q, "page=1&search=a%20b");
         assert_eq!(query(&[]), "");
+    }
+
+    #[test]
+    fn with_owners_repeats_the_key() {
+        assert_eq!(
+            with_owners("/api/cases/tags".into(), &[]),
+            "/api/cases/tags"
+        );
+        assert_eq!(
+            with_owners(
+                "/x".into(),
+                &[
+                    Owner::SecuritySolution,
+                    Owner::Cases,
+                    Owner::SecuritySolution
+                ]
+            ),
+            "/x?owner=securitySolution&owner=cases"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Kibana's JSON for connectors: the connector it answers (never with secrets),
+//! Kibana's JSON for connectors: the connector it answers, alone or listed (never
+//! with secrets),
 //! the body of `POST /api/actions/connector`, and the strings of a connector's
 //! secrets (to keep them out of messages).
 
@@ -13,7 +14,8 @@ use serde_json::value::RawValue;
 
 use crate::{nullable, Text};
 
-/// `POST /api/actions/connector`'s answer.
+/// `POST /api/actions/connector`'s answer, and an element of
+/// `GET /api/actions/connectors`'.
 #[derive(Debug, Deserialize)]
 pub struct Connector {
     pub id: String,
@@ -29,6 +31,9 @@ pub struct Connector {
     pub is_deprecated: bool,
     #[serde(default, deserialize_with = "nullable")]
     pub is_missing_secrets: bool,
+    /// Only in the list of connectors.
+    #[serde(default, deserialize_with = "nullable")]
+    pub referenced_by_count: u64,
     // Not in Kibana's connector API today; read if a version adds them as strings.
     #[serde(default)]
     pub created_at: Text,

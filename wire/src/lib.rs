@@ -72,10 +72,23 @@ answers!(
     case_comments::Comment,
     case_comments::CommentsPage,
     case_comments::CaseComments,
+    cases::Pushed,
+    Vec<cases::RelatedCase>,
+    Vec<cases::CaseAlert>,
+    cases::UserActionsPage,
+    Vec<String>,
     connectors::Connector,
+    Vec<connectors::Connector>,
     Owned,
     ErrorBody,
 );
+
+/// One answer read as two types (e.g. a case, and what a push added to it).
+impl<A: Answer, B: Answer> Answer for (A, B) {
+    fn read(text: &str) -> Result<Self, serde_json::Error> {
+        Ok((A::read(text)?, B::read(text)?))
+    }
+}
 
 /// Reads a member whose `null` means the same as its absence: the type's default.
 /// (With `#[serde(default, deserialize_with = "nullable")]`.)

@@ -78,7 +78,7 @@ Example:
         listen: String,
     },
 
-    /// List the 14 operations with their inputs and Kibana routes
+    /// List the 20 operations with their inputs and Kibana routes
     Operations,
 
     /// Compile the component ahead of time (.cwasm) for fast cold starts

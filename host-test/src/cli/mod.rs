@@ -1,5 +1,5 @@
 //! The `elastic-security` command line: [`args`] are its arguments and help texts,
-//! [`operations`] lists the 14 operations, [`contract`] turns the contract's JSON into
+//! [`operations`] lists the 20 operations, [`contract`] turns the contract's JSON into
 //! a call through the component and its result back into JSON, [`demo`] walks an
 //! incident against the simulator; this module runs the commands.
 

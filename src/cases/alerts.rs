@@ -1,0 +1,62 @@
+//! The alerts of cases: the cases an alert is attached to, and the alerts attached
+//! to a case.
+
+#[allow(unused_imports)]
+use crate::rt::prelude::*;
+
+use super::wire;
+use crate::api::cases::{CaseAlert, GetCasesByAlertInput, RelatedCase};
+use crate::kibana::count;
+use crate::kibana::routes::{self, case_path};
+use crate::kibana::{Client, Request};
+use crate::types::Error;
+use crate::validate;
+
+/// `GET /api/cases/alerts/{alert-id}`, with `owner` repeated when given.
+pub fn get_cases_by_alert(
+    client: &Client,
+    input: GetCasesByAlertInput,
+) -> Result<Vec<RelatedCase>, Error> {
+    let alert_id = validate::id("alert-id", &input.alert_id)?;
+    let path = routes::with_owners(
+        format!("/api/cases/alerts/{}", routes::path_segment(alert_id)),
+        &input.owners,
+    );
+    client.call(
+        &Request::get(path),
+        "a valid list of cases",
+        |cases: Vec<wire::RelatedCase>| {
+            Ok(cases
+                .into_iter()
+                .map(|case| RelatedCase {
+                    case_id: case.id,
+                    title: case.title,
+                    description: case.description,
+                    status: case.status.into(),
+                    created_at: case.created_at,
+                    total_alerts: count(case.totals.alerts),
+                    total_comments: count(case.totals.user_comments),
+                })
+                .collect())
+        },
+    )
+}
+
+/// `GET /api/cases/{id}/alerts`.
+pub fn get_case_alerts(client: &Client, case_id: &str) -> Result<Vec<CaseAlert>, Error> {
+    let case_id = validate::id("case-id", case_id)?;
+    client.call(
+        &Request::get(format!("{}/alerts", case_path(case_id))),
+        "a valid list of alerts",
+        |alerts: Vec<wire::CaseAlert>| {
+            Ok(alerts
+                .into_iter()
+                .map(|alert| CaseAlert {
+                    alert_id: alert.id,
+                    index: alert.index,
+                    attached_at: alert.attached_at,
+                })
+                .collect())
+        },
+    )
+}
