@@ -521,3 +521,52 @@ fn update_comment_validation_sends_nothing() {
         assert!(t.requests().is_empty());
     }
 }
+
+/// A `_find` page of `n` comments numbered from `first`, of `total`.
+fn comments_page(first: usize, n: usize, total: usize) -> String {
+    let comments: Vec<serde_json::Value> = (first..first + n)
+        .map(|i| serde_json::json!({"id": format!("m{i}"), "type": "user", "comment": format!("text {i}")}))
+        .collect();
+    serde_json::json!({"page": 1, "per_page": 100, "total": total, "comments": comments})
+        .to_string()
+}
+
+#[test]
+fn get_many_comments_return_all_ignores_paging_and_stops_at_total() {
+    let t = FakeTransport::new()
+        .reply(200, &comments_page(0, 100, 101))
+        .reply(200, &comments_page(100, 1, 101));
+    let input = GetManyCommentsInput {
+        case_id: "c1".into(),
+        page: Some(0),
+        per_page: Some(500),
+        return_all: true,
+        limit: None,
+    };
+    let page = run(&t, |c| get_many_comments(c, input)).unwrap();
+    assert_eq!(
+        t.lines(),
+        [
+            "GET /api/cases/c1/comments/_find?page=1&perPage=100&sortOrder=asc",
+            "GET /api/cases/c1/comments/_find?page=2&perPage=100&sortOrder=asc",
+        ]
+    );
+    assert_eq!(
+        (page.page, page.per_page, page.total, page.comments.len()),
+        (1, 101, 101, 101)
+    );
+    assert_eq!(page.comments[100].comment, "text 100");
+    let input = GetManyCommentsInput {
+        case_id: "c1".into(),
+        page: None,
+        per_page: None,
+        return_all: true,
+        limit: Some(0),
+    };
+    let t = FakeTransport::new();
+    assert_invalid(
+        &run(&t, |c| get_many_comments(c, input)).unwrap_err(),
+        "limit: ",
+    );
+    assert!(t.requests().is_empty());
+}
