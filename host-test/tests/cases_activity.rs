@@ -293,3 +293,48 @@ fn get_case_activity_in_another_space_with_a_hostile_id() {
         "/s/security/api/cases/a%2F..%2Fb%3Fc%23d/user_actions/_find"
     );
 }
+
+#[test]
+fn operations_beyond_the_node_on_kibana_8() {
+    let kit = Kit::with(host_test::sim::SimConfig {
+        major_version: 8,
+        ..Default::default()
+    });
+    let conn = kit.conn();
+    let id = busy_case(&kit, &conn);
+    let page = kit
+        .h
+        .get_case_activity(&conn, &activity(&id))
+        .unwrap()
+        .expect("8.x serves _find");
+    assert_eq!(page.total, 6);
+    let alerts = kit
+        .h
+        .get_case_alerts(&conn, &id)
+        .unwrap()
+        .expect("8.x serves alerts");
+    assert_eq!(alerts.len(), 1);
+    let by_alert = cases::GetCasesByAlertInput {
+        alert_id: "alert-1".into(),
+        owners: vec![],
+    };
+    let found = kit
+        .h
+        .get_cases_by_alert(&conn, &by_alert)
+        .unwrap()
+        .expect("found");
+    assert_eq!(found[0].case_id, id);
+    assert_eq!(
+        kit.h.get_case_tags(&conn, &[]).unwrap().expect("tags"),
+        ["phishing"]
+    );
+    assert_eq!(
+        kit.routes(),
+        [
+            format!("GET /api/cases/{id}/user_actions/_find"),
+            format!("GET /api/cases/{id}/alerts"),
+            "GET /api/cases/alerts/alert-1".to_string(),
+            "GET /api/cases/tags".to_string(),
+        ]
+    );
+}
