@@ -749,12 +749,17 @@ const PUSH_TYPES: &[&str] = &[
 /// external system is named after the case's number (the same on every push), and
 /// `external_service` records where it went.
 pub(crate) fn push(ctx: &Ctx, state: &mut State, case_id: &str, connector_id: &str) -> Handled {
-    // No body is needed; `null` or an empty object is accepted.
+    // No body is needed; Kibana's schema takes a nullable object and reads nothing
+    // from it.
     if !ctx.req.body.iter().all(u8::is_ascii_whitespace) {
         match serde_json::from_slice::<Value>(&ctx.req.body) {
-            Ok(Value::Null) => {}
-            Ok(Value::Object(o)) if o.is_empty() => {}
-            Ok(_) => return Err(Response::bad_request("invalid keys")),
+            Ok(Value::Null | Value::Object(_)) => {}
+            Ok(other) => {
+                return Err(Response::bad_request(format!(
+                    "[request body]: expected a plain object value, but found [{}] instead.",
+                    j::type_name(&other)
+                )))
+            }
             Err(_) => return Err(Response::bad_request("Invalid request payload JSON format")),
         }
     }
