@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
-use crate::types::Error;
+use crate::types::ErrorInfo;
 use crate::validate::{MAX_PAGE_WINDOW, MAX_PER_PAGE};
 
 /// Items read per page: Kibana's maximum.
@@ -19,8 +19,8 @@ const MAX_PAGES: u32 = (MAX_PAGE_WINDOW / MAX_PER_PAGE as u64) as u32;
 /// page's `total`. The first failure is the result: no partial list.
 pub fn read_all<T>(
     limit: u32,
-    mut read_page: impl FnMut(u32) -> Result<(Vec<T>, u32), Error>,
-) -> Result<(Vec<T>, u32), Error> {
+    mut read_page: impl FnMut(u32) -> Result<(Vec<T>, u32), ErrorInfo>,
+) -> Result<(Vec<T>, u32), ErrorInfo> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let mut items = Vec::new();
     let mut total = 0;
@@ -43,7 +43,7 @@ mod tests {
     use crate::validate::invalid;
 
     /// A source of `total` items, as pages; records the pages asked for.
-    fn pages(total: u32, asked: &mut Vec<u32>, limit: u32) -> Result<(Vec<u32>, u32), Error> {
+    fn pages(total: u32, asked: &mut Vec<u32>, limit: u32) -> Result<(Vec<u32>, u32), ErrorInfo> {
         read_all(limit, |page| {
             asked.push(page);
             let start = (page - 1) * PER_PAGE;

@@ -17,7 +17,7 @@ use crate::api::connectors::CreateConnectorInput;
 use crate::kibana::{errors, routes, Method};
 use crate::test_support::*;
 use crate::types::{
-    CaseConnectorType, CaseStatus, CommentType, Error, ErrorKind, Owner, Severity, SortField,
+    CaseConnectorType, CaseStatus, CommentType, ErrorInfo, ErrorKind, Owner, Severity, SortField,
     SortOrder,
 };
 use crate::{case_comments, case_tags, cases, connectors};
@@ -330,7 +330,7 @@ fn well_formed(req: &Recorded, methods: &[Method]) -> Result<Vec<String>, TestCa
 /// Returns the decoded path segments of each request.
 fn sent_well_formed<T>(
     transport: &FakeTransport,
-    result: &Result<T, Error>,
+    result: &Result<T, ErrorInfo>,
     methods: &[Method],
 ) -> Result<Vec<Vec<String>>, TestCaseError> {
     let requests = transport.requests();
@@ -358,7 +358,7 @@ fn sent_id(id: &str) -> String {
 
 /// What any error after a sent request must look like, given the one answer
 /// status (later requests find the fake's queue empty: unreachable, status 0).
-fn bounded_error<T>(result: &Result<T, Error>, status: u16) -> Result<(), TestCaseError> {
+fn bounded_error<T>(result: &Result<T, ErrorInfo>, status: u16) -> Result<(), TestCaseError> {
     if let Err(err) = result {
         prop_assert_ne!(err.kind, ErrorKind::InvalidInput, "{:?}", err);
         let expected_status = if (200..300).contains(&status) {

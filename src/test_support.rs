@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use serde_json::Value;
 
 use crate::kibana::{Method, Outgoing, Response, Scheme, Transport, TransportError};
-use crate::types::{Auth, Connection, Error};
+use crate::types::{Auth, Connection, ErrorInfo};
 
 /// The API key of [`conn`].
 pub const API_KEY: &str = "c2VjcmV0LWlkOnNlY3JldC1hcGkta2V5";
@@ -180,7 +180,7 @@ impl Transport for FakeTransport {
 }
 
 /// Asserts that `secret` appears nowhere in the error, Debug form included.
-pub fn assert_no_secret(err: &Error, secret: &str) {
+pub fn assert_no_secret(err: &ErrorInfo, secret: &str) {
     let debug = format!("{err:?}");
     assert!(!debug.contains(secret), "secret leaked: {debug}");
     assert!(
@@ -191,7 +191,7 @@ pub fn assert_no_secret(err: &Error, secret: &str) {
 }
 
 /// Asserts an `invalid-input` error whose message starts with `prefix`.
-pub fn assert_invalid(err: &Error, prefix: &str) {
+pub fn assert_invalid(err: &ErrorInfo, prefix: &str) {
     assert_eq!(err.status_code, -1, "{err:?}");
     assert_eq!(err.kind, crate::types::ErrorKind::InvalidInput, "{err:?}");
     assert!(
@@ -204,8 +204,8 @@ pub fn assert_invalid(err: &Error, prefix: &str) {
 /// Runs one operation with a client over `transport` and the test connection.
 pub fn run<T>(
     transport: &FakeTransport,
-    op: impl FnOnce(&crate::kibana::Client) -> Result<T, crate::types::Error>,
-) -> Result<T, crate::types::Error> {
+    op: impl FnOnce(&crate::kibana::Client) -> Result<T, crate::types::ErrorInfo>,
+) -> Result<T, crate::types::ErrorInfo> {
     let client = crate::kibana::Client::new(&conn(), transport).unwrap();
     op(&client)
 }

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
-use crate::types::{Error, ErrorKind};
+use crate::types::{ErrorInfo, ErrorKind};
 
 /// Kibana's limits (see the WIT docs and Kibana's case schema).
 pub const MAX_TITLE: usize = 160;
@@ -39,8 +39,8 @@ pub const SEARCH_FIELDS: [&str; 2] = ["title", "description"];
 
 /// A parameter error: nothing was sent.
 #[cold]
-pub fn invalid(field: &str, problem: impl core::fmt::Display) -> Error {
-    Error {
+pub fn invalid(field: &str, problem: impl core::fmt::Display) -> ErrorInfo {
+    ErrorInfo {
         status_code: -1,
         kind: ErrorKind::InvalidInput,
         message: format!("{field}: {problem}"),
@@ -54,7 +54,7 @@ pub fn length(value: &str) -> usize {
 }
 
 /// A value that must contain something other than whitespace. Returned unchanged.
-pub fn required<'a>(field: &str, value: &'a str) -> Result<&'a str, Error> {
+pub fn required<'a>(field: &str, value: &'a str) -> Result<&'a str, ErrorInfo> {
     if value.trim().is_empty() {
         return Err(invalid(field, "must not be blank"));
     }
@@ -62,14 +62,14 @@ pub fn required<'a>(field: &str, value: &'a str) -> Result<&'a str, Error> {
 }
 
 /// A required text of at most `max` characters.
-pub fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a str, Error> {
+pub fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a str, ErrorInfo> {
     required(field, value)?;
     max_length(field, value, max)?;
     Ok(value)
 }
 
 /// At most `max` characters.
-pub fn max_length(field: &str, value: &str, max: usize) -> Result<(), Error> {
+pub fn max_length(field: &str, value: &str, max: usize) -> Result<(), ErrorInfo> {
     let len = length(value);
     if len > max {
         return Err(invalid(
@@ -81,7 +81,7 @@ pub fn max_length(field: &str, value: &str, max: usize) -> Result<(), Error> {
 }
 
 /// At most `max` bytes of UTF-8 (for ids and values whose limit is in bytes).
-pub fn max_bytes(field: &str, value: &str, max: usize) -> Result<(), Error> {
+pub fn max_bytes(field: &str, value: &str, max: usize) -> Result<(), ErrorInfo> {
     let len = value.len();
     if len > max {
         return Err(invalid(
@@ -94,7 +94,7 @@ pub fn max_bytes(field: &str, value: &str, max: usize) -> Result<(), Error> {
 
 /// An id (case, comment, alert): non-blank, at most 512 bytes; surrounding
 /// whitespace is dropped because no Kibana id has any.
-pub fn id<'a>(field: &str, value: &'a str) -> Result<&'a str, Error> {
+pub fn id<'a>(field: &str, value: &'a str) -> Result<&'a str, ErrorInfo> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(invalid(field, "must not be blank"));
@@ -120,7 +120,7 @@ pub fn split_list(items: &[String]) -> Vec<String> {
 }
 
 /// Each tag at most 256 characters.
-fn check_tag_lengths(field: &str, tags: &[String]) -> Result<(), Error> {
+fn check_tag_lengths(field: &str, tags: &[String]) -> Result<(), ErrorInfo> {
     for tag in tags {
         let len = length(tag);
         if len > MAX_TAG {
@@ -134,7 +134,7 @@ fn check_tag_lengths(field: &str, tags: &[String]) -> Result<(), Error> {
 }
 
 /// The tags of a case (create, update): at most 200 of at most 256 characters.
-pub fn tags(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+pub fn tags(field: &str, items: &[String]) -> Result<Vec<String>, ErrorInfo> {
     let tags = split_list(items);
     if tags.len() > MAX_TAGS {
         return Err(invalid(
@@ -149,7 +149,7 @@ pub fn tags(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
 /// The tags given to add-tag / remove-tag: at least one, each at most 256
 /// characters, duplicates dropped (first occurrence kept). The 200-tag limit is
 /// about the case and is checked after reading it.
-pub fn tag_changes(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+pub fn tag_changes(field: &str, items: &[String]) -> Result<Vec<String>, ErrorInfo> {
     let tags = dedupe(split_list(items));
     if tags.is_empty() {
         return Err(invalid(field, "give at least one tag"));
@@ -159,7 +159,7 @@ pub fn tag_changes(field: &str, items: &[String]) -> Result<Vec<String>, Error> 
 }
 
 /// Each id of a list at most 512 bytes.
-fn check_id_lengths(field: &str, ids: &[String]) -> Result<(), Error> {
+fn check_id_lengths(field: &str, ids: &[String]) -> Result<(), ErrorInfo> {
     for id in ids {
         if id.len() > MAX_ID_BYTES {
             return Err(invalid(
@@ -175,7 +175,7 @@ fn check_id_lengths(field: &str, ids: &[String]) -> Result<(), Error> {
 }
 
 /// Assignees' user profile uids: at most 10, each at most 512 bytes.
-pub fn assignees(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+pub fn assignees(field: &str, items: &[String]) -> Result<Vec<String>, ErrorInfo> {
     let uids = split_list(items);
     if uids.len() > MAX_ASSIGNEES {
         return Err(invalid(
@@ -189,7 +189,7 @@ pub fn assignees(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
 
 /// The assignees filter of get-many-cases: duplicates dropped, at most 100 uids of
 /// at most 512 bytes.
-pub fn assignee_filter(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+pub fn assignee_filter(field: &str, items: &[String]) -> Result<Vec<String>, ErrorInfo> {
     let uids = dedupe(split_list(items));
     if uids.len() > MAX_FILTER_VALUES {
         return Err(invalid(
@@ -203,7 +203,7 @@ pub fn assignee_filter(field: &str, items: &[String]) -> Result<Vec<String>, Err
 
 /// The search fields of get-many-cases: each `title` or `description` (Kibana
 /// refuses any other), duplicates dropped.
-pub fn search_fields(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+pub fn search_fields(field: &str, items: &[String]) -> Result<Vec<String>, ErrorInfo> {
     let fields = dedupe(split_list(items));
     for name in &fields {
         if !SEARCH_FIELDS.contains(&name.as_str()) {
@@ -232,7 +232,7 @@ pub fn shorten(value: &str, max: usize) -> String {
 }
 
 /// Case ids for delete-case: duplicates dropped, then 1 to 100 of at most 512 bytes.
-pub fn case_ids(field: &str, items: &[String]) -> Result<Vec<String>, Error> {
+pub fn case_ids(field: &str, items: &[String]) -> Result<Vec<String>, ErrorInfo> {
     let ids = dedupe(split_list(items));
     if ids.is_empty() {
         return Err(invalid(field, "give at least one case id"));
@@ -260,7 +260,7 @@ pub fn dedupe(items: Vec<String>) -> Vec<String> {
 
 /// Page (default 1, at least 1) and per-page (default 20, 1 to 100), with Kibana's
 /// `page * perPage <= 10000` window.
-pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), Error> {
+pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), ErrorInfo> {
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
     if page < 1 {
@@ -286,7 +286,7 @@ pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), Er
 
 /// `limit` of return-all (default 1000, 1 to 10000: Kibana serves no item past its
 /// 10000-item window).
-pub fn limit(limit: Option<u32>) -> Result<u32, Error> {
+pub fn limit(limit: Option<u32>) -> Result<u32, ErrorInfo> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_PAGE_WINDOW as u32).contains(&limit) {
         return Err(invalid(

@@ -117,10 +117,11 @@ async function main() {
     }
   } catch (error) {
     // A WIT `result` error arrives as a thrown ComponentError; its typed value is
-    // `error.payload` (error.message is only "[object Object] (see error.payload)").
-    if (error.payload) {
-      const { statusCode, kind, message } = error.payload;
-      console.error(`failed: ${kind} (status ${statusCode}): ${message}`);
+    // `error.payload` (error.message is only "[object Object] (see error.payload)"):
+    // the WIT `error` variant, `{ tag: 'permanent' | 'retryable', val: error-info }`.
+    if (error.payload?.val) {
+      const { tag, val: { statusCode, kind, message } } = error.payload;
+      console.error(`failed (${tag}): ${kind} (status ${statusCode}): ${message}`);
       process.exitCode = 1;
     } else {
       throw error;

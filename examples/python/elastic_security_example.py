@@ -16,10 +16,11 @@ How WIT values map to Python values in wasmtime-py:
   one from a `dict`, filling omitted `option` fields with `None` and omitted
   `list` fields with `[]`; `to_plain()` turns one back into a `dict`.
 * `variant` / `result` -> `wasmtime.component.Variant(tag, payload)` when the
-  Python types of the cases' payloads overlap (every `result<record, error>`
-  here: `Variant("ok", ...)` or `Variant("err", ...)`), otherwise just the
-  payload: `auth` is passed as a plain `str` (`api-key`) or a `Record`
-  (`basic`), never as a `Variant`.
+  Python types of the cases' payloads overlap, otherwise just the payload:
+  `auth` (`api-key(string)`, `api-key-env(string)`, `basic(record)`) is a
+  `Variant`; the WIT `error` too (`permanent` or `retryable`, each a `Record`);
+  a `result<record, error>` is not (a `Record` is not a `Variant`): a call
+  returns the `ok` `Record` itself, or the error `Variant`.
 """
 
 from __future__ import annotations
@@ -45,13 +46,15 @@ VERSION = "0.1.0"
 
 
 class ElasticSecurityError(Exception):
-    """The `error` record of an operation: status code, kind and message."""
+    """The `error` of an operation: its `error-info` (status code, kind, message)
+    and whether the component marked it `retryable` (else `permanent`)."""
 
-    def __init__(self, status_code: int, kind: str, message: str) -> None:
+    def __init__(self, status_code: int, kind: str, message: str, retryable: bool = False) -> None:
         super().__init__(f"{kind} ({status_code}): {message}")
         self.status_code = status_code
         self.kind = kind
         self.message = message
+        self.retryable = retryable
 
 
 def component_path() -> Path:
@@ -97,11 +100,11 @@ def _lower(ty: Any, value: Any) -> Any:
         return [_lower(ty.element, v) for v in value]
     if isinstance(ty, component.OptionType) and value is not None:
         return _lower(ty.payload, value)
-    if isinstance(ty, component.VariantType) and isinstance(value, Mapping):
-        # `auth`'s `basic` case: a record payload given as a dict.
-        for _, case_ty in ty.cases:
-            if isinstance(case_ty, component.RecordType):
-                return record(case_ty, value)
+    if isinstance(ty, component.VariantType) and isinstance(value, component.Variant):
+        # `auth::basic`: its record payload may be given as a dict.
+        for name, case_ty in ty.cases:
+            if name == value.tag and case_ty is not None:
+                return component.Variant(value.tag, _lower(case_ty, value.payload))
     return value
 
 
@@ -123,13 +126,18 @@ def connection(
     password: Optional[str] = None,
     space_id: Optional[str] = None,
     timeout_ms: Optional[int] = None,
+    api_key_env: Optional[str] = None,
 ) -> dict:
-    """The `connection` record as a dict (converted by `ElasticSecurity.call`)."""
+    """The `connection` record as a dict (converted by `ElasticSecurity.call`).
+    `api_key_env` names an environment variable of the component's that holds
+    the key (see `ElasticSecurity(env=...)`)."""
     auth: Any = None
     if api_key is not None:
-        auth = api_key  # variant `auth::api-key(string)`: just the string
+        auth = component.Variant("api-key", api_key)
+    elif api_key_env is not None:
+        auth = component.Variant("api-key-env", api_key_env)
     elif username is not None:
-        auth = {"username": username, "password": password or ""}  # `auth::basic`
+        auth = component.Variant("basic", {"username": username, "password": password or ""})
     return {
         "base-url": base_url,
         "auth": auth,
@@ -145,7 +153,10 @@ class ElasticSecurity:
     number of calls (not concurrently: a wasmtime store is single-threaded).
     """
 
-    def __init__(self, wasm_path: Optional[os.PathLike] = None) -> None:
+    def __init__(
+        self, wasm_path: Optional[os.PathLike] = None, env: Optional[Mapping[str, str]] = None
+    ) -> None:
+        """`env`: environment variables the component sees (for `api_key_env`)."""
         path = Path(wasm_path) if wasm_path is not None else component_path()
         if not path.is_file():
             raise FileNotFoundError(
@@ -159,6 +170,8 @@ class ElasticSecurity:
         self.store = wasmtime.Store(self.engine)
         wasi = wasmtime.WasiConfig()
         wasi.inherit_stderr()  # a panic message, if ever, goes to our stderr
+        if env:
+            wasi.env = list(env.items())
         self.store.set_wasi(wasi)
         self.store.set_wasi_http()
         self.instance = self.linker.instantiate(self.store, self.component)
@@ -180,30 +193,33 @@ class ElasticSecurity:
             self._funcs[key] = fn
         return self._funcs[key]
 
-    def call_raw(self, interface: str, name: str, *args: Any) -> component.Variant:
-        """Calls a function; dict arguments are converted to records. Returns the
-        raw `Variant("ok", Record)` / `Variant("err", Record)`."""
+    def call_raw(self, interface: str, name: str, *args: Any) -> Any:
+        """Calls a function; dict arguments are converted to records. Returns what
+        wasmtime-py returns for `result<T, error>`: the `ok` value (a `Record` or a
+        `list`) or the `error` (a `Variant("permanent" | "retryable", Record)`),
+        untouched. (wasmtime-py wraps a result in `Variant("ok" | "err", ...)` only
+        when the Python types of its two sides overlap; a record or a list and a
+        variant do not.)"""
         fn = self.func(interface, name)
         params = fn.type(self.store).params
         lowered = [_lower(ty, arg) for (_, ty), arg in zip(params, args)]
-        result = fn(self.store, *lowered)
-        if not isinstance(result, component.Variant):
-            # wasmtime-py gives a result whose `ok` and `err` have distinct Python
-            # types (`ok` a list, `err` the error record) as the bare payload.
-            tag = "err" if isinstance(result, component.Record) else "ok"
-            result = component.Variant(tag, result)
-        return result
+        return fn(self.store, *lowered)
 
     def call(self, interface: str, name: str, *args: Any) -> Any:
-        """Like `call_raw`, but returns the `ok` payload as plain Python values
-        and raises `ElasticSecurityError` for the `err` case."""
+        """Like `call_raw`, but returns the `ok` value as plain Python values
+        and raises `ElasticSecurityError` for the `error`."""
         result = self.call_raw(interface, name, *args)
-        if result.tag == "err":
-            err = result.payload
+        if isinstance(result, component.Variant):
+            # The WIT `error` variant: `permanent` or `retryable`, each with the
+            # `error-info` record. (`execution-failed` is a workflow engine's own
+            # case: the component never returns it.)
+            if result.tag not in ("permanent", "retryable"):
+                raise RuntimeError(f"unexpected error value from the component: {result!r}")
+            info = result.payload
             raise ElasticSecurityError(
-                getattr(err, "status-code"), err.kind, err.message
+                getattr(info, "status-code"), info.kind, info.message, result.tag == "retryable"
             )
-        return to_plain(result.payload)
+        return to_plain(result)
 
     # A few operations with Python signatures; the others through `call`.
 

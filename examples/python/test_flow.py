@@ -116,8 +116,9 @@ def test_list_cases_sees_every_new_case(client: ElasticSecurity, conn: dict) -> 
     assert {c["case-id"] for c in page["cases"] + rest["cases"]} == ids
 
 
-def test_raw_result_is_a_variant(client: ElasticSecurity, conn: dict) -> None:
-    """Without the wrapper: a Record in, a Variant("ok"|"err", Record) out."""
+def test_raw_error_is_the_error_variant(client: ElasticSecurity, conn: dict) -> None:
+    """Without the wrapper: a Record in; out, the `ok` Record itself or the
+    error as Variant("permanent"|"retryable", Record)."""
     fn = client.func("cases", "get-case")
     raw_conn = component.Record()
     for key, value in connection(conn["base-url"], api_key=API_KEY).items():
@@ -128,11 +129,15 @@ def test_raw_result_is_a_variant(client: ElasticSecurity, conn: dict) -> None:
 
     result = fn(client.store, raw_conn, raw_input)
 
+    # The `err` side alone (wasmtime-py does not wrap a result whose sides have
+    # different Python types): the WIT `error` variant, here `permanent` (a 404)
+    # with the `error-info` record.
     assert isinstance(result, component.Variant)
-    assert result.tag == "err"
-    assert getattr(result.payload, "status-code") == 404
-    assert result.payload.kind == "not-found"
-    assert "does-not-exist" in result.payload.message
+    assert result.tag == "permanent"
+    info = result.payload
+    assert getattr(info, "status-code") == 404
+    assert info.kind == "not-found"
+    assert "does-not-exist" in info.message
 
 
 def test_missing_case_is_not_found(client: ElasticSecurity, conn: dict) -> None:
@@ -140,6 +145,7 @@ def test_missing_case_is_not_found(client: ElasticSecurity, conn: dict) -> None:
         client.get_case(conn, "no-such-case")
     assert info.value.status_code == 404
     assert info.value.kind == "not-found"
+    assert info.value.retryable is False
 
 
 @pytest.mark.parametrize(
@@ -192,6 +198,20 @@ def test_basic_auth_and_spaces(client: ElasticSecurity, kibana_url: str) -> None
     assert client.get_many_cases(default, search=title, search_fields=["title"])["total"] == 0
 
 
+def test_api_key_from_the_components_environment(kibana_url: str) -> None:
+    """`api-key-env`: the key is read from the component's environment, which the
+    host sets; a variable that is not set is -1 naming it, nothing sent."""
+    with_env = ElasticSecurity(env={"KIBANA_API_KEY": API_KEY})
+    conn = connection(kibana_url, api_key_env="KIBANA_API_KEY")
+    title = unique_title("Env key case")
+    case = with_env.create_case(conn, title)
+    assert with_env.get_case(conn, case["case-id"])["title"] == title
+    with pytest.raises(ElasticSecurityError) as info:
+        with_env.get_many_cases(connection(kibana_url, api_key_env="NOT_SET_HERE"))
+    assert info.value.status_code == -1
+    assert "NOT_SET_HERE" in info.value.message
+
+
 def test_unreachable_kibana_is_status_0(client: ElasticSecurity) -> None:
     with socket.socket() as sock:  # a free port that nothing listens on
         sock.bind(("127.0.0.1", 0))
@@ -201,4 +221,5 @@ def test_unreachable_kibana_is_status_0(client: ElasticSecurity) -> None:
         client.get_many_cases(conn)
     assert info.value.status_code == 0
     assert info.value.kind == "unreachable"
+    assert info.value.retryable is True  # nothing was sent
     assert "secret-key-xyz" not in info.value.message

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use common::{Kit, API_KEY};
 use host_test::harness::async_harness::{cases, AsyncHarness};
 use host_test::harness::bindings::{Auth, Connection, ErrorKind, KibanaCase, Owner, Severity};
-use host_test::harness::{Harness, HarnessConfig};
+use host_test::harness::{settle, Harness, HarnessConfig};
 
 fn create_input(title: &str) -> cases::CreateCaseInput {
     cases::CreateCaseInput {
@@ -223,10 +223,13 @@ fn the_sandbox_applies_to_async_calls() {
     let err = rt.block_on(async {
         // An instance allowed to reach `other`, pointed at `kit`: the host refuses.
         let mut inst = ah.instantiate(Some(&other.sim.url())).await.unwrap();
-        inst.bindings
+        let r = inst
+            .bindings
             .automation_elastic_security_cases()
             .call_create_case(&mut inst.store, &kit.conn(), &create_input("smuggled"))
             .await
+            .unwrap();
+        settle(r)
             .unwrap()
             .expect_err("the host must refuse another origin")
     });

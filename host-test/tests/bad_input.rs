@@ -13,13 +13,14 @@ use common::*;
 use host_test::cli::{contract, operations};
 use host_test::harness::bindings::{
     case_comments, cases, connectors, Auth, BasicCredentials, CaseConnectorType, CaseStatus,
-    CommentType, Connection, Error, ErrorKind,
+    CommentType, Connection, ErrorKind,
 };
+use host_test::harness::Failure;
 use host_test::harness::Harness;
 use serde_json::{json, Value};
 
 /// What a row produced: the success rendered with `Debug`, or the error.
-type Outcome = Result<String, Error>;
+type Outcome = Result<String, Failure>;
 type Call = Box<dyn Fn(&Harness, &Connection) -> Outcome>;
 
 /// One row of a table: what is wrong, the field the message must name, the call.
@@ -43,16 +44,17 @@ fn row(
 
 /// A trap (a bug: the component must never trap) is reported as status -999, so the
 /// table names the row instead of stopping at it.
-fn out<T: Debug>(r: anyhow::Result<Result<T, Error>>) -> Outcome {
+fn out<T: Debug>(r: anyhow::Result<Result<T, Failure>>) -> Outcome {
     match r {
         Ok(r) => r.map(|v| format!("{v:?}")),
-        Err(trap) => Err(Error {
+        Err(trap) => Err(Failure {
             status_code: -999,
             kind: ErrorKind::ServerError,
             message: format!(
                 "TRAP: {}",
                 format!("{trap:#}").chars().take(300).collect::<String>()
             ),
+            retryable: false,
         }),
     }
 }

@@ -14,7 +14,8 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use host_test::harness::bindings::{case_comments, Auth, Connection, Error, ErrorKind};
+use host_test::harness::bindings::{case_comments, Auth, Connection, ErrorKind};
+use host_test::harness::Failure;
 use host_test::sim::Fault;
 
 /// `connection.timeout-ms` of these tests.
@@ -37,8 +38,8 @@ fn conn_to(base_url: String, timeout_ms: u32) -> Connection {
 /// returned within the timeout plus margin, a short non-empty message, no secret.
 fn failing<T: std::fmt::Debug>(
     timeout_ms: u32,
-    op: impl FnOnce() -> anyhow::Result<Result<T, Error>>,
-) -> Error {
+    op: impl FnOnce() -> anyhow::Result<Result<T, Failure>>,
+) -> Failure {
     harness(); // compiled once per test binary: not part of any timing
     let started = Instant::now();
     let result = op().expect("the component must not trap");
@@ -59,12 +60,12 @@ fn failing<T: std::fmt::Debug>(
 }
 
 /// `get-case-status` against `conn`, which must fail.
-fn status_err(conn: &Connection) -> Error {
+fn status_err(conn: &Connection) -> Failure {
     let timeout = conn.timeout_ms.unwrap_or(30_000);
     failing(timeout, || harness().get_case_status(conn, "case-1"))
 }
 
-fn assert_kind(err: &Error, status: i32, kind: ErrorKind, says: &[&str]) {
+fn assert_kind(err: &Failure, status: i32, kind: ErrorKind, says: &[&str]) {
     assert_eq!((err.status_code, err.kind), (status, kind), "{err:?}");
     for words in says {
         assert!(
@@ -163,8 +164,17 @@ fn connect_timeout_when_the_accept_queue_is_full() {
         held.len()
     );
 
-    let err = status_err(&conn_to(format!("http://{addr}"), TIMEOUT_MS));
+    // A timeout, even of the connect: hosts do not all report that one only
+    // before sending, so a read may be retried and a create may not.
+    let conn = conn_to(format!("http://{addr}"), TIMEOUT_MS);
+    let err = status_err(&conn);
     assert_kind(&err, 0, ErrorKind::Timeout, &["300 ms"]);
+    assert!(err.retryable, "{err:?}");
+    let err = failing(TIMEOUT_MS, || {
+        harness().create_case(&conn, &common::case_input("never sent"))
+    });
+    assert_kind(&err, 0, ErrorKind::Timeout, &["300 ms"]);
+    assert!(!err.retryable, "{err:?}");
     drop(held);
     drop(listener);
 }
@@ -203,8 +213,20 @@ fn a_body_that_stalls_is_a_timeout() {
     };
     let err = status_err(&conn);
     assert_kind(&err, 0, ErrorKind::Timeout, &["300 ms"]);
-    // The read reached Kibana once; the answer never completed.
+    // The read reached Kibana once; the answer never completed. A read is safe
+    // to repeat.
     assert_eq!(kit.routes(), ["GET /api/cases/case-1"]);
+    assert!(err.retryable, "{err:?}");
+
+    // A create carried out whose answer comes too late: a repeat would create a
+    // second case, so it is permanent.
+    kit.sim.inject(Fault::LateAnswer(Duration::from_secs(10)));
+    let err = failing(TIMEOUT_MS, || {
+        harness().create_case(&conn, &common::case_input("stalled"))
+    });
+    assert_kind(&err, 0, ErrorKind::Timeout, &["300 ms"]);
+    assert!(!err.retryable, "{err:?}");
+    assert_eq!(kit.sim.case_count("default"), 1);
 
     // The same with a chunked body whose next chunk never comes.
     let chunked = stub(|mut stream| {
@@ -220,7 +242,7 @@ fn a_body_that_stalls_is_a_timeout() {
 }
 
 #[test]
-fn a_reset_mid_body_is_unreachable() {
+fn a_reset_mid_body_is_a_lost_connection() {
     // The head and part of the body go out, then the connection is reset: Linux
     // sends RST when a socket is closed with unread data, so the stub leaves the
     // last byte of the request unread.
@@ -238,7 +260,13 @@ fn a_reset_mid_body_is_unreachable() {
         drop(stream);
     });
     let err = status_err(&conn_to(url, 5_000));
-    assert_kind(&err, 0, ErrorKind::Unreachable, &["could not reach Kibana"]);
+    assert_kind(
+        &err,
+        0,
+        ErrorKind::ConnectionLost,
+        &["lost the connection to Kibana"],
+    );
+    assert!(err.retryable, "a read may be repeated: {err:?}");
     // Mid-body as a rule; on a loaded machine the reset may overtake the head.
     assert!(
         err.message.contains("the answer broke off") || err.message.contains("reset"),
@@ -248,7 +276,7 @@ fn a_reset_mid_body_is_unreachable() {
 }
 
 #[test]
-fn a_body_shorter_than_its_content_length_is_unreachable() {
+fn a_body_shorter_than_its_content_length_is_a_lost_connection() {
     // content-length promises 2000 bytes; 60 come, then the server closes.
     let url = stub(|mut stream| {
         read_request(&mut stream);
@@ -262,8 +290,8 @@ fn a_body_shorter_than_its_content_length_is_unreachable() {
     assert_kind(
         &err,
         0,
-        ErrorKind::Unreachable,
-        &["could not reach Kibana", "the answer broke off"],
+        ErrorKind::ConnectionLost,
+        &["lost the connection to Kibana", "the answer broke off"],
     );
 
     // A chunked body that ends without its last chunk.
@@ -279,8 +307,8 @@ fn a_body_shorter_than_its_content_length_is_unreachable() {
     assert_kind(
         &err,
         0,
-        ErrorKind::Unreachable,
-        &["could not reach Kibana", "the answer broke off"],
+        ErrorKind::ConnectionLost,
+        &["lost the connection to Kibana", "the answer broke off"],
     );
 }
 

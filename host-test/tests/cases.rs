@@ -855,10 +855,13 @@ fn server_errors_are_reported() {
     let e = get(&kit).expect_err("500");
     assert_eq!((e.status_code, e.kind), (500, ErrorKind::ServerError));
     assert_eq!(e.message, "An internal server error occurred.");
+    // A read may be repeated after a 5xx.
+    assert!(e.retryable, "{e:?}");
 
     kit.sim.inject(Fault::Html502);
     let e = get(&kit).expect_err("502 from a proxy");
     assert_eq!((e.status_code, e.kind), (502, ErrorKind::ServerError));
+    assert!(e.retryable, "{e:?}");
     assert!(
         e.message.contains("502") && e.message.len() < 1024,
         "{}",
@@ -868,6 +871,7 @@ fn server_errors_are_reported() {
     kit.sim.inject(Fault::InvalidJson200);
     let e = get(&kit).expect_err("undecodable 200");
     assert_eq!((e.status_code, e.kind), (502, ErrorKind::InvalidResponse));
+    assert!(!e.retryable, "{e:?}");
 
     kit.sim.inject(Fault::WrongShape200);
     let e = get(&kit).expect_err("wrong shape");
@@ -880,14 +884,65 @@ fn server_errors_are_reported() {
     let e = get(&kit).expect_err("413");
     assert_eq!((e.status_code, e.kind), (413, ErrorKind::ClientError));
     assert!(e.message.contains("413"), "{}", e.message);
+    assert!(!e.retryable, "{e:?}");
+
+    kit.sim.inject(Fault::Status(
+        429,
+        r#"{"statusCode":429,"error":"Too Many Requests","message":"slow down"}"#.into(),
+    ));
+    let e = get(&kit).expect_err("429");
+    assert_eq!((e.status_code, e.kind), (429, ErrorKind::ClientError));
+    assert!(e.retryable, "Kibana did not take it: {e:?}");
 
     kit.sim.inject(Fault::Drop);
     let e = get(&kit).expect_err("dropped");
     assert_eq!(
         (e.status_code, e.kind),
-        (0, ErrorKind::Unreachable),
+        (0, ErrorKind::ConnectionLost),
         "{e:?}"
     );
+    assert!(e.retryable, "{e:?}");
+}
+
+/// The retry rule for the operations that create something: once the request
+/// may have reached Kibana, a failure is permanent (a repeat could create a
+/// second case); a 4xx is permanent for every operation; a 429 never is.
+#[test]
+fn a_create_that_may_have_reached_kibana_is_not_to_be_retried() {
+    let kit = Kit::new();
+    let conn = kit.conn();
+    let create = |kit: &Kit| {
+        kit.sim.clear_requests();
+        let result = kit.h.create_case(&conn, &case_input("once")).unwrap();
+        assert_eq!(kit.routes(), ["POST /api/cases"]);
+        result
+    };
+    for fault in [Fault::Status500, Fault::Html502, Fault::Drop] {
+        kit.sim.inject(fault.clone());
+        let e = create(&kit).expect_err("fault");
+        assert!(!e.retryable, "{fault:?}: {e:?}");
+    }
+    kit.sim.inject(Fault::Status(
+        429,
+        r#"{"statusCode":429,"error":"Too Many Requests","message":"slow down"}"#.into(),
+    ));
+    assert!(create(&kit).expect_err("429").retryable);
+    kit.sim.inject(Fault::Status(
+        400,
+        r#"{"statusCode":400,"error":"Bad Request","message":"invalid"}"#.into(),
+    ));
+    assert!(!create(&kit).expect_err("400").retryable);
+    assert_eq!(kit.sim.case_count("default"), 0);
+
+    // Invalid input: nothing sent, permanent.
+    kit.sim.clear_requests();
+    let e = kit
+        .h
+        .create_case(&conn, &case_input(" "))
+        .unwrap()
+        .expect_err("blank title");
+    assert_eq!((e.status_code, e.retryable), (-1, false), "{e:?}");
+    assert!(kit.requests().is_empty());
 }
 
 #[test]

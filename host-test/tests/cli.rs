@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use host_test::sim::Simulator;
+use host_test::sim::{Fault, Simulator};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_elastic-security");
@@ -212,6 +212,8 @@ fn call_parameter_errors_are_status_minus_1_and_exit_1() {
     let (code, out) = call(&sim, "create-case", r#"{"Title":"x","Owner":"nobody"}"#);
     assert_eq!(code, 1);
     assert_eq!(out["StatusCode"], -1);
+    assert_eq!(out["ErrorKind"], "invalid-input");
+    assert_eq!(out["Retryable"], false);
     assert!(
         out["ErrorMessage"].as_str().unwrap().contains("Owner"),
         "{out}"
@@ -237,6 +239,45 @@ fn call_parameter_errors_are_status_minus_1_and_exit_1() {
     assert!(sim.requests().is_empty(), "nothing sent");
 }
 
+/// `Retryable` says whether the same call may be made again: a read that met a
+/// 503 may; a create that met one may not (it may have been carried out).
+#[test]
+fn call_failures_say_whether_they_may_be_retried() {
+    let sim = Simulator::start().unwrap();
+    let unavailable = || {
+        Fault::Status(
+            503,
+            r#"{"statusCode":503,"error":"Service Unavailable","message":"not ready"}"#.into(),
+        )
+    };
+    sim.inject(unavailable());
+    let (code, out) = call(&sim, "get-case-status", r#"{"CaseId":"x"}"#);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (&out["StatusCode"], &out["ErrorKind"], &out["Retryable"]),
+        (
+            &Value::from(503),
+            &Value::from("server-error"),
+            &Value::from(true)
+        ),
+        "{out}"
+    );
+    sim.inject(unavailable());
+    let (code, out) = call(&sim, "create-case", r#"{"Title":"x","Owner":"cases"}"#);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (&out["StatusCode"], &out["Retryable"]),
+        (&Value::from(503), &Value::from(false)),
+        "{out}"
+    );
+    let routes: Vec<String> = sim
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(routes, ["GET /api/cases/x", "POST /api/cases"]);
+}
+
 #[test]
 fn call_kibana_errors_and_secrets() {
     let sim = Simulator::start().unwrap();
@@ -259,6 +300,8 @@ fn call_kibana_errors_and_secrets() {
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["StatusCode"], 401);
+    assert_eq!(json["ErrorKind"], "unauthorized");
+    assert_eq!(json["Retryable"], false);
     assert!(!text.contains("s3cr3t-pw"));
     // KIBANA_URL and the flags made one request, with the password only in its
     // Basic credentials.

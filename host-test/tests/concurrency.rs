@@ -10,8 +10,9 @@ use std::sync::Barrier;
 use common::*;
 use host_test::harness::bindings::{
     case_comments::{AddCommentInput, UpdateCommentInput},
-    cases, CaseStatus, Error, ErrorKind, KibanaCase, Severity,
+    cases, CaseStatus, ErrorKind, KibanaCase, Severity,
 };
+use host_test::harness::Failure;
 
 const THREADS: usize = 8;
 
@@ -223,7 +224,7 @@ fn two_updates_from_the_same_version_at_once_one_wins() {
     let kit = Kit::new();
     let c = kit.case("Race");
     let start = Barrier::new(THREADS);
-    let results: Vec<(String, Result<KibanaCase, Error>)> = std::thread::scope(|s| {
+    let results: Vec<(String, Result<KibanaCase, Failure>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..THREADS)
             .map(|t| {
                 let (kit, c, start) = (&kit, &c, &start);

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{case_input, harness, many_cases, read_request, stub, Kit, API_KEY};
 use host_test::harness::bindings::{cases, Auth, Connection, ErrorKind};
+use host_test::harness::settle;
 use host_test::harness::{Harness, HarnessConfig};
 
 /// An API-key connection to a raw TCP stub at `url`.
@@ -36,9 +37,13 @@ fn a_call_reaches_only_the_origin_of_its_own_kibana_url() {
         .automation_elastic_security_cases()
         .call_create_case(&mut inst.store, &kit.conn(), &case_input("smuggled"))
         .unwrap();
-    let e = r.expect_err("the host must refuse another origin");
+    let e = settle(r)
+        .unwrap()
+        .expect_err("the host must refuse another origin");
     assert_eq!(e.kind, ErrorKind::Unreachable, "{e:?}");
     assert_eq!(e.status_code, 0, "{e:?}");
+    // Nothing was sent, so even a create may be tried again.
+    assert!(e.retryable, "{e:?}");
     assert!(e.message.contains("denied"), "{}", e.message);
     assert!(
         kit.requests().is_empty(),
@@ -54,7 +59,7 @@ fn a_call_reaches_only_the_origin_of_its_own_kibana_url() {
         .automation_elastic_security_cases()
         .call_get_many_cases(&mut inst.store, &kit.conn(), &many_cases())
         .unwrap();
-    assert!(r.unwrap_err().message.contains("denied"));
+    assert!(settle(r).unwrap().unwrap_err().message.contains("denied"));
     assert!(kit.requests().is_empty());
 
     // Same host, other port; same port, other scheme: both refused.
@@ -69,7 +74,8 @@ fn a_call_reaches_only_the_origin_of_its_own_kibana_url() {
             .automation_elastic_security_cases()
             .call_get_many_cases(&mut inst.store, &kit.conn(), &many_cases())
             .unwrap();
-        assert!(r.unwrap_err().message.contains("denied"), "{allowed}");
+        let e = settle(r).unwrap().unwrap_err();
+        assert!(e.message.contains("denied"), "{allowed}");
     }
     assert!(kit.requests().is_empty());
     assert!(h.outbound().requests_denied() >= denied_before + 4);

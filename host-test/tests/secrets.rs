@@ -15,9 +15,10 @@ use std::process::Command;
 
 use common::*;
 use host_test::harness::bindings::{
-    case_comments, cases, connectors, Auth, BasicCredentials, CommentType, Connection, Error, Owner,
+    case_comments, cases, connectors, Auth, BasicCredentials, CommentType, Connection, Owner,
 };
-use host_test::harness::Harness;
+use host_test::harness::Failure;
+use host_test::harness::{Harness, HarnessConfig};
 use host_test::sim::{Fault, SimConfig};
 use serde_json::json;
 
@@ -29,26 +30,10 @@ const WRONG_PASSWORD: &str = "Pw-WRONG-5a4b3c";
 const CONN_TOKEN: &str = "tok-CONNSECRET-5b4a39";
 const CONN_PASSWORD: &str = "connpw-CONNSECRET-77e1";
 
-/// Standard base64 with padding.
+/// Standard base64 with padding, as in the Basic header.
 fn base64(input: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(input)
 }
 
 /// Every string that must never appear, with a name for the failure message.
@@ -90,7 +75,7 @@ impl Seen {
     }
 
     /// Records a typed result: its `Debug`, and the error message alone.
-    fn result<T: Debug>(&mut self, origin: &str, r: anyhow::Result<Result<T, Error>>) {
+    fn result<T: Debug>(&mut self, origin: &str, r: anyhow::Result<Result<T, Failure>>) {
         match r {
             Ok(Ok(v)) => self.add(origin, format!("{v:?} / {v:#?}")),
             Ok(Err(e)) => {
@@ -394,6 +379,7 @@ fn carried(auth: &Auth, connector: bool) -> String {
             b.username,
             b.password
         ),
+        Auth::ApiKeyEnv(_) => unreachable!("the echo tests give the key itself"),
     };
     if connector {
         echo.push_str(&format!(
@@ -410,6 +396,7 @@ fn echo_bodies(auth: &Auth, connector: bool) -> Vec<(u16, String)> {
     let mut quoted = match auth {
         Auth::ApiKey(key) => vec![key.clone()],
         Auth::Basic(b) => vec![b.password.clone()],
+        Auth::ApiKeyEnv(_) => unreachable!("the echo tests give the key itself"),
     };
     if connector {
         quoted.push(CONN_TOKEN.into());
@@ -437,6 +424,56 @@ fn echo_bodies(auth: &Auth, connector: bool) -> Vec<(u16, String)> {
             json!({"id": 1, "name": echo, "config": echo}).to_string(),
         ),
     ]
+}
+
+/// `api-key-env`: the component reads the key from its environment, which the host
+/// sets (Obelisk sets a placeholder there and swaps in the real key on the way
+/// out). The key reaches Kibana and shows nowhere; a variable that is not set is
+/// -1 naming the variable, with nothing sent.
+#[test]
+fn an_api_key_from_the_environment_reaches_kibana_and_shows_nowhere() {
+    let kit = kit();
+    let h = Harness::with_config(HarnessConfig {
+        env: vec![
+            ("KIBANA_API_KEY".into(), KEY.into()),
+            ("KIBANA_WRONG_KEY".into(), WRONG_KEY.into()),
+        ],
+        ..HarnessConfig::default()
+    })
+    .unwrap();
+    let mut seen = Seen::default();
+
+    let conn = with_auth(&kit, Auth::ApiKeyEnv("KIBANA_API_KEY".into()));
+    kit.sim.clear_requests();
+    let case = h.create_case(&conn, &case_input("key from env")).unwrap();
+    seen.add("env key create", format!("{case:?}"));
+    assert!(case.is_ok(), "{case:?}");
+    let sent = kit.only_request();
+    let authorization = sent
+        .headers
+        .iter()
+        .find(|(name, _)| name == "authorization")
+        .map(|(_, value)| value.as_str());
+    assert_eq!(authorization, Some(format!("ApiKey {KEY}").as_str()));
+
+    let conn = with_auth(&kit, Auth::ApiKeyEnv("KIBANA_WRONG_KEY".into()));
+    let refused = h.get_case_status(&conn, "any").unwrap();
+    seen.add("env wrong key", format!("{refused:?}"));
+    assert_eq!(refused.expect_err("401").status_code, 401);
+
+    kit.sim.clear_requests();
+    let conn = with_auth(&kit, Auth::ApiKeyEnv("KIBANA_NOT_SET".into()));
+    let e = h
+        .get_case_status(&conn, "any")
+        .unwrap()
+        .expect_err("no such variable");
+    assert_eq!(e.status_code, -1);
+    assert_eq!(
+        e.message,
+        "connection.auth.api-key-env: no environment variable `KIBANA_NOT_SET` is set for the component"
+    );
+    assert!(kit.requests().is_empty());
+    seen.assert_clean();
 }
 
 #[test]

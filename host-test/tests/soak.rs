@@ -157,7 +157,7 @@ struct Tally {
 
 impl Tally {
     /// Counts a call; a transport error is collected, any other failure is a bug.
-    fn check(&mut self, label: &str, r: Result<(), host_test::harness::bindings::Error>) {
+    fn check(&mut self, label: &str, r: Result<(), host_test::harness::Failure>) {
         self.done += 1;
         if let Err(e) = r {
             if matches!(

@@ -168,7 +168,7 @@ fn the_built_component_exports_exactly_what_wit_declares() {
 }
 
 #[test]
-fn the_component_imports_http_io_and_the_monotonic_clock_only() {
+fn the_component_imports_http_io_the_monotonic_clock_and_the_environment_only() {
     let (resolve, world) = built();
     let mut imports = Vec::new();
     for (key, item) in &resolve.worlds[world].imports {
@@ -190,6 +190,7 @@ fn the_component_imports_http_io_and_the_monotonic_clock_only() {
     assert_eq!(
         imports,
         [
+            "wasi:cli/environment",
             "wasi:clocks/monotonic-clock",
             "wasi:http/outgoing-handler",
             "wasi:http/types",

@@ -15,7 +15,7 @@ use crate::kibana::count;
 use crate::kibana::routes::{self, comment_path, comments_path, A_COMMENT};
 use crate::kibana::{Client, Method, Request};
 use crate::pages;
-use crate::types::{CaseComment, CommentType, Error};
+use crate::types::{CaseComment, CommentType, ErrorInfo};
 use crate::validate::{self, invalid};
 use elastic_security_wire::case_comments as wire;
 use elastic_security_wire::username;
@@ -26,7 +26,7 @@ fn find_comments(
     case_id: &str,
     page: u32,
     per_page: u32,
-) -> Result<CommentPage, Error> {
+) -> Result<CommentPage, ErrorInfo> {
     let path = format!(
         "{}/_find?page={page}&perPage={per_page}&sortOrder=asc",
         comments_path(case_id)
@@ -55,7 +55,7 @@ pub fn read_all_comments(
     client: &Client,
     case_id: &str,
     limit: u32,
-) -> Result<(Vec<CaseComment>, u32), Error> {
+) -> Result<(Vec<CaseComment>, u32), ErrorInfo> {
     pages::read_all(limit, |page| {
         find_comments(client, case_id, page, pages::PER_PAGE)
             .map(|found| (found.comments, found.total))
@@ -63,7 +63,7 @@ pub fn read_all_comments(
 }
 
 /// `GET` the case for its owner, then `POST /api/cases/{id}/comments`.
-pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseComment, Error> {
+pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseComment, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
     let comment_type = input.comment_type.unwrap_or(CommentType::User);
     // Validate everything before the first request.
@@ -168,7 +168,11 @@ pub fn newest_comment(comments: Vec<wire::Comment>) -> Option<wire::Comment> {
 }
 
 /// `GET /api/cases/{id}/comments/{comment-id}`.
-pub fn get_comment(client: &Client, case_id: &str, comment_id: &str) -> Result<CaseComment, Error> {
+pub fn get_comment(
+    client: &Client,
+    case_id: &str,
+    comment_id: &str,
+) -> Result<CaseComment, ErrorInfo> {
     let case_id = validate::id("case-id", case_id)?;
     let comment_id = validate::id("comment-id", comment_id)?;
     client.call(
@@ -183,7 +187,7 @@ pub fn get_comment(client: &Client, case_id: &str, comment_id: &str) -> Result<C
 pub fn get_many_comments(
     client: &Client,
     input: GetManyCommentsInput,
-) -> Result<CommentPage, Error> {
+) -> Result<CommentPage, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
     if !input.return_all {
         let (page, per_page) = validate::paging(input.page, input.per_page)?;
@@ -205,7 +209,7 @@ pub fn remove_comment(
     client: &Client,
     case_id: &str,
     comment_id: &str,
-) -> Result<RemoveCommentOutput, Error> {
+) -> Result<RemoveCommentOutput, ErrorInfo> {
     let case_id = validate::id("case-id", case_id)?;
     let comment_id = validate::id("comment-id", comment_id)?;
     let response = client.send(&Request::delete(comment_path(case_id, comment_id)))?;
@@ -218,7 +222,10 @@ pub fn remove_comment(
 }
 
 /// `GET` the comment for its owner, then `PATCH /api/cases/{id}/comments`.
-pub fn update_comment(client: &Client, input: UpdateCommentInput) -> Result<CaseComment, Error> {
+pub fn update_comment(
+    client: &Client,
+    input: UpdateCommentInput,
+) -> Result<CaseComment, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
     let comment_id = validate::id("comment-id", &input.comment_id)?;
     let text = validate::text("comment", &input.comment, validate::MAX_COMMENT)?;

@@ -11,7 +11,7 @@ mod tests;
 use crate::api::case_tags::TagsOutput;
 use crate::cases;
 use crate::kibana::{routes, Client, Request};
-use crate::types::{Error, ErrorKind, Owner};
+use crate::types::{ErrorInfo, ErrorKind, Owner};
 use crate::validate;
 use elastic_security_wire::cases::CasePatch;
 
@@ -51,18 +51,22 @@ enum Change {
 }
 
 /// `GET /api/cases/tags`, with `owner` repeated when given.
-pub fn get_case_tags(client: &Client, owners: &[Owner]) -> Result<Vec<String>, Error> {
+pub fn get_case_tags(client: &Client, owners: &[Owner]) -> Result<Vec<String>, ErrorInfo> {
     let path = routes::with_owners("/api/cases/tags".into(), owners);
     client.call(&Request::get(path), "a valid list of tags", Ok)
 }
 
 /// Adds each tag not already on the case (exact match), keeping Kibana's order.
-pub fn add_tag(client: &Client, case_id: &str, tags: &[String]) -> Result<TagsOutput, Error> {
+pub fn add_tag(client: &Client, case_id: &str, tags: &[String]) -> Result<TagsOutput, ErrorInfo> {
     change_tags(client, case_id, tags, Change::Add)
 }
 
 /// Removes each given tag present on the case (exact match).
-pub fn remove_tag(client: &Client, case_id: &str, tags: &[String]) -> Result<TagsOutput, Error> {
+pub fn remove_tag(
+    client: &Client,
+    case_id: &str,
+    tags: &[String],
+) -> Result<TagsOutput, ErrorInfo> {
     change_tags(client, case_id, tags, Change::Remove)
 }
 
@@ -91,7 +95,7 @@ fn change_tags(
     case_id: &str,
     tags: &[String],
     change: Change,
-) -> Result<TagsOutput, Error> {
+) -> Result<TagsOutput, ErrorInfo> {
     let case_id = validate::id("case-id", case_id)?;
     let given = validate::tag_changes("tags", tags)?;
     if change == Change::Add && given.len() > validate::MAX_TAGS {
@@ -123,7 +127,7 @@ fn change_tags(
         if updated.len() > validate::MAX_TAGS {
             // Known only after the read, so not `invalid-input`: answered the way
             // Kibana itself would refuse the write.
-            return Err(Error {
+            return Err(ErrorInfo {
                 status_code: 400,
                 kind: ErrorKind::BadRequest,
                 message: format!(

@@ -9,7 +9,7 @@ use crate::kibana::count;
 use crate::kibana::enums::names_once;
 use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
-use crate::types::{Error, SortOrder};
+use crate::types::{ErrorInfo, SortOrder};
 use crate::validate;
 use elastic_security_wire::{name_of, username};
 
@@ -18,7 +18,7 @@ use elastic_security_wire::{name_of, username};
 pub fn get_case_activity(
     client: &Client,
     input: GetCaseActivityInput,
-) -> Result<ActivityPage, Error> {
+) -> Result<ActivityPage, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
     let (page, per_page) = validate::paging(input.page, input.per_page)?;
     let mut query: Vec<(&str, String)> = vec![

@@ -9,14 +9,14 @@ use crate::api::cases::{CaseAlert, GetCasesByAlertInput, RelatedCase};
 use crate::kibana::count;
 use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
-use crate::types::Error;
+use crate::types::ErrorInfo;
 use crate::validate;
 
 /// `GET /api/cases/alerts/{alert-id}`, with `owner` repeated when given.
 pub fn get_cases_by_alert(
     client: &Client,
     input: GetCasesByAlertInput,
-) -> Result<Vec<RelatedCase>, Error> {
+) -> Result<Vec<RelatedCase>, ErrorInfo> {
     let alert_id = validate::id("alert-id", &input.alert_id)?;
     let path = routes::with_owners(
         format!("/api/cases/alerts/{}", routes::path_segment(alert_id)),
@@ -43,7 +43,7 @@ pub fn get_cases_by_alert(
 }
 
 /// `GET /api/cases/{id}/alerts`.
-pub fn get_case_alerts(client: &Client, case_id: &str) -> Result<Vec<CaseAlert>, Error> {
+pub fn get_case_alerts(client: &Client, case_id: &str) -> Result<Vec<CaseAlert>, ErrorInfo> {
     let case_id = validate::id("case-id", case_id)?;
     client.call(
         &Request::get(format!("{}/alerts", case_path(case_id))),

@@ -21,19 +21,19 @@ use crate::kibana::enums::names_once;
 use crate::kibana::routes::{self, case_path, A_CASE};
 use crate::kibana::{Client, Method, Request};
 use crate::pages;
-use crate::types::{CaseConnectorType, Error, KibanaCase, Severity, SortField, SortOrder};
+use crate::types::{CaseConnectorType, ErrorInfo, KibanaCase, Severity, SortField, SortOrder};
 use crate::validate::{self, invalid};
 use elastic_security_wire::cases as wire;
 use elastic_security_wire::{name_of, username};
 
 /// `GET /api/cases/{id}` as Kibana's JSON (for the operations that need the tags or
 /// version).
-pub fn read_case(client: &Client, case_id: &str) -> Result<wire::Case, Error> {
+pub fn read_case(client: &Client, case_id: &str) -> Result<wire::Case, ErrorInfo> {
     client.get_json(case_path(case_id), A_CASE)
 }
 
 /// `POST /api/cases`.
-pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase, Error> {
+pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase, ErrorInfo> {
     let title = validate::text("title", &input.title, validate::MAX_TITLE)?;
     let description = match validate::optional(input.description.as_deref()) {
         Some(description) => {
@@ -78,7 +78,7 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
 }
 
 /// `DELETE /api/cases?ids=[...]`; when Kibana refuses the batch, one call per id.
-pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCaseOutput, Error> {
+pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCaseOutput, ErrorInfo> {
     let ids = validate::case_ids("case-ids", &input.case_ids)?;
     let bulk_request = delete_request(&ids)?;
     if bulk_request.path_and_query.len() > validate::MAX_QUERY_BYTES {
@@ -134,7 +134,7 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
 }
 
 /// `DELETE /api/cases?ids=<the ids as a percent-encoded JSON array>`.
-fn delete_request(ids: &[String]) -> Result<Request, Error> {
+fn delete_request(ids: &[String]) -> Result<Request, ErrorInfo> {
     Ok(Request::delete(format!(
         "/api/cases?ids={}",
         routes::query_value(&to_json(&ids)?)
@@ -142,7 +142,7 @@ fn delete_request(ids: &[String]) -> Result<Request, Error> {
 }
 
 /// `GET /api/cases/{id}`, plus every comment through `comments/_find` when asked.
-pub fn get_case(client: &Client, input: GetCaseInput) -> Result<KibanaCase, Error> {
+pub fn get_case(client: &Client, input: GetCaseInput) -> Result<KibanaCase, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
     let mut case = client.call(&Request::get(case_path(case_id)), A_CASE, |case| {
         Ok(to_kibana_case(case))
@@ -157,7 +157,7 @@ pub fn get_case(client: &Client, input: GetCaseInput) -> Result<KibanaCase, Erro
 
 /// `GET /api/cases/_find` with the filters, in a fixed order; with `return-all`,
 /// page after page.
-pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CasePage, Error> {
+pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CasePage, ErrorInfo> {
     let (page, per_page) = match input.return_all {
         // Page and per-page are ignored then, even when they are out of range.
         true => (1, pages::PER_PAGE),
@@ -243,7 +243,7 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
 }
 
 /// `GET /api/cases/{id}`, reduced to its status fields.
-pub fn get_case_status(client: &Client, case_id: &str) -> Result<CaseStatusInfo, Error> {
+pub fn get_case_status(client: &Client, case_id: &str) -> Result<CaseStatusInfo, ErrorInfo> {
     let case_id = validate::id("case-id", case_id)?;
     client.call(&Request::get(case_path(case_id)), A_CASE, |case| {
         let case = to_kibana_case(case);
@@ -262,7 +262,7 @@ pub fn get_case_status(client: &Client, case_id: &str) -> Result<CaseStatusInfo,
 }
 
 /// `PATCH /api/cases` with the caller's version and only the given fields.
-pub fn update_case(client: &Client, input: UpdateCaseInput) -> Result<KibanaCase, Error> {
+pub fn update_case(client: &Client, input: UpdateCaseInput) -> Result<KibanaCase, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
     let version = validate::required("version", &input.version)?;
     if input.title.is_none()
@@ -310,7 +310,11 @@ pub fn update_case(client: &Client, input: UpdateCaseInput) -> Result<KibanaCase
 }
 
 /// `POST /api/cases/{id}/connector/{connector-id}/_push`, with no body.
-pub fn push_case(client: &Client, case_id: &str, connector_id: &str) -> Result<PushedCase, Error> {
+pub fn push_case(
+    client: &Client,
+    case_id: &str,
+    connector_id: &str,
+) -> Result<PushedCase, ErrorInfo> {
     let case_id = validate::id("case-id", case_id)?;
     let connector_id = validate::id("connector-id", connector_id)?;
     let request = Request {
@@ -348,7 +352,7 @@ pub fn patch_case<T>(
     client: &Client,
     patch: wire::CasePatch<'_>,
     convert: impl FnOnce(wire::Case) -> Result<T, String>,
-) -> Result<T, Error> {
+) -> Result<T, ErrorInfo> {
     let case_id = patch.id.to_owned();
     let body = wire::CasesPatch { cases: vec![patch] };
     let request = Request::json(Method::Patch, "/api/cases".into(), &body)?;

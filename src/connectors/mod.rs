@@ -13,11 +13,11 @@ use serde_json::value::RawValue;
 use crate::api::connectors::{Connector, ConnectorSummary, CreateConnectorInput};
 use crate::kibana::errors::redact;
 use crate::kibana::{count, Client, Method, Request};
-use crate::types::Error;
+use crate::types::ErrorInfo;
 use crate::validate::{self, invalid};
 
 /// A connector type id: non-blank, starting with `.`.
-fn type_id(type_id: &str) -> Result<&str, Error> {
+fn type_id(type_id: &str) -> Result<&str, ErrorInfo> {
     let type_id = type_id.trim();
     if type_id.is_empty() {
         return Err(invalid("connector-type-id", "must not be blank"));
@@ -36,7 +36,7 @@ fn type_id(type_id: &str) -> Result<&str, Error> {
 pub fn get_many_connectors(
     client: &Client,
     connector_type_id: Option<&str>,
-) -> Result<Vec<ConnectorSummary>, Error> {
+) -> Result<Vec<ConnectorSummary>, ErrorInfo> {
     let wanted = match validate::optional(connector_type_id) {
         Some(wanted) => Some(type_id(wanted)?),
         None => None,
@@ -72,7 +72,10 @@ fn config_text(config: Option<Box<RawValue>>) -> String {
 }
 
 /// `POST /api/actions/connector` with `{name, connector_type_id, config, secrets}`.
-pub fn create_connector(client: &Client, input: CreateConnectorInput) -> Result<Connector, Error> {
+pub fn create_connector(
+    client: &Client,
+    input: CreateConnectorInput,
+) -> Result<Connector, ErrorInfo> {
     let name = validate::required("name", &input.name)?;
     let type_id = type_id(&input.connector_type_id)?;
     let config = json_object(input.config.as_deref())

@@ -12,7 +12,7 @@ use super::connection::Settings;
 use super::decode::decode;
 use super::errors::{invalid_response, redact, status_error, too_large};
 use super::transport::{Method, Outgoing, Response, Transport, TransportError, MAX_RESPONSE_BYTES};
-use crate::types::{Connection, Error, ErrorKind};
+use crate::types::{Connection, ErrorInfo, ErrorKind};
 use crate::validate::invalid;
 
 /// Sent on every request so Kibana's logs show who called.
@@ -54,7 +54,7 @@ impl Request {
         method: Method,
         path_and_query: String,
         body: &impl Serialize,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ErrorInfo> {
         Ok(Request {
             method,
             path_and_query,
@@ -64,7 +64,7 @@ impl Request {
 }
 
 /// `value` as compact JSON text, for a request body or a query value.
-pub fn to_json(value: &impl Serialize) -> Result<String, Error> {
+pub fn to_json(value: &impl Serialize) -> Result<String, ErrorInfo> {
     // The bodies are plain structs, strings and lists: writing them cannot fail.
     // Were it to, nothing is sent.
     serde_json::to_string(value).map_err(|err| invalid("request", err))
@@ -90,7 +90,7 @@ impl core::fmt::Debug for Client<'_> {
 impl<'a> Client<'a> {
     /// Checks `conn` (`invalid-input`, -1, naming the field) and keeps what every
     /// request needs.
-    pub fn new(conn: &Connection, transport: &'a dyn Transport) -> Result<Self, Error> {
+    pub fn new(conn: &Connection, transport: &'a dyn Transport) -> Result<Self, ErrorInfo> {
         Ok(Client {
             transport,
             settings: Settings::of(conn)?,
@@ -137,7 +137,7 @@ impl<'a> Client<'a> {
     }
 
     /// Sends `request`. 2xx → the response; anything else → the mapped `error`.
-    pub fn send(&self, request: &Request) -> Result<Response, Error> {
+    pub fn send(&self, request: &Request) -> Result<Response, ErrorInfo> {
         let settings = &self.settings;
         let path = format!("{}{}", settings.prefix, request.path_and_query);
         if path.len() > MAX_PATH_AND_QUERY_BYTES {
@@ -163,15 +163,23 @@ impl<'a> Client<'a> {
             timeout_ms: settings.timeout_ms,
         };
         let result = match self.transport.send(&outgoing) {
-            Err(TransportError::Timeout) => Err(Error {
+            Err(TransportError::Timeout) => Err(ErrorInfo {
                 status_code: 0,
                 kind: ErrorKind::Timeout,
                 message: format!("no answer from Kibana within {} ms", settings.timeout_ms),
             }),
-            Err(TransportError::Unreachable(cause)) => Err(Error {
+            Err(TransportError::Unreachable(cause)) => Err(ErrorInfo {
                 status_code: 0,
                 kind: ErrorKind::Unreachable,
                 message: format!("could not reach Kibana at {}: {cause}", settings.origin()),
+            }),
+            Err(TransportError::ConnectionLost(cause)) => Err(ErrorInfo {
+                status_code: 0,
+                kind: ErrorKind::ConnectionLost,
+                message: format!(
+                    "lost the connection to Kibana at {}: {cause}",
+                    settings.origin()
+                ),
             }),
             Err(TransportError::ResponseTooLarge) => Err(too_large()),
             Ok(response) if response.body.len() > MAX_RESPONSE_BYTES => Err(too_large()),
@@ -189,7 +197,7 @@ impl<'a> Client<'a> {
         request: &Request,
         what: &str,
         convert: impl FnOnce(W) -> Result<T, String>,
-    ) -> Result<T, Error> {
+    ) -> Result<T, ErrorInfo> {
         let response = self.send(request)?;
         decode(&response.body)
             .and_then(convert)
@@ -197,19 +205,19 @@ impl<'a> Client<'a> {
     }
 
     /// `GET path_and_query`, decoding the JSON answer.
-    pub fn get_json<W: Answer>(&self, path_and_query: String, what: &str) -> Result<W, Error> {
+    pub fn get_json<W: Answer>(&self, path_and_query: String, what: &str) -> Result<W, ErrorInfo> {
         self.call(&Request::get(path_and_query), what, Ok)
     }
 
     /// The (redacted) error of an answer that is not `what`. Out of line: one copy
     /// for every `W` of [`Client::call`].
     #[inline(never)]
-    fn invalid_answer(&self, status: u16, what: &str, detail: &str) -> Error {
+    fn invalid_answer(&self, status: u16, what: &str, detail: &str) -> ErrorInfo {
         self.redact(invalid_response(status, what, detail))
     }
 
     /// Removes every credential of the connection from the message.
-    fn redact(&self, err: Error) -> Error {
+    fn redact(&self, err: ErrorInfo) -> ErrorInfo {
         let secrets: Vec<&str> = self.settings.secrets.iter().map(String::as_str).collect();
         redact(err, &secrets)
     }

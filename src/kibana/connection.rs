@@ -9,7 +9,7 @@ use crate::rt::prelude::*;
 use base64::Engine as _;
 
 use super::transport::Scheme;
-use crate::types::{Auth, Connection, Error};
+use crate::types::{Auth, Connection, ErrorInfo};
 use crate::validate::invalid;
 
 /// `connection.timeout-ms` when none is given.
@@ -22,6 +22,22 @@ pub const MAX_TIMEOUT_MS: u32 = 600_000;
 pub const MAX_CREDENTIAL_BYTES: usize = 4096;
 /// The longest `connection.base-url` accepted.
 pub const MAX_BASE_URL_BYTES: usize = 2048;
+/// The longest variable name `auth::api-key-env` accepts.
+pub const MAX_ENV_NAME_BYTES: usize = 256;
+
+/// The value of the component's environment variable `name` (`wasi:cli/environment`;
+/// natively, the process's, for the unit tests).
+#[cfg(target_arch = "wasm32")]
+fn environment_variable(name: &str) -> Option<String> {
+    wasi::cli::environment::get_environment()
+        .into_iter()
+        .find_map(|(key, value)| (key == name).then_some(value))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn environment_variable(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
 
 /// A checked connection: what every request of the call needs.
 pub struct Settings {
@@ -41,7 +57,7 @@ pub struct Settings {
 
 impl Settings {
     /// Checks every field of `conn`.
-    pub fn of(conn: &Connection) -> Result<Self, Error> {
+    pub fn of(conn: &Connection) -> Result<Self, ErrorInfo> {
         let (scheme, authority, base_path) = parse_base_url(&conn.base_url)?;
         let space = parse_space(conn.space_id.as_deref())?;
         let timeout_ms = parse_timeout(conn.timeout_ms)?;
@@ -69,7 +85,7 @@ impl Settings {
 
 /// `http(s)://host[:port][/prefix][/]` → scheme, authority, prefix without a
 /// trailing `/`.
-fn parse_base_url(url: &str) -> Result<(Scheme, String, String), Error> {
+fn parse_base_url(url: &str) -> Result<(Scheme, String, String), ErrorInfo> {
     const FIELD: &str = "connection.base-url";
     let url = url.trim();
     if url.is_empty() {
@@ -134,7 +150,7 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
 }
 
 /// `host`, `host:port`, `[v6]` or `[v6]:port`.
-fn validate_authority(authority: &str) -> Result<(), Error> {
+fn validate_authority(authority: &str) -> Result<(), ErrorInfo> {
     const FIELD: &str = "connection.base-url";
     let no_host = || invalid(FIELD, "must name a host (e.g. https://kibana.example:5601)");
     let (host_ok, port) = if let Some(after_bracket) = authority.strip_prefix('[') {
@@ -190,7 +206,7 @@ fn validate_authority(authority: &str) -> Result<(), Error> {
 }
 
 /// `none`, empty or `default` → no prefix; else `[a-z0-9_-]{1,255}`.
-fn parse_space(space: Option<&str>) -> Result<Option<String>, Error> {
+fn parse_space(space: Option<&str>) -> Result<Option<String>, ErrorInfo> {
     match space {
         None | Some("") | Some("default") => Ok(None),
         Some(space) => {
@@ -210,7 +226,7 @@ fn parse_space(space: Option<&str>) -> Result<Option<String>, Error> {
     }
 }
 
-fn parse_timeout(timeout_ms: Option<u32>) -> Result<u32, Error> {
+fn parse_timeout(timeout_ms: Option<u32>) -> Result<u32, ErrorInfo> {
     let timeout = timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     if !(1..=MAX_TIMEOUT_MS).contains(&timeout) {
         return Err(invalid(
@@ -223,7 +239,7 @@ fn parse_timeout(timeout_ms: Option<u32>) -> Result<u32, Error> {
 
 /// The `authorization` value and the strings to redact from messages. The
 /// messages never quote the credential itself.
-fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), Error> {
+fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), ErrorInfo> {
     // A CR/LF in a header value would split the request: refuse any control char.
     // Oversized values would be refused by Kibana, or trap the runtime.
     let no_control = |field: &str, value: &str| {
@@ -241,24 +257,44 @@ fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), Erro
             Ok(())
         }
     };
+    let api_key = |field: &str, key: &str| {
+        no_control(field, key)?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(invalid(field, "must not be blank"));
+        }
+        // The key is sent as is: Kibana's keys are base64 (`id:api_key`
+        // encoded), so anything but visible ASCII is a paste error.
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                field,
+                "must be the base64 `encoded` key: visible ASCII characters, no spaces",
+            ));
+        }
+        Ok((Some(format!("ApiKey {key}")), vec![key.to_owned()]))
+    };
     match auth {
         None => Ok((None, Vec::new())),
-        Some(Auth::ApiKey(key)) => {
-            const FIELD: &str = "connection.auth.api-key";
-            no_control(FIELD, key)?;
-            let key = key.trim();
-            if key.is_empty() {
-                return Err(invalid(FIELD, "must not be blank"));
-            }
-            // The key is sent as is: Kibana's keys are base64 (`id:api_key`
-            // encoded), so anything but visible ASCII is a paste error.
-            if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        Some(Auth::ApiKey(key)) => api_key("connection.auth.api-key", key),
+        Some(Auth::ApiKeyEnv(name)) => {
+            const FIELD: &str = "connection.auth.api-key-env";
+            if name.is_empty() || name.len() > MAX_ENV_NAME_BYTES {
                 return Err(invalid(
                     FIELD,
-                    "must be the base64 `encoded` key: visible ASCII characters, no spaces",
+                    format!("must be a variable name of 1 to {MAX_ENV_NAME_BYTES} bytes"),
                 ));
             }
-            Ok((Some(format!("ApiKey {key}")), vec![key.to_owned()]))
+            // The name is not secret and may be quoted; the value is.
+            match environment_variable(name) {
+                Some(key) => api_key(FIELD, &key),
+                None => Err(invalid(
+                    FIELD,
+                    format!(
+                        "no environment variable `{}` is set for the component",
+                        name.escape_default()
+                    ),
+                )),
+            }
         }
         Some(Auth::Basic(basic)) => {
             no_control("connection.auth.username", &basic.username)?;
@@ -287,7 +323,7 @@ mod tests {
     use crate::test_support::*;
     use crate::types::{BasicCredentials, ErrorKind};
 
-    fn client_err(conn: Connection) -> Error {
+    fn client_err(conn: Connection) -> ErrorInfo {
         let transport = FakeTransport::new();
         let err = Client::new(&conn, &transport).unwrap_err();
         assert_eq!(err.status_code, -1);
@@ -418,6 +454,45 @@ mod tests {
         let client = Client::new(&conn(), &transport).unwrap();
         client.send(&Request::get("/api/x".into())).unwrap();
         assert_eq!(transport.only_request().timeout_ms, 30_000);
+    }
+
+    /// `api-key-env` reads the key from the environment at each call (natively the
+    /// process's; in the component, `wasi:cli/environment`), with `api-key`'s rules,
+    /// and never quotes it.
+    #[test]
+    fn connection_api_key_from_the_environment() {
+        let env = |name: &str| Connection {
+            auth: Some(Auth::ApiKeyEnv(name.into())),
+            ..conn()
+        };
+        // Names unique to this test: the process environment is shared.
+        std::env::set_var("ES_TEST_KEY_FROM_ENV", "a2V5LWZyb20tZW52");
+        let transport = FakeTransport::new().reply(200, "{}");
+        let client = Client::new(&env("ES_TEST_KEY_FROM_ENV"), &transport).unwrap();
+        client.send(&Request::get("/api/x".into())).unwrap();
+        assert_eq!(
+            transport.only_request().header("authorization"),
+            Some("ApiKey a2V5LWZyb20tZW52")
+        );
+
+        let err = client_err(env("ES_TEST_KEY_NOT_SET"));
+        assert_eq!(
+            err.message,
+            "connection.auth.api-key-env: no environment variable `ES_TEST_KEY_NOT_SET` is set for the component"
+        );
+        assert_eq!(
+            client_err(env("")).message,
+            "connection.auth.api-key-env: must be a variable name of 1 to 256 bytes"
+        );
+        std::env::set_var("ES_TEST_KEY_WITH_SPACE", "s3cr3t value");
+        let err = client_err(env("ES_TEST_KEY_WITH_SPACE"));
+        assert!(
+            err.message
+                .starts_with("connection.auth.api-key-env: must be the base64"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("s3cr3t"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use elastic_security_wire::{Answer, ErrorBody, Text};
 use serde::de::IgnoredAny;
 
 use super::transport::MAX_RESPONSE_BYTES;
-use crate::types::{Error, ErrorKind};
+use crate::types::{ErrorInfo, ErrorKind};
 
 /// How much of a non-JSON error body is quoted in a message.
 const MAX_QUOTE_CHARS: usize = 512;
@@ -21,7 +21,7 @@ const MAX_KIBANA_MESSAGE_CHARS: usize = 1024;
 const REDACTED: &str = "<redacted>";
 
 /// Replaces every occurrence of each (non-empty) secret in the message.
-pub fn redact(mut err: Error, secrets: &[&str]) -> Error {
+pub fn redact(mut err: ErrorInfo, secrets: &[&str]) -> ErrorInfo {
     for secret in secrets {
         if !secret.is_empty() && err.message.contains(secret) {
             err.message = err.message.replace(secret, REDACTED);
@@ -32,9 +32,9 @@ pub fn redact(mut err: Error, secrets: &[&str]) -> Error {
 
 /// A 2xx answer whose body is not what the route promises.
 #[cold]
-pub fn invalid_response(status: u16, what: &str, detail: &str) -> Error {
+pub fn invalid_response(status: u16, what: &str, detail: &str) -> ErrorInfo {
     let message = format!("Kibana answered {status} but the body is not {what}: {detail}");
-    Error {
+    ErrorInfo {
         status_code: 502,
         kind: ErrorKind::InvalidResponse,
         message: truncate_chars(&message, MAX_QUOTE_CHARS),
@@ -42,8 +42,8 @@ pub fn invalid_response(status: u16, what: &str, detail: &str) -> Error {
 }
 
 #[cold]
-pub fn too_large() -> Error {
-    Error {
+pub fn too_large() -> ErrorInfo {
+    ErrorInfo {
         status_code: 502,
         kind: ErrorKind::InvalidResponse,
         message: format!(
@@ -117,7 +117,7 @@ fn status_line(status: u16, reason: &str) -> String {
 /// status with Kibana's `error` or the reason phrase, else a short quote of a
 /// non-JSON body (an HTML page from a proxy, say).
 #[cold]
-pub fn status_error(status: u16, body: &[u8]) -> Error {
+pub fn status_error(status: u16, body: &[u8]) -> ErrorInfo {
     let message = match error_body(body) {
         Some(ErrorBody {
             message: Text(Some(text)),
@@ -141,7 +141,7 @@ pub fn status_error(status: u16, body: &[u8]) -> Error {
             }
         }
     };
-    Error {
+    ErrorInfo {
         status_code: i32::from(status),
         kind: kind_for_status(status),
         message,

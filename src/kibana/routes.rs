@@ -11,7 +11,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::client::Client;
 use super::enums::names_once;
-use crate::types::{Error, Owner};
+use crate::types::{ErrorInfo, Owner};
 use elastic_security_wire::{cases, Owned};
 
 /// Every byte but the unreserved ones (RFC 3986 §2.3).
@@ -91,14 +91,18 @@ pub fn comment_path(case_id: &str, comment_id: &str) -> String {
 
 /// The owner of a case (`GET /api/cases/{id}`). Kibana wants it repeated on a
 /// comment written to the case.
-pub fn case_owner(client: &Client, case_id: &str) -> Result<String, Error> {
+pub fn case_owner(client: &Client, case_id: &str) -> Result<String, ErrorInfo> {
     let case: Owned = client.get_json(case_path(case_id), A_CASE)?;
     Ok(case.owner)
 }
 
 /// The owner of a comment (`GET /api/cases/{id}/comments/{comment-id}`), which
 /// Kibana wants repeated when the comment is updated.
-pub fn comment_owner(client: &Client, case_id: &str, comment_id: &str) -> Result<String, Error> {
+pub fn comment_owner(
+    client: &Client,
+    case_id: &str,
+    comment_id: &str,
+) -> Result<String, ErrorInfo> {
     let comment: Owned = client.get_json(comment_path(case_id, comment_id), A_COMMENT)?;
     Ok(comment.owner)
 }

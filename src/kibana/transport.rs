@@ -67,13 +67,20 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Why a transport got no (usable) HTTP answer.
+/// Why a transport got no (usable) HTTP answer. The variants keep apart what
+/// happened before anything was sent from what happened after, which decides
+/// whether a call may be repeated (the WIT `error`'s rule).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransportError {
-    /// Nothing within the timeout.
-    Timeout,
-    /// No answer; the text names the cause for humans ("connection refused").
+    /// Nothing was sent: no connection (refused, DNS, TLS), or the host refused
+    /// the request. The text names the cause for humans ("connection refused").
     Unreachable(String),
+    /// No answer within the timeout; the request may have been sent (a connect
+    /// timeout counts here too: not every host reports one only before sending).
+    Timeout,
+    /// The connection broke after the request was sent, at least in part: reset,
+    /// closed, or the answer broke off. The text names the cause.
+    ConnectionLost(String),
     /// The answer was larger than [`MAX_RESPONSE_BYTES`].
     ResponseTooLarge,
 }

@@ -172,7 +172,7 @@ fn wait_for(
             Some(Ok(Ok(response))) => return Ok(response),
             Some(Ok(Err(code))) => return Err(map_error_code(&code)),
             Some(Err(())) => {
-                return Err(TransportError::Unreachable(
+                return Err(TransportError::ConnectionLost(
                     "the response was already taken".into(),
                 ))
             }
@@ -189,11 +189,11 @@ fn read_response(
     response: wasi::http::types::IncomingResponse,
 ) -> Result<Response, TransportError> {
     let status = response.status();
-    let incoming = response
-        .consume()
-        .map_err(|()| TransportError::Unreachable("the response body was already taken".into()))?;
+    let incoming = response.consume().map_err(|()| {
+        TransportError::ConnectionLost("the response body was already taken".into())
+    })?;
     let stream = incoming.stream().map_err(|()| {
-        TransportError::Unreachable("the response body stream was already taken".into())
+        TransportError::ConnectionLost("the response body stream was already taken".into())
     })?;
     let mut body = Vec::new();
     loop {
@@ -228,7 +228,7 @@ fn body_read_error(debug: &str) -> TransportError {
     if lower.contains("timeout") || lower.contains("timed out") {
         TransportError::Timeout
     } else {
-        TransportError::Unreachable(format!("the answer broke off: {debug}"))
+        TransportError::ConnectionLost(format!("the answer broke off: {debug}"))
     }
 }
 
@@ -265,66 +265,96 @@ fn refused(what: &str) -> TransportError {
     TransportError::Unreachable(format!("the runtime refused {what} of the request"))
 }
 
-/// Timeouts vs. every other reason for having no answer, with a human cause.
+/// Why there is no answer, with a human cause, sorted by whether the request may
+/// have left: an error of connecting or of building the request means nothing
+/// was sent (`Unreachable`); any timeout (but DNS's), or a broken connection,
+/// means Kibana may have received it. An error whose phase is not known (a
+/// runtime error) counts as after sending.
 #[cold]
 fn map_error_code(code: &ErrorCode) -> TransportError {
-    let cause = match code {
-        ErrorCode::DnsTimeout
-        | ErrorCode::ConnectionTimeout
-        | ErrorCode::ConnectionReadTimeout
-        | ErrorCode::ConnectionWriteTimeout
-        | ErrorCode::HttpResponseTimeout => return TransportError::Timeout,
-        ErrorCode::DnsError(payload) => match &payload.rcode {
+    use TransportError::{ConnectionLost, Timeout, Unreachable};
+    let text = |cause: &str| cause.to_owned();
+    match code {
+        // Nothing was sent.
+        ErrorCode::DnsTimeout => Unreachable(text("DNS lookup timed out")),
+        ErrorCode::DnsError(payload) => Unreachable(match &payload.rcode {
             Some(rcode) => format!("DNS lookup failed ({rcode})"),
-            None => "DNS lookup failed".to_owned(),
-        },
-        ErrorCode::DestinationNotFound => "host not found (DNS)".to_owned(),
-        ErrorCode::DestinationUnavailable => "host unavailable".to_owned(),
-        ErrorCode::DestinationIpProhibited => "the runtime prohibits this IP address".to_owned(),
-        ErrorCode::DestinationIpUnroutable => "IP address unroutable".to_owned(),
-        ErrorCode::ConnectionRefused => "connection refused".to_owned(),
-        ErrorCode::ConnectionTerminated => "connection reset or closed by the server".to_owned(),
-        ErrorCode::ConnectionLimitReached => "connection limit reached".to_owned(),
-        ErrorCode::TlsProtocolError => "TLS handshake failed".to_owned(),
-        ErrorCode::TlsCertificateError => "TLS certificate rejected".to_owned(),
-        ErrorCode::TlsAlertReceived(payload) => match &payload.alert_message {
+            None => text("DNS lookup failed"),
+        }),
+        ErrorCode::DestinationNotFound => Unreachable(text("host not found (DNS)")),
+        ErrorCode::DestinationUnavailable => Unreachable(text("host unavailable")),
+        ErrorCode::DestinationIpProhibited => {
+            Unreachable(text("the runtime prohibits this IP address"))
+        }
+        ErrorCode::DestinationIpUnroutable => Unreachable(text("IP address unroutable")),
+        ErrorCode::ConnectionRefused => Unreachable(text("connection refused")),
+        ErrorCode::ConnectionLimitReached => Unreachable(text("connection limit reached")),
+        ErrorCode::TlsProtocolError => Unreachable(text("TLS handshake failed")),
+        ErrorCode::TlsCertificateError => Unreachable(text("TLS certificate rejected")),
+        ErrorCode::TlsAlertReceived(payload) => Unreachable(match &payload.alert_message {
             Some(message) => format!("TLS alert received ({message})"),
-            None => "TLS alert received".to_owned(),
-        },
-        ErrorCode::HttpRequestDenied => "the runtime denied the outgoing request".to_owned(),
-        ErrorCode::HttpResponseIncomplete => "the answer ended before it was complete".to_owned(),
-        ErrorCode::HttpProtocolError => "HTTP protocol error".to_owned(),
-        ErrorCode::HttpResponseBodySize(_) => "the answer's body has the wrong size".to_owned(),
-        ErrorCode::ConfigurationError => "the runtime's HTTP configuration is invalid".to_owned(),
-        ErrorCode::InternalError(Some(message)) => format!("runtime error: {message}"),
-        ErrorCode::InternalError(None) => "runtime error".to_owned(),
+            None => text("TLS alert received"),
+        }),
+        ErrorCode::HttpRequestDenied => {
+            Unreachable(text("the runtime denied the outgoing request"))
+        }
+        ErrorCode::ConfigurationError => {
+            Unreachable(text("the runtime's HTTP configuration is invalid"))
+        }
+        ErrorCode::LoopDetected => Unreachable(text("request loop detected")),
         // Named by hand rather than with `Debug`, whose formatting machinery costs
         // the component kilobytes.
-        ErrorCode::HttpRequestLengthRequired => "the runtime wants a request length".to_owned(),
-        ErrorCode::HttpRequestBodySize(_) => "the request body has the wrong size".to_owned(),
-        ErrorCode::HttpRequestMethodInvalid => "the runtime refused the request method".to_owned(),
-        ErrorCode::HttpRequestUriInvalid => "the request URI is invalid".to_owned(),
-        ErrorCode::HttpRequestUriTooLong => "the request URI is too long".to_owned(),
+        ErrorCode::HttpRequestLengthRequired => {
+            Unreachable(text("the runtime wants a request length"))
+        }
+        ErrorCode::HttpRequestMethodInvalid => {
+            Unreachable(text("the runtime refused the request method"))
+        }
+        ErrorCode::HttpRequestUriInvalid => Unreachable(text("the request URI is invalid")),
+        ErrorCode::HttpRequestUriTooLong => Unreachable(text("the request URI is too long")),
         ErrorCode::HttpRequestHeaderSectionSize(_) | ErrorCode::HttpRequestHeaderSize(_) => {
-            "the request headers are too large".to_owned()
+            Unreachable(text("the request headers are too large"))
+        }
+        // Sent, at least in part. A connect timeout counts as a timeout too: hosts
+        // differ on what they call one (preview2-shim, under jco, reports a
+        // server that never answers as `connection-timeout`), and taking a sent
+        // request for an unsent one could repeat a create.
+        ErrorCode::ConnectionTimeout
+        | ErrorCode::ConnectionReadTimeout
+        | ErrorCode::ConnectionWriteTimeout
+        | ErrorCode::HttpResponseTimeout => Timeout,
+        ErrorCode::ConnectionTerminated => {
+            ConnectionLost(text("connection reset or closed by the server"))
+        }
+        ErrorCode::HttpResponseIncomplete => {
+            ConnectionLost(text("the answer ended before it was complete"))
+        }
+        ErrorCode::HttpProtocolError => ConnectionLost(text("HTTP protocol error")),
+        ErrorCode::HttpRequestBodySize(_) => {
+            ConnectionLost(text("the request body has the wrong size"))
         }
         ErrorCode::HttpRequestTrailerSectionSize(_) | ErrorCode::HttpRequestTrailerSize(_) => {
-            "the request trailers are too large".to_owned()
+            ConnectionLost(text("the request trailers are too large"))
+        }
+        ErrorCode::HttpResponseBodySize(_) => {
+            ConnectionLost(text("the answer's body has the wrong size"))
         }
         ErrorCode::HttpResponseHeaderSectionSize(_) | ErrorCode::HttpResponseHeaderSize(_) => {
-            "the answer's headers are too large".to_owned()
+            ConnectionLost(text("the answer's headers are too large"))
         }
         ErrorCode::HttpResponseTrailerSectionSize(_) | ErrorCode::HttpResponseTrailerSize(_) => {
-            "the answer's trailers are too large".to_owned()
+            ConnectionLost(text("the answer's trailers are too large"))
         }
         ErrorCode::HttpResponseTransferCoding(_) => {
-            "the answer's transfer coding is not supported".to_owned()
+            ConnectionLost(text("the answer's transfer coding is not supported"))
         }
         ErrorCode::HttpResponseContentCoding(_) => {
-            "the answer's content coding is not supported".to_owned()
+            ConnectionLost(text("the answer's content coding is not supported"))
         }
-        ErrorCode::HttpUpgradeFailed => "HTTP upgrade failed".to_owned(),
-        ErrorCode::LoopDetected => "request loop detected".to_owned(),
-    };
-    TransportError::Unreachable(cause)
+        ErrorCode::HttpUpgradeFailed => ConnectionLost(text("HTTP upgrade failed")),
+        ErrorCode::InternalError(Some(message)) => {
+            ConnectionLost(format!("runtime error: {message}"))
+        }
+        ErrorCode::InternalError(None) => ConnectionLost(text("runtime error")),
+    }
 }

@@ -13,7 +13,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const component = await loadComponent();
 const { cases, caseTags, caseComments, connectors } = component;
 
-/** Runs `fn`, which must throw jco's ComponentError; returns the error. */
+/**
+ * Runs `fn`, which must throw jco's ComponentError carrying the WIT `error`: a
+ * variant `{ tag: 'permanent' | 'retryable', val: error-info }`. Returns the
+ * thrown error's `message` and `stack`, the `tag`, and `payload`: the error-info.
+ */
 function componentError(fn) {
   let thrown;
   assert.throws(fn, (error) => {
@@ -23,13 +27,20 @@ function componentError(fn) {
   assert.equal(thrown.constructor.name, 'ComponentError', `not a ComponentError: ${thrown?.stack}`);
   assert.ok(thrown instanceof Error);
   assert.equal(typeof thrown.payload, 'object');
-  assert.deepEqual(Object.keys(thrown.payload).sort(), ['kind', 'message', 'statusCode']);
-  return thrown;
+  assert.ok(['permanent', 'retryable'].includes(thrown.payload.tag), JSON.stringify(thrown.payload));
+  assert.deepEqual(Object.keys(thrown.payload.val).sort(), ['kind', 'message', 'statusCode']);
+  return {
+    message: thrown.message,
+    stack: thrown.stack,
+    tag: thrown.payload.tag,
+    payload: thrown.payload.val,
+    whole: thrown.payload,
+  };
 }
 
 /** Asserts that `secret` appears nowhere in the error: message, payload, stack. */
 function assertNoSecret(error, secret) {
-  for (const text of [error.message, error.stack, error.payload.message, JSON.stringify(error.payload)]) {
+  for (const text of [error.message, error.stack, error.payload.message, JSON.stringify(error.whole)]) {
     assert.ok(!text.includes(secret), `the secret leaked into: ${text}`);
   }
 }
@@ -113,6 +124,7 @@ describe('elastic-security component through jco + preview2-shim', () => {
     const error = componentError(() => cases.getCase(conn, { caseId: 'no-such-case', includeComments: false }));
     assert.equal(error.payload.statusCode, 404);
     assert.equal(error.payload.kind, 'not-found');
+    assert.equal(error.tag, 'permanent'); // a 4xx: the same call fails the same way
     assert.match(error.payload.message, /no-such-case/);
     // jco's wrapper only says where to look; the typed value is in `payload`.
     assert.equal(error.message, '[object Object] (see error.payload)');
@@ -125,6 +137,7 @@ describe('elastic-security component through jco + preview2-shim', () => {
     }));
     assert.equal(error.payload.statusCode, -1);
     assert.equal(error.payload.kind, 'invalid-input');
+    assert.equal(error.tag, 'permanent');
     assert.match(error.payload.message, /title/);
 
     const perPage = componentError(() => cases.getManyCases(conn, {
@@ -211,6 +224,7 @@ describe('transport failures come back as typed errors (status 0)', () => {
     ));
     assert.equal(error.payload.statusCode, 0);
     assert.equal(error.payload.kind, 'unreachable');
+    assert.equal(error.tag, 'retryable'); // nothing was sent
     assert.match(error.payload.message, /connection refused/);
   });
 
@@ -221,18 +235,21 @@ describe('transport failures come back as typed errors (status 0)', () => {
     ));
     assert.equal(error.payload.statusCode, 0);
     assert.equal(error.payload.kind, 'timeout');
+    assert.equal(error.tag, 'retryable'); // a read may be repeated
     assert.ok(Date.now() - started < 10_000);
   });
 
   test('a body that stalls midway: a typed error, not a TypeError (wasi-http-shim.js)', () => {
     // preview2-shim's socket timeout aborts the response; its body stream then
     // fails with Node's "aborted", which the shim cannot express as a wasi:http
-    // error-code: the component reports that the answer broke off.
+    // error-code: the component reports that the answer broke off, after the
+    // request was sent (connection-lost).
     const error = componentError(() => cases.getCase(
       { baseUrl, timeoutMs: 500 }, { caseId: 'stall', includeComments: false },
     ));
     assert.equal(error.payload.statusCode, 0);
-    assert.equal(error.payload.kind, 'unreachable');
+    assert.equal(error.payload.kind, 'connection-lost');
+    assert.equal(error.tag, 'retryable');
     assert.match(error.payload.message, /broke off/);
   });
 });

@@ -313,7 +313,7 @@ impl NativeSide {
     fn with<T>(
         &self,
         space: &str,
-        f: impl FnOnce(&guest::kibana::Client) -> std::result::Result<T, guest::types::Error>,
+        f: impl FnOnce(&guest::kibana::Client) -> std::result::Result<T, guest::types::ErrorInfo>,
     ) -> Result<T> {
         let conn = guest_conn(&self.url, space);
         let client = ok("connection", guest::kibana::Client::new(&conn, &self.t))?;

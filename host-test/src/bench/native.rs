@@ -94,11 +94,22 @@ impl Transport for NativeTransport {
     }
 }
 
+/// The same phases as the component's `wasi:http` transport: failing to connect
+/// sent nothing; anything later may have reached the server.
 fn transport_error(e: HttpError) -> TransportError {
     match e {
-        HttpError::ConnectionTimeout
-        | HttpError::ConnectionReadTimeout
-        | HttpError::HttpResponseTimeout => TransportError::Timeout,
-        other => TransportError::Unreachable(other.to_string()),
+        HttpError::ConnectionReadTimeout | HttpError::HttpResponseTimeout => {
+            TransportError::Timeout
+        }
+        e @ (HttpError::ConnectionTimeout
+        | HttpError::ConnectionRefused
+        | HttpError::DnsError { .. }
+        | HttpError::Connect(_)
+        | HttpError::DnsTimeout
+        | HttpError::Tls(_)
+        | HttpError::TlsProtocolError
+        | HttpError::TlsCertificateError
+        | HttpError::HttpRequestDenied) => TransportError::Unreachable(e.to_string()),
+        other => TransportError::ConnectionLost(other.to_string()),
     }
 }

@@ -76,6 +76,11 @@ Example:
         /// Address to listen on
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5601")]
         listen: String,
+        /// Also serve the control routes under /_sim/ (queue faults, read the request
+        /// log without credentials), for tests driving the simulator from another
+        /// process
+        #[arg(long)]
+        control: bool,
     },
 
     /// List the 20 operations with their inputs and Kibana routes

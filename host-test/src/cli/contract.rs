@@ -10,10 +10,10 @@ use serde_json::{json, Map, Value};
 use super::operations::Operation;
 use crate::harness::bindings::{
     case_comments, case_tags, cases, connectors, AttachmentType, CaseComment, CaseConnectorType,
-    CaseStatus, CommentType, Connection, Error, ErrorKind, KibanaCase, Owner, Severity, SortField,
-    SortOrder,
+    CaseStatus, CommentType, Connection, ErrorInfo, ErrorKind, KibanaCase, Owner, Severity,
+    SortField, SortOrder,
 };
-use crate::harness::Harness;
+use crate::harness::{Failure, Harness};
 use cases::ActivityType;
 
 /// What one run produced: the JSON to print and whether the operation succeeded.
@@ -35,7 +35,7 @@ pub fn run(
         Ok(i) => i,
         Err(e) => return Ok(failure(&e)),
     };
-    let parsed = (|| -> Result<Call, Error> {
+    let parsed = (|| -> Result<Call, Failure> {
         let allowed: Vec<&str> = op.inputs.iter().map(|(k, _)| *k).collect();
         input.check_keys(&allowed)?;
         if let Some(space) = input.opt_str("SpaceId")? {
@@ -74,7 +74,7 @@ enum Call {
     GetManyConnectors(Option<String>),
 }
 
-fn parse_call(name: &str, i: &mut Input) -> Result<Call, Error> {
+fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
     Ok(match name {
         "create-case" => Call::CreateCase(cases::CreateCaseInput {
             title: i.req_str("Title")?,
@@ -335,14 +335,19 @@ fn with_status(mut body: Value, status: i32, message: String) -> Value {
 }
 
 /// The JSON printed for a failed operation.
-pub fn failure(e: &Error) -> Outcome {
+pub fn failure(e: &Failure) -> Outcome {
     let message = if e.status_code == -1 {
         cli_field_names(&e.message)
     } else {
         e.message.clone()
     };
     Outcome {
-        json: json!({"StatusCode": e.status_code, "ErrorMessage": message, "ErrorKind": Named::name(e.kind)}),
+        json: json!({
+            "StatusCode": e.status_code,
+            "ErrorMessage": message,
+            "ErrorKind": Named::name(e.kind),
+            "Retryable": e.retryable,
+        }),
         ok: false,
     }
 }
@@ -398,12 +403,13 @@ fn cli_field_names(message: &str) -> String {
     message.to_string()
 }
 
-pub fn param_error(message: String) -> Error {
-    Error {
+/// A parameter error the CLI finds itself: status -1, like the component's.
+pub fn param_error(message: String) -> Failure {
+    Failure::permanent(ErrorInfo {
         status_code: -1,
         kind: ErrorKind::InvalidInput,
         message,
-    }
+    })
 }
 
 pub fn case_json(c: &KibanaCase) -> Value {
@@ -512,6 +518,7 @@ names! {
         ExternalReference = "externalReference", PersistableState = "persistableState",
         Other = "other";
     ErrorKind: InvalidInput = "invalid-input", Unreachable = "unreachable", Timeout = "timeout",
+        ConnectionLost = "connection-lost",
         BadRequest = "bad-request", Unauthorized = "unauthorized", Forbidden = "forbidden",
         NotFound = "not-found", NotAcceptable = "not-acceptable", Conflict = "conflict",
         ClientError = "client-error", ServerError = "server-error",
@@ -524,7 +531,7 @@ struct Input {
 }
 
 impl Input {
-    fn new(v: &Value) -> Result<Self, Error> {
+    fn new(v: &Value) -> Result<Self, Failure> {
         match v {
             Value::Object(map) => Ok(Self { map: map.clone() }),
             Value::Null => Ok(Self { map: Map::new() }),
@@ -534,7 +541,7 @@ impl Input {
         }
     }
 
-    fn check_keys(&self, allowed: &[&str]) -> Result<(), Error> {
+    fn check_keys(&self, allowed: &[&str]) -> Result<(), Failure> {
         let unknown: BTreeSet<&str> = self
             .map
             .keys()
@@ -552,7 +559,7 @@ impl Input {
 
     /// Strings as they are; numbers and booleans as their text (platforms often
     /// send everything as strings, and sometimes nothing as one).
-    fn opt_str(&mut self, key: &str) -> Result<Option<String>, Error> {
+    fn opt_str(&mut self, key: &str) -> Result<Option<String>, Failure> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -563,12 +570,12 @@ impl Input {
     }
 
     /// Required strings are passed on even when blank: the component names the field.
-    fn req_str(&mut self, key: &str) -> Result<String, Error> {
+    fn req_str(&mut self, key: &str) -> Result<String, Failure> {
         self.opt_str(key)?
             .ok_or_else(|| param_error(format!("{key}: required")))
     }
 
-    fn opt_list(&mut self, key: &str) -> Result<Option<Vec<String>>, Error> {
+    fn opt_list(&mut self, key: &str) -> Result<Option<Vec<String>>, Failure> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
@@ -587,11 +594,11 @@ impl Input {
         }
     }
 
-    fn list(&mut self, key: &str) -> Result<Vec<String>, Error> {
+    fn list(&mut self, key: &str) -> Result<Vec<String>, Failure> {
         Ok(self.opt_list(key)?.unwrap_or_default())
     }
 
-    fn opt_enum<T: Named>(&mut self, key: &str) -> Result<Option<T>, Error> {
+    fn opt_enum<T: Named>(&mut self, key: &str) -> Result<Option<T>, Failure> {
         match self.opt_str(key)? {
             None => Ok(None),
             Some(s) if s.trim().is_empty() => Ok(None),
@@ -599,12 +606,12 @@ impl Input {
         }
     }
 
-    fn req_enum<T: Named>(&mut self, key: &str) -> Result<T, Error> {
+    fn req_enum<T: Named>(&mut self, key: &str) -> Result<T, Failure> {
         self.opt_enum(key)?
             .ok_or_else(|| param_error(format!("{key}: required ({})", T::listed())))
     }
 
-    fn enum_list<T: Named>(&mut self, key: &str) -> Result<Vec<T>, Error> {
+    fn enum_list<T: Named>(&mut self, key: &str) -> Result<Vec<T>, Failure> {
         let mut out = Vec::new();
         for item in self.list(key)? {
             for part in item.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -614,7 +621,7 @@ impl Input {
         Ok(out)
     }
 
-    fn opt_u32(&mut self, key: &str) -> Result<Option<u32>, Error> {
+    fn opt_u32(&mut self, key: &str) -> Result<Option<u32>, Failure> {
         let bad = || {
             param_error(format!(
                 "{key}: must be a whole number from 0 to 4294967295"
@@ -633,7 +640,7 @@ impl Input {
         }
     }
 
-    fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, Error> {
+    fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, Failure> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -649,7 +656,7 @@ impl Input {
 
     /// Config and Secrets: an object, or a string holding one (checked by the
     /// component). The value itself never goes into a message.
-    fn opt_json_object(&mut self, key: &str) -> Result<Option<String>, Error> {
+    fn opt_json_object(&mut self, key: &str) -> Result<Option<String>, Failure> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -661,7 +668,7 @@ impl Input {
     }
 }
 
-fn bad_enum<T: Named>(key: &str, value: &str) -> Error {
+fn bad_enum<T: Named>(key: &str, value: &str) -> Failure {
     let shown: String = value.chars().take(64).collect();
     param_error(format!("{key}: `{shown}` is not one of {}", T::listed()))
 }

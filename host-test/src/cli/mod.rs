@@ -53,7 +53,7 @@ pub fn main() -> ExitCode {
         Some(Command::Call(call)) => run_call(&call, cli.component.as_deref()),
         Some(Command::Demo) => harness(cli.component.as_deref(), None)
             .and_then(|h| demo::run(&h, &component_label(cli.component.as_deref()))),
-        Some(Command::Stub { listen }) => run_stub(&listen),
+        Some(Command::Stub { listen, control }) => run_stub(&listen, control),
         Some(Command::Precompile { out }) => run_precompile(cli.component.as_deref(), &out),
         Some(Command::Bench { smoke, block }) => run_bench(smoke, block.map(usize::from)),
     };
@@ -252,8 +252,12 @@ fn run_precompile(component: Option<&Path>, out: &Path) -> Result<u8> {
     Ok(0)
 }
 
-fn run_stub(listen: &str) -> Result<u8> {
-    let sim = Simulator::start_with(SimConfig::default(), listen)
+fn run_stub(listen: &str, control: bool) -> Result<u8> {
+    let config = SimConfig {
+        control,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::start_with(config, listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
     println!("Kibana simulator listening on {}", sim.url());
     println!(

@@ -35,6 +35,7 @@ use wasmtime::component::Linker;
 use wasmtime::Store;
 
 use super::bindings::{CaseComment, Connection, KibanaCase, Owner};
+use super::operations::settle;
 use super::operations::with_operations;
 use super::outbound::Outbound;
 use super::{outbound_for, Harness, HarnessConfig, HostState, Op};
@@ -85,7 +86,7 @@ macro_rules! async_operations {
                     .await
                     .map_err(anyhow::Error::from);
                 self.harness.record_peak(&store);
-                result
+                settle(result?)
             }
         )*
     };

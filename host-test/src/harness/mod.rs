@@ -54,7 +54,7 @@ pub mod bindings;
 mod operations;
 pub mod outbound;
 
-pub use operations::Op;
+pub use operations::{settle, Failure, Op};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -83,7 +83,7 @@ macro_rules! sync_operations {
     ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
         $(
             pub fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
-                self.call_interface(conn, |g: &$iface::Guest, s| g.$call(s, conn, $($arg),*))
+                settle(self.call_interface(conn, |g: &$iface::Guest, s| g.$call(s, conn, $($arg),*))?)
             }
         )*
     };
@@ -132,6 +132,9 @@ pub struct HarnessConfig {
     /// to the component (one wake-up of the calling thread per request instead of
     /// one per wait for more bytes); up to the component's 32 MiB cap.
     pub read_ahead: bool,
+    /// Environment variables every call's component sees (`wasi:cli/environment`);
+    /// read only for `auth::api-key-env`. Empty by default.
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for HarnessConfig {
@@ -144,11 +147,13 @@ impl Default for HarnessConfig {
             pooling: None,
             keep_resident: DEFAULT_KEEP_RESIDENT,
             read_ahead: true,
+            env: Vec::new(),
         }
     }
 }
 
-/// Per-call host state: WASI with nothing granted (no files, no env, no stdio) plus
+/// Per-call host state: WASI with nothing granted (no files, no stdio, only the
+/// environment variables of [`HarnessConfig::env`]) plus
 /// wasi:http limited to one origin, and the store's resource limits.
 pub struct HostState {
     wasi: WasiCtx,
@@ -326,7 +331,7 @@ impl Harness {
         outbound: Arc<Outbound>,
     ) -> Store<HostState> {
         let state = HostState {
-            wasi: WasiCtxBuilder::new().build(),
+            wasi: WasiCtxBuilder::new().envs(&self.config.env).build(),
             http: WasiHttpCtx::new(),
             hooks: OutboundHooks::new(outbound, base_url.and_then(Origin::parse)),
             table: ResourceTable::new(),

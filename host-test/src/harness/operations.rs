@@ -3,11 +3,56 @@
 //! [`AsyncHarness`](super::async_harness::AsyncHarness) each expand
 //! [`with_operations!`] with their own way of making a call.
 
-use super::bindings::Error;
+use super::bindings::{Error, ErrorInfo, ErrorKind};
 
 /// What an operation's method returns: a host failure or trap outside, the
 /// operation's own result inside.
-pub type Op<T> = anyhow::Result<std::result::Result<T, Error>>;
+pub type Op<T> = anyhow::Result<std::result::Result<T, Failure>>;
+
+/// An operation's failure as a host reads it: the WIT `error`'s `error-info`, and
+/// whether the component marked it `retryable` (otherwise `permanent`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    pub status_code: i32,
+    pub kind: ErrorKind,
+    pub message: String,
+    pub retryable: bool,
+}
+
+impl Failure {
+    /// A failure the host finds itself (the CLI's own input checks): `permanent`.
+    pub fn permanent(info: ErrorInfo) -> Self {
+        Self::from_info(info, false)
+    }
+
+    fn from_info(info: ErrorInfo, retryable: bool) -> Self {
+        let ErrorInfo {
+            status_code,
+            kind,
+            message,
+        } = info;
+        Self {
+            status_code,
+            kind,
+            message,
+            retryable,
+        }
+    }
+}
+
+/// The operation's result with its error as a [`Failure`]. `execution-failed` is
+/// the case a workflow engine keeps for its own failures: the component never
+/// returns it, so here it is a host failure.
+pub fn settle<T>(result: std::result::Result<T, Error>) -> Op<T> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(Error::Permanent(info)) => Ok(Err(Failure::from_info(info, false))),
+        Err(Error::Retryable(info)) => Ok(Err(Failure::from_info(info, true))),
+        Err(Error::ExecutionFailed) => {
+            anyhow::bail!("the component returned `execution-failed`, which only a host may")
+        }
+    }
+}
 
 /// Hands the list of operations to `$expand!`: for each, the method's name, the
 /// exported interface, the generated `call_*` function, the arguments after the

@@ -28,6 +28,10 @@ pub enum Fault {
     WrongShape200,
     /// Sleep that long, then answer normally.
     Slow(Duration),
+    /// Carry the request out at once (a case is created, say), then wait that long
+    /// before answering: Kibana acted, and its answer comes late or, past the
+    /// client's timeout, never.
+    LateAnswer(Duration),
     /// Send headers, `content-length` and half of a body, stall that long, then close.
     StallBody(Duration),
     /// Close the connection without answering.
@@ -38,6 +42,8 @@ pub enum Fault {
 pub(crate) enum Served {
     /// The normal answer, after that delay.
     Normally(Duration),
+    /// The normal answer, worked out at once and sent after that delay.
+    Late(Duration),
     /// This answer instead of the normal one.
     Answer(Response),
     /// A 200 whose `content-length` announces `body`, of which half is sent; then
@@ -56,6 +62,7 @@ impl Served {
         match fault {
             Fault::Pass => Served::Normally(Duration::ZERO),
             Fault::Slow(pause) => Served::Normally(pause),
+            Fault::LateAnswer(pause) => Served::Late(pause),
             Fault::Drop => Served::Dropped,
             Fault::StallBody(pause) => Served::StalledBody {
                 body: stalled_body(),

@@ -12,6 +12,7 @@ mod alerts;
 mod case_comments;
 mod cases;
 mod connectors;
+mod control;
 mod faults;
 mod json;
 mod request;
@@ -54,6 +55,9 @@ pub struct SimConfig {
     /// Mimic Kibana's incremental-id task: a new case's version changes right after
     /// creation, so an update with the create's version gets 409.
     pub bump_version_after_create: bool,
+    /// Serve the control routes under `/_sim/` (faults, the request log), for a
+    /// test in another process: see `control.rs`.
+    pub control: bool,
 }
 
 impl Default for SimConfig {
@@ -65,6 +69,7 @@ impl Default for SimConfig {
             major_version: 9,
             platinum: false,
             bump_version_after_create: false,
+            control: false,
         }
     }
 }

@@ -97,7 +97,7 @@ const BASIC_CREDENTIALS: GeneralPurpose = GeneralPurpose::new(
 );
 
 /// The user name for valid credentials (`elastic` for an API key), `None` otherwise.
-fn authenticate(config: &SimConfig, req: &RecordedRequest) -> Option<String> {
+pub(crate) fn authenticate(config: &SimConfig, req: &RecordedRequest) -> Option<String> {
     let value = req.header("authorization")?.trim();
     let (scheme, credentials) = value.split_once(' ')?;
     let credentials = credentials.trim();

@@ -26,7 +26,7 @@ use hyper_util::rt::TokioIo;
 use super::faults::Served;
 use super::request::RecordedRequest;
 use super::response::{Response, JSON_CONTENT_TYPE};
-use super::{router, Shared};
+use super::{control, router, Shared};
 
 /// Kibana's default payload limit (`server.maxPayload`): 1 MiB.
 const MAX_BODY: usize = 1024 * 1024;
@@ -138,6 +138,9 @@ async fn answer(
             Err(_) => Some(Response::bad_request("Invalid request body")),
         }
     };
+    if shared.config.control && recorded.path.starts_with(control::PREFIX) {
+        return Ok(to_http(control::handle(&shared, &recorded), keep_alive));
+    }
     if let Some(refusal) = early {
         shared.lock_state().requests.push(recorded);
         // The rest of the body is not read: the connection cannot be reused.
@@ -155,6 +158,11 @@ async fn answer(
                 tokio::time::sleep(delay).await;
             }
             Ok(to_http(router::handle(&shared, &recorded), keep_alive))
+        }
+        Served::Late(delay) => {
+            let response = router::handle(&shared, &recorded);
+            tokio::time::sleep(delay).await;
+            Ok(to_http(response, keep_alive))
         }
         Served::Answer(response) => Ok(to_http(response, keep_alive)),
         Served::StalledBody { body, pause } => Ok(stalled(body, pause)),

@@ -1154,3 +1154,56 @@ fn tags_and_cases_of_an_alert_filter_by_owner() {
         400
     );
 }
+
+/// `control`: faults queued and the request log read over HTTP, without
+/// credentials; off by default (then `/_sim/` is an ordinary unknown route).
+#[test]
+fn control_routes_queue_faults_and_describe_requests() {
+    let off = sim_with(|_| {});
+    assert_eq!(req("GET", "/_sim/requests").send(&off).status, 404);
+    assert_eq!(off.requests().len(), 1, "an ordinary request when off");
+
+    let sim = sim_with(|c| c.control = true);
+    let queued = req("POST", "/_sim/faults")
+        .json(&json!({"fault": "status", "status": 503, "times": 2}))
+        .send(&sim);
+    assert_eq!(
+        (queued.status, queued.json()["queued"].clone()),
+        (200, json!(2))
+    );
+    for _ in 0..2 {
+        let a = req("GET", "/api/cases/_find").send(&sim);
+        assert_eq!(a.status, 503);
+        assert_eq!(a.json()["error"], "Service Unavailable");
+    }
+    assert_eq!(req("GET", "/api/cases/_find").send(&sim).status, 200);
+    let bad = req("POST", "/_sim/faults")
+        .json(&json!({"fault": "meteor"}))
+        .send(&sim);
+    assert_eq!(bad.status, 400);
+    assert!(bad.message().contains("meteor"), "{}", bad.message());
+
+    create(&sim, "/s/soc-team", "counted");
+    req("GET", "/api/cases/_find")
+        .header("Authorization", "ApiKey OBELISK_SECRET_0123456789abcdef")
+        .send(&sim);
+    req("GET", "/api/cases/_find")
+        .without("Authorization")
+        .send(&sim);
+    let log = req("GET", "/_sim/requests").send(&sim).json();
+    let log = log.as_array().expect("a list");
+    // The control requests themselves are not in it.
+    assert_eq!(log.len(), 6, "{log:?}");
+    assert_eq!(log[0]["auth"], "api-key accepted");
+    assert_eq!(log[3]["path"], "/s/soc-team/api/cases");
+    assert_eq!(log[4]["auth"], "api-key refused");
+    assert_eq!(log[4]["auth-key-prefix"], "OBELISK_SECRET_");
+    assert_eq!(log[5]["auth"], "none");
+    assert!(!log.iter().any(|r| r.to_string().contains("sim-api-key")));
+    assert_eq!(
+        req("GET", "/_sim/cases").send(&sim).json()["soc-team"],
+        json!(1)
+    );
+    req("DELETE", "/_sim/requests").send(&sim);
+    assert_eq!(req("GET", "/_sim/requests").send(&sim).json(), json!([]));
+}

@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use host_test::harness::bindings::{
-    case_comments, cases, connectors, Auth, CommentType, Connection, Error, ErrorKind, KibanaCase,
-    Owner,
+    case_comments, cases, connectors, Auth, CommentType, Connection, ErrorKind, KibanaCase, Owner,
 };
+use host_test::harness::Failure;
 use host_test::harness::Harness;
 use host_test::sim::{RecordedRequest, SimConfig, Simulator};
 
@@ -179,7 +179,7 @@ pub fn user_comment(case_id: &str, text: &str) -> case_comments::AddCommentInput
 }
 
 /// Asserts a parameter error naming `field`, and that nothing reached Kibana.
-pub fn assert_invalid<T: std::fmt::Debug>(kit: &Kit, r: Result<T, Error>, field: &str) {
+pub fn assert_invalid<T: std::fmt::Debug>(kit: &Kit, r: Result<T, Failure>, field: &str) {
     let e = r.expect_err("expected a parameter error");
     assert_eq!(e.status_code, -1, "{e:?}");
     assert_eq!(e.kind, ErrorKind::InvalidInput, "{e:?}");
@@ -197,10 +197,10 @@ pub fn assert_invalid<T: std::fmt::Debug>(kit: &Kit, r: Result<T, Error>, field:
 
 /// Asserts the error's status and kind.
 pub fn assert_status<T: std::fmt::Debug>(
-    r: Result<T, Error>,
+    r: Result<T, Failure>,
     status: i32,
     kind: ErrorKind,
-) -> Error {
+) -> Failure {
     let e = r.expect_err("expected an error");
     assert_eq!((e.status_code, e.kind), (status, kind), "{e:?}");
     e
