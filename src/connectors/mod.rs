@@ -111,7 +111,7 @@ pub fn create_connector(
 /// `none` or blank → `{}`; else the text must be a JSON object, kept as written.
 fn json_object(text: Option<&str>) -> Result<Box<RawValue>, String> {
     let text = validate::optional(text).unwrap_or("{}");
-    let raw: Box<RawValue> = serde_json::from_str(text).map_err(|err| err.to_string())?;
+    let raw = elastic_security_wire::raw_json(text).map_err(|err| err.to_string())?;
     if raw.get().starts_with('{') {
         Ok(raw)
     } else {

@@ -7,7 +7,6 @@
 use crate::rt::prelude::*;
 
 use elastic_security_wire::{Answer, ErrorBody, Text};
-use serde::de::IgnoredAny;
 
 use super::transport::MAX_RESPONSE_BYTES;
 use crate::types::{ErrorInfo, ErrorKind};
@@ -129,9 +128,7 @@ pub fn status_error(status: u16, body: &[u8]) -> ErrorInfo {
         }) if !error.trim().is_empty() => status_line(status, &error),
         Some(_) => status_line(status, reason_phrase(status)),
         // JSON, but not an object.
-        None if serde_json::from_slice::<IgnoredAny>(body).is_ok() => {
-            status_line(status, reason_phrase(status))
-        }
+        None if elastic_security_wire::is_json(body) => status_line(status, reason_phrase(status)),
         None => {
             let quote = quote_body(body);
             if quote.is_empty() {

@@ -24,6 +24,9 @@ extern crate alloc;
 pub mod case_comments;
 pub mod cases;
 pub mod connectors;
+mod path;
+
+pub use path::path_at;
 
 /// What std's prelude brings that `no_std` lacks: each module imports this.
 mod prelude {
@@ -88,6 +91,18 @@ impl<A: Answer, B: Answer> Answer for (A, B) {
     fn read(text: &str) -> Result<Self, serde_json::Error> {
         Ok((A::read(text)?, B::read(text)?))
     }
+}
+
+/// Whether `bytes` are JSON text, of any shape. (Read here, as text, by the reader
+/// every answer is read by: see the crate's documentation.)
+pub fn is_json(bytes: &[u8]) -> bool {
+    core::str::from_utf8(bytes).is_ok_and(|text| serde_json::from_str::<IgnoredAny>(text).is_ok())
+}
+
+/// `text` as one JSON value, kept as written (a connector's `config` and
+/// `secrets`), read here for the same reason as [`is_json`].
+pub fn raw_json(text: &str) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// Reads a member whose `null` means the same as its absence: the type's default.
