@@ -11,7 +11,8 @@ use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
 use crate::types::{ErrorInfo, SortOrder};
 use crate::validate;
-use elastic_security_wire::{name_of, username};
+use elastic_security_wire::loose::{each, Bad, Object};
+use elastic_security_wire::name_of;
 
 /// `GET /api/cases/{id}/user_actions/_find?page=&perPage=&sortOrder=` with `types`
 /// repeated when given.
@@ -42,28 +43,30 @@ pub fn get_case_activity(
     client.call(
         &Request::get(path),
         "a valid page of user actions",
-        |found: wire::UserActionsPage| {
+        |found: Object| {
+            let activity = each(found.objects("userActions")?, |action| {
+                Ok(CaseActivity {
+                    action_id: action.id("id")?,
+                    action_type: action.text("type")?,
+                    action: action.text("action")?,
+                    created_at: action.text("created_at")?,
+                    created_by: username(&action, "created_by")?,
+                    comment_id: action.opt_text("comment_id")?,
+                    payload: action.raw("payload").unwrap_or("{}").to_owned(),
+                })
+            })?;
             Ok(ActivityPage {
-                activity: found
-                    .user_actions
-                    .into_iter()
-                    .map(|action| CaseActivity {
-                        action_id: action.id,
-                        action_type: action.kind,
-                        action: action.action,
-                        created_at: action.created_at,
-                        created_by: username(action.created_by).unwrap_or_default(),
-                        comment_id: action.comment_id,
-                        payload: match action.payload {
-                            Some(payload) => payload.get().to_owned(),
-                            None => "{}".to_owned(),
-                        },
-                    })
-                    .collect(),
-                page: found.page.unwrap_or(page),
-                per_page: found.per_page.unwrap_or(per_page),
-                total: count(found.total),
+                activity,
+                page: found.opt_count("page")?.map_or(page, count),
+                per_page: found.opt_count("perPage")?.map_or(per_page, count),
+                total: count(found.count("total")?),
             })
         },
     )
+}
+
+/// The `username` of a user member (`created_by`), `""` when there is none.
+fn username(object: &Object, name: &str) -> Result<String, Bad> {
+    let user = object.object(name)?.unwrap_or_default();
+    user.text("username").map_err(|bad| bad.inside(name))
 }

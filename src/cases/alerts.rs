@@ -11,6 +11,7 @@ use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
 use crate::types::ErrorInfo;
 use crate::validate;
+use elastic_security_wire::loose::{each, Object};
 
 /// `GET /api/cases/alerts/{alert-id}`, with `owner` repeated when given.
 pub fn get_cases_by_alert(
@@ -25,19 +26,21 @@ pub fn get_cases_by_alert(
     client.call(
         &Request::get(path),
         "a valid list of cases",
-        |cases: Vec<wire::RelatedCase>| {
-            Ok(cases
-                .into_iter()
-                .map(|case| RelatedCase {
-                    case_id: case.id,
-                    title: case.title,
-                    description: case.description,
-                    status: case.status.into(),
-                    created_at: case.created_at,
-                    total_alerts: count(case.totals.alerts),
-                    total_comments: count(case.totals.user_comments),
+        |cases: Vec<Object>| {
+            let related = each(cases, |case| {
+                let totals = case.object("totals")?.unwrap_or_default();
+                let total = |name| totals.count(name).map_err(|bad| bad.inside("totals"));
+                Ok(RelatedCase {
+                    case_id: case.id("id")?,
+                    title: case.text("title")?,
+                    description: case.text("description")?,
+                    status: case.name::<wire::Status>("status")?.into(),
+                    created_at: case.text("createdAt")?,
+                    total_alerts: count(total("alerts")?),
+                    total_comments: count(total("userComments")?),
                 })
-                .collect())
+            })?;
+            Ok(related)
         },
     )
 }
@@ -48,15 +51,15 @@ pub fn get_case_alerts(client: &Client, case_id: &str) -> Result<Vec<CaseAlert>,
     client.call(
         &Request::get(format!("{}/alerts", case_path(case_id))),
         "a valid list of alerts",
-        |alerts: Vec<wire::CaseAlert>| {
-            Ok(alerts
-                .into_iter()
-                .map(|alert| CaseAlert {
-                    alert_id: alert.id,
-                    index: alert.index,
-                    attached_at: alert.attached_at,
+        |alerts: Vec<Object>| {
+            let alerts = each(alerts, |alert| {
+                Ok(CaseAlert {
+                    alert_id: alert.id("id")?,
+                    index: alert.text("index")?,
+                    attached_at: alert.text("attached_at")?,
                 })
-                .collect())
+            })?;
+            Ok(alerts)
         },
     )
 }

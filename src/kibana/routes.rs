@@ -12,7 +12,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use super::client::Client;
 use super::enums::names_once;
 use crate::types::{ErrorInfo, Owner};
-use elastic_security_wire::{cases, Owned};
+use elastic_security_wire::cases;
+use elastic_security_wire::loose::Object;
 
 /// Every byte but the unreserved ones (RFC 3986 §2.3).
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -92,8 +93,7 @@ pub fn comment_path(case_id: &str, comment_id: &str) -> String {
 /// The owner of a case (`GET /api/cases/{id}`). Kibana wants it repeated on a
 /// comment written to the case.
 pub fn case_owner(client: &Client, case_id: &str) -> Result<String, ErrorInfo> {
-    let case: Owned = client.get_json(case_path(case_id), A_CASE)?;
-    Ok(case.owner)
+    owner(client, case_path(case_id), A_CASE)
 }
 
 /// The owner of a comment (`GET /api/cases/{id}/comments/{comment-id}`), which
@@ -103,8 +103,14 @@ pub fn comment_owner(
     case_id: &str,
     comment_id: &str,
 ) -> Result<String, ErrorInfo> {
-    let comment: Owned = client.get_json(comment_path(case_id, comment_id), A_COMMENT)?;
-    Ok(comment.owner)
+    owner(client, comment_path(case_id, comment_id), A_COMMENT)
+}
+
+/// `GET path`, a case or a comment: its `owner`, which must be there.
+fn owner(client: &Client, path: String, what: &str) -> Result<String, ErrorInfo> {
+    client.call(&super::Request::get(path), what, |item: Object| {
+        Ok(item.id("owner")?)
+    })
 }
 
 #[cfg(test)]

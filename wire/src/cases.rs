@@ -1,12 +1,12 @@
-//! Kibana's JSON for cases: the case it answers (also after a push), the cases of
-//! an alert, the alerts and the activity of a case, the bodies of `POST /api/cases`
+//! Kibana's JSON for cases: the case it answers (also after a push; the cases of
+//! an alert, the alerts and the activity of a case are read loosely, see
+//! [`crate::loose`]), the bodies of `POST /api/cases`
 //! and `PATCH /api/cases`, and Kibana's enums of cases, by their JSON names.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 use crate::{nullable, User};
 
@@ -54,94 +54,6 @@ pub struct Case {
     pub total_alerts: u64,
     #[serde(rename = "totalComment", default)]
     pub total_comment: u64,
-}
-
-/// Only the `external_service` of a case, which a push fills in (read besides
-/// [`Case`], so that the decoder of every case stays as it is).
-#[derive(Debug, Deserialize)]
-pub struct Pushed {
-    /// Where the case was last pushed; `null` until then.
-    pub external_service: Option<ExternalService>,
-}
-
-/// A case's `external_service`: the incident a push created or updated.
-#[derive(Debug, Deserialize)]
-pub struct ExternalService {
-    #[serde(default)]
-    pub connector_id: String,
-    #[serde(default)]
-    pub connector_name: String,
-    #[serde(default)]
-    pub external_id: String,
-    #[serde(default)]
-    pub external_title: String,
-    #[serde(default)]
-    pub external_url: String,
-    #[serde(default)]
-    pub pushed_at: String,
-}
-
-/// An element of `GET /api/cases/alerts/{alertId}` (Kibana's `related_case`).
-#[derive(Debug, Deserialize)]
-pub struct RelatedCase {
-    pub id: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub description: String,
-    pub status: Status,
-    #[serde(rename = "createdAt", default)]
-    pub created_at: String,
-    #[serde(default)]
-    pub totals: Totals,
-}
-
-/// `totals` of a related case.
-#[derive(Debug, Default, Deserialize)]
-pub struct Totals {
-    #[serde(default)]
-    pub alerts: u64,
-    #[serde(rename = "userComments", default)]
-    pub user_comments: u64,
-}
-
-/// An element of `GET /api/cases/{id}/alerts`.
-#[derive(Debug, Deserialize)]
-pub struct CaseAlert {
-    pub id: String,
-    #[serde(default)]
-    pub index: String,
-    #[serde(default)]
-    pub attached_at: String,
-}
-
-/// `GET /api/cases/{id}/user_actions/_find`: a page of a case's user actions.
-/// `userActions` is required: without it the answer is not a page of them.
-#[derive(Debug, Deserialize)]
-pub struct UserActionsPage {
-    pub page: Option<u32>,
-    #[serde(rename = "perPage")]
-    pub per_page: Option<u32>,
-    #[serde(default)]
-    pub total: u64,
-    #[serde(rename = "userActions")]
-    pub user_actions: Vec<UserAction>,
-}
-
-/// One user action. Its `payload` differs with each type: passed on as Kibana
-/// wrote it.
-#[derive(Debug, Deserialize)]
-pub struct UserAction {
-    pub id: String,
-    #[serde(rename = "type", default)]
-    pub kind: String,
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub created_at: String,
-    pub created_by: Option<User>,
-    pub comment_id: Option<String>,
-    pub payload: Option<Box<RawValue>>,
 }
 
 /// `GET /api/cases/_find`: a page of cases. `cases` is required: without it the
@@ -396,57 +308,6 @@ mod tests {
                 .unwrap_err(),
             "unknown variant `security-solution`, expected one of `cases`, `observability`, `securitySolution` at line 1 column 53"
         );
-    }
-
-    #[test]
-    fn pushed_case_has_its_external_service() {
-        let (case, pushed): (Case, Pushed) = read(
-            r#"{"id":"x","status":"open","owner":"cases","external_service":{"connector_id":"j",
-                "external_id":"71926","external_title":"ES-554","pushed_by":{"username":"e"}}}"#,
-        )
-        .unwrap();
-        assert_eq!(case.id, "x");
-        let pushed = pushed.external_service.unwrap();
-        assert_eq!(
-            (pushed.external_id.as_str(), pushed.external_url.as_str()),
-            ("71926", "")
-        );
-        let never: Pushed =
-            read(r#"{"id":"x","status":"open","owner":"cases","external_service":null}"#).unwrap();
-        assert!(never.external_service.is_none());
-    }
-
-    #[test]
-    fn related_cases_alerts_and_user_actions() {
-        let related: Vec<RelatedCase> = read(
-            r#"[{"id":"c","title":"t","description":"d","status":"closed","createdAt":"2020",
-                 "totals":{"alerts":2,"events":0,"userComments":1}},{"id":"e","status":"open"}]"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (related[0].totals.alerts, related[0].totals.user_comments),
-            (2, 1)
-        );
-        assert_eq!(
-            (related[1].totals.alerts, related[1].title.as_str()),
-            (0, "")
-        );
-        let alerts: Vec<CaseAlert> =
-            read(r#"[{"id":"a","index":"i","attached_at":"2022"}]"#).unwrap();
-        assert_eq!(alerts[0].attached_at, "2022");
-        let page: UserActionsPage = read(
-            r#"{"page":1,"perPage":20,"total":1,"userActions":[{"id":"u","type":"comment",
-                "action":"create","comment_id":"c1","created_at":"2023","created_by":{"username":"e"},
-                "payload":{"comment":{"type":"user","comment":"x y"}},"owner":"cases","version":"v"}]}"#,
-        )
-        .unwrap();
-        let action = &page.user_actions[0];
-        assert_eq!(
-            action.payload.as_ref().unwrap().get(),
-            r#"{"comment":{"type":"user","comment":"x y"}}"#
-        );
-        assert_eq!(action.comment_id.as_deref(), Some("c1"));
-        assert!(read::<UserActionsPage>(r#"{"page":1}"#).is_err());
     }
 
     #[test]

@@ -24,6 +24,7 @@ extern crate alloc;
 pub mod case_comments;
 pub mod cases;
 pub mod connectors;
+pub mod loose;
 mod path;
 
 pub use path::path_at;
@@ -75,15 +76,9 @@ answers!(
     case_comments::Comment,
     case_comments::CommentsPage,
     case_comments::CaseComments,
-    cases::Pushed,
-    Vec<cases::RelatedCase>,
-    Vec<cases::CaseAlert>,
-    cases::UserActionsPage,
+    loose::Object,
+    Vec<loose::Object>,
     Vec<String>,
-    connectors::Connector,
-    Vec<connectors::Connector>,
-    Owned,
-    ErrorBody,
 );
 
 /// One answer read as two types (e.g. a case, and what a push added to it).
@@ -189,21 +184,6 @@ pub struct User {
 /// `username` of an optional user.
 pub fn username(user: Option<User>) -> Option<String> {
     user.and_then(|u| u.username)
-}
-
-/// Only the owner of a case or comment, which Kibana wants repeated on writes.
-#[derive(Debug, Deserialize)]
-pub struct Owned {
-    pub owner: String,
-}
-
-/// What Kibana's (and Elasticsearch's) error answers say, in their names.
-#[derive(Debug, Deserialize)]
-pub struct ErrorBody {
-    #[serde(default)]
-    pub message: Text,
-    #[serde(default)]
-    pub error: Text,
 }
 
 #[cfg(test)]
