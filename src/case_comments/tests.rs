@@ -570,3 +570,44 @@ fn get_many_comments_return_all_ignores_paging_and_stops_at_total() {
     );
     assert!(t.requests().is_empty());
 }
+
+/// A comment read loosely: `alertId` one id or several, `comment` text only when
+/// it is a string, unknown or missing types `other`, errors naming the member.
+#[test]
+fn to_case_comment_reads_kibanas_shapes() {
+    let read = |text: &str| {
+        let comment: Object = elastic_security_wire::Answer::read(text).unwrap();
+        to_case_comment(&comment, "c").map_err(|bad| bad.to_string())
+    };
+    let one =
+        read(r#"{"id":"a","type":"alert","alertId":"a1","created_by":{"username":"e"}}"#).unwrap();
+    assert_eq!(
+        (one.alert_ids, one.comment_type, one.created_by.as_str()),
+        (vec!["a1".to_string()], AttachmentType::Alert, "e")
+    );
+    let many =
+        read(r#"{"id":"a","type":"alert","alertId":["a1","a2"],"updated_by":null}"#).unwrap();
+    assert_eq!((many.alert_ids.len(), many.updated_by), (2, None));
+    let lens = read(r#"{"id":"l","type":"lens","comment":{"attributes":[1,{"a":null}]}}"#).unwrap();
+    assert_eq!(
+        (lens.comment.as_str(), lens.comment_type),
+        ("", AttachmentType::Other)
+    );
+    let untyped = read(r#"{"id":"u","type":null,"comment":"hello \"you\""}"#).unwrap();
+    assert_eq!(
+        (untyped.comment.as_str(), untyped.comment_type),
+        ("hello \"you\"", AttachmentType::Other)
+    );
+    assert_eq!(
+        read(r#"{"id":"c","alertId":5}"#).unwrap_err(),
+        "alertId: invalid type: integer `5`, expected a string"
+    );
+    assert_eq!(
+        read(r#"{"type":"user"}"#).unwrap_err(),
+        "missing field `id`"
+    );
+    assert_eq!(
+        read(r#"{"id":"c","type":7}"#).unwrap_err(),
+        "type: invalid type: integer `7`, expected a string"
+    );
+}

@@ -11,7 +11,7 @@ use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
 use crate::types::{ErrorInfo, SortOrder};
 use crate::validate;
-use elastic_security_wire::loose::{each, Bad, Object};
+use elastic_security_wire::loose::{each, Object};
 use elastic_security_wire::name_of;
 
 /// `GET /api/cases/{id}/user_actions/_find?page=&perPage=&sortOrder=` with `types`
@@ -50,7 +50,7 @@ pub fn get_case_activity(
                     action_type: action.text("type")?,
                     action: action.text("action")?,
                     created_at: action.text("created_at")?,
-                    created_by: username(&action, "created_by")?,
+                    created_by: action.username("created_by")?.unwrap_or_default(),
                     comment_id: action.opt_text("comment_id")?,
                     payload: action.raw("payload").unwrap_or("{}").to_owned(),
                 })
@@ -63,10 +63,4 @@ pub fn get_case_activity(
             })
         },
     )
-}
-
-/// The `username` of a user member (`created_by`), `""` when there is none.
-fn username(object: &Object, name: &str) -> Result<String, Bad> {
-    let user = object.object(name)?.unwrap_or_default();
-    user.text("username").map_err(|bad| bad.inside(name))
 }

@@ -8,7 +8,7 @@ use crate::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{nullable, User};
+use crate::{by_name, nullable, User};
 
 // ---------------------------------------------------------------- answers
 
@@ -35,10 +35,12 @@ pub struct Case {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    #[serde(deserialize_with = "by_name")]
     pub status: Status,
     /// Missing only before Kibana 8.3 had severities: `low` then.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "by_name")]
     pub severity: Severity,
+    #[serde(deserialize_with = "by_name")]
     pub owner: Owner,
     #[serde(default)]
     pub created_at: String,

@@ -88,11 +88,12 @@ pub fn each<T>(
     items: Vec<Object>,
     mut convert: impl FnMut(Object) -> Result<T, Bad>,
 ) -> Result<Vec<T>, Bad> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(index, item)| convert(item).map_err(|bad| bad.at(index)))
-        .collect()
+    // A plain loop: `collect` into a `Result` was 300 to 600 bytes more per caller.
+    let mut converted = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        converted.push(convert(item).map_err(|bad| bad.at(index))?);
+    }
+    Ok(converted)
 }
 
 impl Object {
@@ -171,11 +172,44 @@ impl Object {
             .map_err(|err| Bad::new(name, err.to_string()))
     }
 
+    /// A member that, when there, is one of the names of enum `E`.
+    pub fn opt_name<E: DeserializeOwned>(&self, name: &str) -> Result<Option<E>, Bad> {
+        match self.raw(name) {
+            None => Ok(None),
+            Some(_) => self.name(name).map(Some),
+        }
+    }
+
+    /// One string or a list of strings (an alert attachment's `alertId`); none when
+    /// missing or `null`.
+    pub fn texts(&self, name: &str) -> Result<Vec<String>, Bad> {
+        match self.raw(name) {
+            None => Ok(Vec::new()),
+            // The list's reader is the one of a list of tags.
+            Some(text) if text.starts_with('[') => read(text).map_err(|bad| bad.inside(name)),
+            Some(_) => Ok(Vec::from_iter(self.opt_text(name)?)),
+        }
+    }
+
+    /// The `username` of a user member (`created_by`); `None` without one.
+    pub fn username(&self, name: &str) -> Result<Option<String>, Bad> {
+        let user = self.object(name)?.unwrap_or_default();
+        user.opt_text("username").map_err(|bad| bad.inside(name))
+    }
+
     /// An object member; `None` when missing or `null`.
     pub fn object(&self, name: &str) -> Result<Option<Object>, Bad> {
         self.raw(name)
             .map(|text| read(text).map_err(|bad| bad.inside(name)))
             .transpose()
+    }
+
+    /// A list of objects; none when missing or `null`.
+    pub fn optional_objects(&self, name: &str) -> Result<Vec<Object>, Bad> {
+        match self.raw(name) {
+            None => Ok(Vec::new()),
+            Some(_) => self.objects(name),
+        }
     }
 
     /// A member that must be a list of objects.
@@ -352,6 +386,10 @@ mod tests {
         assert_eq!(object.objects("l").unwrap()[0].text("x").unwrap(), "y");
         assert_eq!(object.name::<Status>("st").unwrap(), Status::InProgress);
         assert_eq!(object.raw("t"), Some(r#"{"a":1}"#));
+        assert_eq!(object.texts("id").unwrap(), ["c"]);
+        assert!(object.texts("s").unwrap().is_empty());
+        assert!(object.optional_objects("s").unwrap().is_empty());
+        assert_eq!(object.opt_name::<Status>("s").unwrap(), None);
         assert_eq!(object.loose_text("id"), Some("c".into()));
         assert_eq!(
             (object.loose_text("t"), object.loose_text("n")),
@@ -398,5 +436,14 @@ mod tests {
             "[1].id: invalid type: integer `7`, expected a string"
         );
         assert!(answer::<Object>("[1]").is_err());
+        let ids: Object = answer(r#"{"alertId":["a",5],"by":{"username":3}}"#).unwrap();
+        assert_eq!(
+            ids.texts("alertId").unwrap_err().to_string(),
+            "alertId: invalid type: integer `5`, expected a string"
+        );
+        assert_eq!(
+            ids.username("by").unwrap_err().to_string(),
+            "by.username: invalid type: integer `3`, expected a string"
+        );
     }
 }
