@@ -222,8 +222,8 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
             |found: wire::CasesPage| {
                 Ok(CasePage {
                     cases: found.cases.into_iter().map(to_kibana_case).collect(),
-                    page: found.page.unwrap_or(page),
-                    per_page: found.per_page.unwrap_or(per_page),
+                    page: found.page.map_or(page, count),
+                    per_page: found.per_page.map_or(per_page, count),
                     total: count(found.total),
                 })
             },

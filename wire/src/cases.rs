@@ -62,8 +62,9 @@ pub struct Case {
 /// answer is not a page of them.
 #[derive(Debug, Deserialize)]
 pub struct CasesPage {
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    // u64 as every other count read (u32 would be a reader of its own).
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
     #[serde(default)]
     pub total: u64,
     pub cases: Vec<Case>,
