@@ -1,8 +1,10 @@
 //! Kibana's JSON as the elastic-security component reads and writes it, in
 //! Kibana's names: one module per interface of the component (`cases`,
 //! `case_comments`, `connectors`) with the answers it reads and the request bodies
-//! it sends, and here what they share: reading an answer (the error naming the
-//! member that was wrong), the shapes Kibana uses across its APIs.
+//! it sends, and here what they share: reading an answer, the shapes Kibana uses
+//! across its APIs. The cases have derived decoders (their pages are the hot
+//! path); the answers read once per call, and comments, are read loosely
+//! ([`loose`]); [`path_at`] names the member a decoding error is about.
 //!
 //! NOTE: a crate of its own so that Cargo can build it for speed while the rest of
 //! the component is built for size (`[profile.guest.package.elastic-security-wire]`
