@@ -113,8 +113,9 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-sign-ext",
 ];
 
-/// Runs `wasm-opt -Oz --converge` over the component's main core module (the largest one; the
-/// others are wit-component's small shims) and puts it back in place. The component's
+/// Runs `wasm-opt --merge-similar-functions -Oz --converge` over the component's main
+/// core module (the largest one; the others are wit-component's small shims) and puts
+/// it back in place. The component's
 /// other sections, its types, imports and exports, are copied byte for byte, except
 /// its top-level custom sections (debug names), which are dropped.
 ///
@@ -137,7 +138,8 @@ fn optimize(component: &[u8], scratch: &Path) -> Result<Vec<u8>, String> {
     std::fs::write(&input, sections[main].data)
         .map_err(|e| format!("writing {}: {e}", input.display()))?;
     let run = Command::new(&wasm_opt)
-        .args(["-Oz", "--converge"])
+        // Functions that differ only in constants merged first (1 KB less).
+        .args(["--merge-similar-functions", "-Oz", "--converge"])
         .args(WASM_FEATURES)
         .arg(&input)
         .arg("-o")

@@ -1,4 +1,4 @@
-//! The Elastic Security component: the 14 operations of an Elastic Security node
+//! The Elastic Security component: the 20 operations of an Elastic Security node
 //! (Kibana Cases, case comments, case tags and connectors) exported as the WIT world
 //! `automation:elastic-security/elastic-security`, calling Kibana through
 //! `wasi:http`.
@@ -67,6 +67,7 @@ pub mod case_tags;
 pub mod cases;
 pub mod connectors;
 pub mod kibana;
+pub mod pages;
 pub mod retry;
 pub mod validate;
 
@@ -83,13 +84,14 @@ use api::case_comments::{
 };
 use api::case_tags::TagsOutput;
 use api::cases::{
-    CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput, DeleteCaseOutput, GetCaseInput,
-    GetManyCasesInput, UpdateCaseInput,
+    ActivityPage, CaseAlert, CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput,
+    DeleteCaseOutput, GetCaseActivityInput, GetCaseInput, GetCasesByAlertInput, GetManyCasesInput,
+    PushedCase, RelatedCase, UpdateCaseInput,
 };
-use api::connectors::{Connector, CreateConnectorInput};
+use api::connectors::{Connector, ConnectorSummary, CreateConnectorInput};
 use kibana::Client;
 use retry::Repeat::{self, Safe, Unsafe};
-use types::{CaseComment, Connection, Error, ErrorInfo, KibanaCase};
+use types::{CaseComment, Connection, Error, ErrorInfo, KibanaCase, Owner};
 
 /// The transport of the real component: `wasi:http` in wasm, and natively a stub
 /// (the native build exists for unit tests, which use a fake).
@@ -122,6 +124,10 @@ impl api::cases::Guest for Component {
     fn get_many_cases(conn: Connection, input: GetManyCasesInput) -> Result<CasePage, Error> { with_client(&conn, Safe, |c| cases::get_many_cases(c, input)) }
     fn get_case_status(conn: Connection, case_id: String) -> Result<CaseStatusInfo, Error> { with_client(&conn, Safe, |c| cases::get_case_status(c, &case_id)) }
     fn update_case(conn: Connection, input: UpdateCaseInput) -> Result<KibanaCase, Error> { with_client(&conn, Safe, |c| cases::update_case(c, input)) }
+    fn get_cases_by_alert(conn: Connection, input: GetCasesByAlertInput) -> Result<Vec<RelatedCase>, Error> { with_client(&conn, Safe, |c| cases::alerts::get_cases_by_alert(c, input)) }
+    fn get_case_alerts(conn: Connection, case_id: String) -> Result<Vec<CaseAlert>, Error> { with_client(&conn, Safe, |c| cases::alerts::get_case_alerts(c, &case_id)) }
+    fn push_case(conn: Connection, case_id: String, connector_id: String) -> Result<PushedCase, Error> { with_client(&conn, Unsafe, |c| cases::push_case(c, &case_id, &connector_id)) }
+    fn get_case_activity(conn: Connection, input: GetCaseActivityInput) -> Result<ActivityPage, Error> { with_client(&conn, Safe, |c| cases::activity::get_case_activity(c, input)) }
 }
 
 #[rustfmt::skip]
@@ -137,11 +143,13 @@ impl api::case_comments::Guest for Component {
 impl api::case_tags::Guest for Component {
     fn add_tag(conn: Connection, case_id: String, tags: Vec<String>) -> Result<TagsOutput, Error> { with_client(&conn, Safe, |c| case_tags::add_tag(c, &case_id, &tags)) }
     fn remove_tag(conn: Connection, case_id: String, tags: Vec<String>) -> Result<TagsOutput, Error> { with_client(&conn, Safe, |c| case_tags::remove_tag(c, &case_id, &tags)) }
+    fn get_case_tags(conn: Connection, owners: Vec<Owner>) -> Result<Vec<String>, Error> { with_client(&conn, Safe, |c| case_tags::get_case_tags(c, &owners)) }
 }
 
 #[rustfmt::skip]
 impl api::connectors::Guest for Component {
     fn create_connector(conn: Connection, input: CreateConnectorInput) -> Result<Connector, Error> { with_client(&conn, Unsafe, |c| connectors::create_connector(c, input)) }
+    fn get_many_connectors(conn: Connection, connector_type_id: Option<String>) -> Result<Vec<ConnectorSummary>, Error> { with_client(&conn, Safe, |c| connectors::get_many_connectors(c, connector_type_id.as_deref())) }
 }
 
 // Only the wasm build exports: natively the cdylib would not link the imports.

@@ -455,6 +455,8 @@ proptest! {
         let input = GetManyCasesInput {
             page, per_page, sort_field, sort_order, search, search_fields, status, owners,
             assignees,
+            return_all: false,
+            limit: None,
         };
         let result = run(&transport, |client| cases::get_many_cases(client, input));
         let sent = sent_well_formed(&transport, &result, &[Method::Get])?;
@@ -563,7 +565,7 @@ proptest! {
     ) {
         let transport = FakeTransport::new()
             .reply_json(200, &cases_fixture("find_case_comments_response"));
-        let input = GetManyCommentsInput { case_id: case_id.clone(), page, per_page };
+        let input = GetManyCommentsInput { case_id: case_id.clone(), page, per_page, return_all: false, limit: None };
         let result = run(&transport, |client| case_comments::get_many_comments(client, input));
         sent_well_formed(&transport, &result, &[Method::Get])?;
 
@@ -645,6 +647,8 @@ proptest! {
         let input = GetManyCasesInput {
             page: None, per_page: None, sort_field: None, sort_order: None, search: None,
             search_fields: vec![], status: None, owners: vec![], assignees: vec![],
+            return_all: false,
+            limit: None,
         };
         let result = run(&transport, |client| cases::get_many_cases(client, input));
         bounded_error(&result, status)?;
@@ -679,7 +683,7 @@ proptest! {
         bounded_error(&result, status)?;
 
         let transport = FakeTransport::new().reply_bytes(status, page);
-        let input = GetManyCommentsInput { case_id: "case-1".into(), page: None, per_page: None };
+        let input = GetManyCommentsInput { case_id: "case-1".into(), page: None, per_page: None, return_all: false, limit: None };
         let result = run(&transport, |client| case_comments::get_many_comments(client, input));
         bounded_error(&result, status)?;
 

@@ -16,7 +16,8 @@ pub enum Repeat {
     /// repeat of an applied one meets a 409), tag changes (they read the case
     /// afresh), deletes (a repeat finds the item gone).
     Safe,
-    /// A repeat could do it twice: the operations that create something.
+    /// A repeat could do it twice: the operations that create something (and
+    /// push-case, which may open an incident in the external system).
     Unsafe,
 }
 

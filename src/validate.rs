@@ -18,6 +18,9 @@ pub const MAX_CASE_IDS: usize = 100;
 pub const MAX_PER_PAGE: u32 = 100;
 pub const MAX_PAGE_WINDOW: u64 = 10_000;
 pub const DEFAULT_PER_PAGE: u32 = 20;
+/// `limit` of the operations that return all: the default, and at most Kibana's
+/// window.
+pub const DEFAULT_LIMIT: u32 = 1000;
 /// Elasticsearch's limit for a document `_id` (512 bytes): no Kibana case, comment,
 /// alert or user profile id is longer. Also keeps every path short.
 pub const MAX_ID_BYTES: usize = 512;
@@ -281,9 +284,34 @@ pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), Er
     Ok((page, per_page))
 }
 
+/// `limit` of return-all (default 1000, 1 to 10000: Kibana serves no item past its
+/// 10000-item window).
+pub fn limit(limit: Option<u32>) -> Result<u32, ErrorInfo> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_PAGE_WINDOW as u32).contains(&limit) {
+        return Err(invalid(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE_WINDOW} (got {limit})"),
+        ));
+    }
+    Ok(limit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limit_defaults_to_1000_within_the_window() {
+        assert_eq!(limit(None).unwrap(), 1000);
+        assert_eq!(limit(Some(10_000)).unwrap(), 10_000);
+        for bad in [0, 10_001] {
+            assert!(limit(Some(bad))
+                .unwrap_err()
+                .message
+                .starts_with("limit: must be between 1 and 10000"));
+        }
+    }
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()

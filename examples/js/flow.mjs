@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Creates a case, tags it, comments on it and lists cases, through the
-// elastic-security WebAssembly component transpiled by jco (see README.md).
+// Looks for the cases an alert is in, creates a case, attaches the alert, tags and
+// comments on the case, and lists every case, through the elastic-security
+// WebAssembly component transpiled by jco (see README.md).
 //
 //   node flow.mjs
 //       starts the Kibana simulator (`elastic-security stub`, from
@@ -38,8 +39,15 @@ export async function loadComponent() {
  * WIT `connection` ({ baseUrl, auth, spaceId?, timeoutMs? }). Each call throws a
  * ComponentError (payload { statusCode, kind, message }) when the operation fails.
  */
-export function runFlow(component, conn, { title = 'Phishing wave (jco example)' } = {}) {
+export function runFlow(
+  component,
+  conn,
+  { title = 'Phishing wave (jco example)', alertId = 'jco-alert-1' } = {},
+) {
   const { cases, caseTags, caseComments } = component;
+
+  // Before opening a case: is the alert in one already?
+  const before = cases.getCasesByAlert(conn, { alertId, owners: ['security-solution'] });
 
   const created = cases.createCase(conn, {
     title,
@@ -57,17 +65,21 @@ export function runFlow(component, conn, { title = 'Phishing wave (jco example)'
     caseId: created.caseId,
     comment: 'Blocked the sender domain at the mail gateway.',
   });
+  caseComments.addComment(conn, { caseId: created.caseId, commentType: 'alert', alertId });
+  const after = cases.getCasesByAlert(conn, { alertId, owners: [] });
 
+  // Every case, page after page (100 per request), as one list.
   const listed = cases.getManyCases(conn, {
-    perPage: 100,
     sortField: 'created-at',
     sortOrder: 'desc',
     searchFields: [],
     owners: ['security-solution'],
     assignees: [],
+    returnAll: true,
+    limit: 500,
   });
 
-  return { created, tagged, comment, listed };
+  return { before, created, tagged, comment, after, listed };
 }
 
 function connectionFromEnv(baseUrl) {
@@ -93,10 +105,12 @@ async function main() {
     conn = { baseUrl: stub.url, auth: { tag: 'api-key', val: STUB_API_KEY } };
   }
   try {
-    const { created, tagged, comment, listed } = runFlow(component, conn);
+    const { before, created, tagged, comment, after, listed } = runFlow(component, conn);
+    console.log(`alert in      ${before.length} case(s) before`);
     console.log(`created case  ${created.caseId} "${created.title}" (${created.status}, ${created.severity})`);
     console.log(`tagged        ${tagged.tags.join(', ')} (version ${tagged.version})`);
     console.log(`commented     ${comment.commentId}: ${comment.comment}`);
+    console.log(`alert in      ${after.map((c) => c.caseId).join(', ')}`);
     console.log(`listed        ${listed.total} case(s):`);
     for (const c of listed.cases) {
       console.log(`  ${c.caseId}  ${c.title}  [${c.tags.join(', ')}]  comments: ${c.totalComments}`);

@@ -195,10 +195,11 @@ class ElasticSecurity:
 
     def call_raw(self, interface: str, name: str, *args: Any) -> Any:
         """Calls a function; dict arguments are converted to records. Returns what
-        wasmtime-py returns for `result<T, error>`: the `ok` value (a `Record`) or
-        the `error` (a `Variant("permanent" | "retryable", Record)`), untouched.
-        (wasmtime-py wraps a result in `Variant("ok" | "err", ...)` only when the
-        Python types of its two sides overlap; a record and a variant do not.)"""
+        wasmtime-py returns for `result<T, error>`: the `ok` value (a `Record` or a
+        `list`) or the `error` (a `Variant("permanent" | "retryable", Record)`),
+        untouched. (wasmtime-py wraps a result in `Variant("ok" | "err", ...)` only
+        when the Python types of its two sides overlap; a record or a list and a
+        variant do not.)"""
         fn = self.func(interface, name)
         params = fn.type(self.store).params
         lowered = [_lower(ty, arg) for (_, ty), arg in zip(params, args)]
@@ -229,7 +230,11 @@ class ElasticSecurity:
         return self.call("cases", "get-case", conn, {"case-id": case_id, "include-comments": include_comments})
 
     def get_many_cases(self, conn: dict, **filters: Any) -> dict:
-        return self.call("cases", "get-many-cases", conn, filters)
+        # `return_all=True` reads every page (100 per request) into one list.
+        return self.call("cases", "get-many-cases", conn, {"return_all": False, **filters})
+
+    def get_cases_by_alert(self, conn: dict, alert_id: str, owners: Optional[list] = None) -> list:
+        return self.call("cases", "get-cases-by-alert", conn, {"alert-id": alert_id, "owners": owners or []})
 
     def add_tag(self, conn: dict, case_id: str, tags: list) -> dict:
         return self.call("case-tags", "add-tag", conn, case_id, tags)

@@ -1,4 +1,5 @@
-"""Create a case, tag it, comment on it and list cases, through the component.
+"""Look for the cases an alert is in, create a case, attach the alert, tag and
+comment on the case, and list cases, through the component.
 
     python flow.py
 
@@ -33,8 +34,11 @@ from elastic_security_example import (
 )
 
 
-def run_flow(client: ElasticSecurity, conn: dict, title: str) -> dict:
+def run_flow(client: ElasticSecurity, conn: dict, title: str, alert_id: str = "py-alert-1") -> dict:
     """The example's steps; returns what each one gave."""
+    # Before opening a case: is the alert in one already?
+    before = client.get_cases_by_alert(conn, alert_id, owners=["security-solution"])
+
     case = client.create_case(
         conn,
         title,
@@ -49,9 +53,16 @@ def run_flow(client: ElasticSecurity, conn: dict, title: str) -> dict:
     tagged = client.add_tag(conn, case_id, ["email, triage"])
 
     comment = client.add_comment(conn, case_id, "Blocked the sender at the mail gateway.")
+    client.call(
+        "case-comments", "add-comment", conn,
+        {"case-id": case_id, "comment-type": "alert", "alert-id": alert_id},
+    )
+    after = client.get_cases_by_alert(conn, alert_id)
+    alerts = client.call("cases", "get-case-alerts", conn, case_id)
 
+    # Every matching case, page after page, as one list.
     listed = client.get_many_cases(
-        conn, search=title, search_fields=["title"], sort_order="desc", per_page=10
+        conn, search=title, search_fields=["title"], sort_order="desc", return_all=True
     )
 
     full = client.get_case(conn, case_id, include_comments=True)
@@ -64,6 +75,9 @@ def run_flow(client: ElasticSecurity, conn: dict, title: str) -> dict:
         missing = {"status-code": err.status_code, "kind": err.kind, "message": err.message}
 
     return {
+        "before": before,
+        "after": after,
+        "alerts": alerts,
         "created": case,
         "tagged": tagged,
         "comment": comment,
@@ -77,6 +91,8 @@ def _summary(results: dict) -> str:
     case = results["case"]
     lines = [
         f"created   {case['case-id']}  {case['title']!r}  severity={case['severity']}",
+        f"alert in  {len(results['before'])} case(s) before, then "
+        + ", ".join(c["case-id"] for c in results["after"]),
         f"tags      {results['tagged']['tags']}",
         f"comment   {results['comment']['comment-id']}: {results['comment']['comment']!r}",
         f"listed    {results['listed']['total']} case(s) matching the title: "

@@ -56,7 +56,8 @@ def unique_title(prefix: str) -> str:
 
 def test_flow_create_tag_comment_list(client: ElasticSecurity, conn: dict) -> None:
     title = unique_title("Phishing wave")
-    results = run_flow(client, conn, title)
+    alert_id = unique_title("alert").replace(" ", "-")
+    results = run_flow(client, conn, title, alert_id)
 
     created = results["created"]
     case_id = created["case-id"]
@@ -81,7 +82,13 @@ def test_flow_create_tag_comment_list(client: ElasticSecurity, conn: dict) -> No
     assert comment["comment"] == "Blocked the sender at the mail gateway."
     assert comment["comment-id"]
 
+    assert results["before"] == []
+    assert [c["case-id"] for c in results["after"]] == [case_id]
+    assert results["after"][0]["total-alerts"] == 1
+    assert [a["alert-id"] for a in results["alerts"]] == [alert_id]
+
     listed = results["listed"]
+    assert (listed["page"], listed["per-page"]) == (1, 1)  # return-all: the number returned
     assert listed["total"] == 1
     assert [c["case-id"] for c in listed["cases"]] == [case_id]
     assert listed["cases"][0]["tags"] == ["phishing", "email", "triage"]

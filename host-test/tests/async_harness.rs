@@ -118,6 +118,61 @@ fn operations_run_inside_a_tokio_runtime_and_change_kibana() {
 }
 
 #[test]
+fn operations_beyond_the_node_run_inside_a_tokio_runtime() {
+    let kit = Kit::new();
+    let ah = async_harness();
+    let conn = kit.conn();
+    // Set up with the synchronous harness, outside the runtime.
+    let jira = kit.jira(&conn, "Async Jira");
+    let created = kit.case("beyond");
+    kit.attach_alert(&conn, &created.case_id, "async-alert");
+    let rt = runtime();
+    let (by_alert, alerts, pushed, activity, tags, connectors) = rt.block_on(async {
+        let by_alert = cases::GetCasesByAlertInput {
+            alert_id: "async-alert".into(),
+            owners: vec![Owner::SecuritySolution],
+        };
+        let by_alert = ah
+            .get_cases_by_alert(&conn, &by_alert)
+            .await
+            .unwrap()
+            .unwrap();
+        let alerts = ah
+            .get_case_alerts(&conn, &created.case_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let pushed = ah
+            .push_case(&conn, &created.case_id, &jira.connector_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let activity = cases::GetCaseActivityInput {
+            case_id: created.case_id.clone(),
+            page: None,
+            per_page: None,
+            sort_order: None,
+            types: vec![cases::ActivityType::Pushed],
+        };
+        let activity = ah
+            .get_case_activity(&conn, &activity)
+            .await
+            .unwrap()
+            .unwrap();
+        let tags = ah.get_case_tags(&conn, &[]).await.unwrap().unwrap();
+        let connectors = ah.get_many_connectors(&conn, None).await.unwrap().unwrap();
+        (by_alert, alerts, pushed, activity, tags, connectors)
+    });
+    assert_eq!(by_alert[0].case_id, created.case_id);
+    assert_eq!(alerts[0].alert_id, "async-alert");
+    assert_eq!(pushed.external_service.connector_name, "Async Jira");
+    assert_eq!(activity.total, 1);
+    assert!(tags.is_empty(), "{tags:?}");
+    assert_eq!(connectors[0].connector_id, jira.connector_id);
+    assert_eq!(kit.requests().len(), 6);
+}
+
+#[test]
 fn concurrent_tasks_each_get_their_own_instance_and_answer() {
     let kit = Kit::new();
     let ah = Arc::new(async_harness());

@@ -129,18 +129,6 @@ fn fixture(kit: &Kit) -> (String, String, String) {
     (c.case_id, c.version, comment.comment_id)
 }
 
-fn user_comment(case_id: &str, text: &str) -> case_comments::AddCommentInput {
-    case_comments::AddCommentInput {
-        case_id: case_id.into(),
-        comment: Some(text.into()),
-        comment_type: None,
-        alert_id: None,
-        alert_index: None,
-        rule_id: None,
-        rule_name: None,
-    }
-}
-
 fn update_input(case_id: &str, version: &str) -> cases::UpdateCaseInput {
     cases::UpdateCaseInput {
         case_id: case_id.into(),
@@ -235,6 +223,8 @@ fn all_operations(case_id: &str, version: &str, comment_id: &str) -> Vec<(&'stat
                     case_id: i.clone(),
                     page: None,
                     per_page: None,
+                    return_all: false,
+                    limit: None,
                 },
             ))
         }),
@@ -938,6 +928,8 @@ fn bad_comment_fields() {
                     case_id: case_id.clone(),
                     page: p,
                     per_page: pp,
+                    return_all: false,
+                    limit: None,
                 },
             ))
         })
@@ -952,6 +944,8 @@ fn bad_comment_fields() {
             case_id: case_id.into(),
             page: None,
             per_page: None,
+            return_all: false,
+            limit: None,
         };
         rows.push(row(
             format!("get-many-comments case-id of {} bytes", case_id.len()),

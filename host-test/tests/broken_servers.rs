@@ -390,6 +390,8 @@ fn valid_json_of_the_wrong_shape_is_invalid_response() {
         case_id: "case-1".into(),
         page: None,
         per_page: None,
+        return_all: false,
+        limit: None,
     };
     let err = failing(TIMEOUT_MS, || kit.h.get_many_comments(&conn, &input));
     assert_kind(&err, 502, ErrorKind::InvalidResponse, &["comments"]);

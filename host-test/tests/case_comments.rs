@@ -11,18 +11,6 @@ use host_test::harness::bindings::{
 };
 use serde_json::json;
 
-fn user_comment(case_id: &str, text: &str) -> AddCommentInput {
-    AddCommentInput {
-        case_id: case_id.into(),
-        comment: Some(text.into()),
-        comment_type: None,
-        alert_id: None,
-        alert_index: None,
-        rule_id: None,
-        rule_name: None,
-    }
-}
-
 fn alert_comment(case_id: &str, alert_id: &str) -> AddCommentInput {
     AddCommentInput {
         comment: None,
@@ -264,6 +252,8 @@ fn get_many_comments_pages() {
         case_id: c.case_id.clone(),
         page: Some(3),
         per_page: Some(2),
+        return_all: false,
+        limit: None,
     };
     let page = kit
         .h
@@ -286,6 +276,8 @@ fn get_many_comments_pages() {
         case_id: c.case_id.clone(),
         page: None,
         per_page: None,
+        return_all: false,
+        limit: None,
     };
     let page = kit
         .h
@@ -299,6 +291,8 @@ fn get_many_comments_pages() {
         case_id: c.case_id,
         page: Some(1),
         per_page: Some(0),
+        return_all: false,
+        limit: None,
     };
     assert_invalid(
         &kit,
@@ -427,6 +421,8 @@ fn remove_comment_204_then_404() {
                 case_id: c.case_id,
                 page: None,
                 per_page: None,
+                return_all: false,
+                limit: None,
             },
         )
         .unwrap()

@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use host_test::harness::bindings::{cases, ErrorKind};
+use host_test::harness::bindings::{cases, ErrorKind, Owner};
 use host_test::sim::Fault;
 use serde_json::json;
 
@@ -221,4 +221,91 @@ fn tags_invalid_input_and_missing_case() {
         .unwrap()
         .expect_err("404");
     assert_eq!((e.status_code, e.kind), (404, ErrorKind::NotFound));
+}
+
+#[test]
+fn get_case_tags_lists_the_tags_in_use_for_the_owners() {
+    let kit = Kit::new();
+    tagged_case(&kit, &["phishing", "email"]);
+    tagged_case(&kit, &["email", "p1"]);
+    let other = cases::CreateCaseInput {
+        owner: Owner::Cases,
+        tags: strings(&["stack-only"]),
+        ..case_input("Stack case")
+    };
+    kit.h
+        .create_case(&kit.conn(), &other)
+        .unwrap()
+        .expect("created");
+    kit.sim.clear_requests();
+
+    let all = kit
+        .h
+        .get_case_tags(&kit.conn(), &[])
+        .unwrap()
+        .expect("listed");
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str(), req.query.as_str()),
+        ("GET", "/api/cases/tags", "")
+    );
+    assert_eq!(all, strings(&["email", "p1", "phishing", "stack-only"]));
+
+    kit.sim.clear_requests();
+    let owners = [
+        Owner::SecuritySolution,
+        Owner::Observability,
+        Owner::SecuritySolution,
+    ];
+    let security = kit
+        .h
+        .get_case_tags(&kit.conn(), &owners)
+        .unwrap()
+        .expect("listed");
+    assert_eq!(
+        kit.only_request().query,
+        "owner=securitySolution&owner=observability"
+    );
+    assert_eq!(security, strings(&["email", "p1", "phishing"]));
+}
+
+#[test]
+fn get_case_tags_in_another_space_and_errors() {
+    let kit = Kit::new();
+    tagged_case(&kit, &["default-only"]);
+    let conn = kit.conn_in("soc-team");
+    let input = cases::CreateCaseInput {
+        tags: strings(&["team"]),
+        ..case_input("Team")
+    };
+    kit.h.create_case(&conn, &input).unwrap().expect("created");
+    kit.sim.clear_requests();
+    let tags = kit.h.get_case_tags(&conn, &[]).unwrap().expect("listed");
+    assert_eq!(tags, strings(&["team"]));
+    assert_eq!(kit.only_request().path, "/s/soc-team/api/cases/tags");
+
+    kit.sim.clear_requests();
+    let r = kit.h.get_case_tags(&kit.bad_key(), &[]).unwrap();
+    assert_status(r, 401, ErrorKind::Unauthorized);
+    let r = kit
+        .h
+        .get_case_tags(&kit.conn_in("no-such-space"), &[])
+        .unwrap();
+    assert_status(r, 404, ErrorKind::NotFound);
+    kit.sim.inject(Fault::WrongShape200);
+    let r = kit.h.get_case_tags(&kit.conn(), &[]).unwrap();
+    let e = assert_status(r, 502, ErrorKind::InvalidResponse);
+    assert!(
+        e.message.contains("not a valid list of tags"),
+        "{}",
+        e.message
+    );
+    // The connection is checked before anything is sent.
+    kit.sim.clear_requests();
+    let bad = host_test::harness::bindings::Connection {
+        space_id: Some("Not A Space!".into()),
+        ..kit.conn()
+    };
+    let r = kit.h.get_case_tags(&bad, &[]).unwrap();
+    assert_invalid(&kit, r, "connection.space-id");
 }

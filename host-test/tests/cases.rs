@@ -386,6 +386,8 @@ fn get_many_cases_pages_sorts_and_filters() {
         status: Some(CaseStatus::Open),
         owners: vec![Owner::SecuritySolution],
         assignees: vec![],
+        return_all: false,
+        limit: None,
     };
     let page = kit
         .h
@@ -426,6 +428,8 @@ fn get_many_cases_pages_sorts_and_filters() {
         status: None,
         owners: vec![Owner::SecuritySolution, Owner::Cases],
         assignees: vec![],
+        return_all: false,
+        limit: None,
     };
     kit.sim.clear_requests();
     kit.h
@@ -464,6 +468,8 @@ fn get_many_cases_invalid_paging_sends_nothing() {
         status: None,
         owners: vec![],
         assignees: vec![],
+        return_all: false,
+        limit: None,
     };
     let conn = kit.conn();
     let r = kit
@@ -665,7 +671,10 @@ fn delete_case_deletes_all() {
         )
         .unwrap()
         .expect("deleted");
-    assert_eq!((out.deleted_count, out.failed_count), (2, 0));
+    assert_eq!(
+        (out.status_code, out.deleted_count, out.failed_count),
+        (204, 2, 0)
+    );
     let req = kit.only_request();
     assert_eq!(
         (req.method.as_str(), req.path.as_str()),
@@ -700,6 +709,8 @@ fn delete_case_reports_truth_per_id() {
         .unwrap()
         .expect("partial");
     assert_eq!((out.deleted_count, out.failed_count), (1, 1));
+    // Not a success: the status of the first failure.
+    assert_eq!(out.status_code, 404);
     assert_eq!(out.failed_items.len(), 1);
     assert_eq!(out.failed_items[0].case_id, "missing-1");
     assert_eq!(out.failed_items[0].status_code, 404);
@@ -713,6 +724,36 @@ fn delete_case_reports_truth_per_id() {
             "DELETE /api/cases"
         ]
     );
+}
+
+#[test]
+fn delete_case_status_is_the_first_failure_in_the_order_of_the_ids() {
+    let kit = Kit::new();
+    let a = kit.case("a");
+    kit.sim.inject(Fault::Status(404, "{}".into())); // the bulk call
+    kit.sim.inject(Fault::Status(
+        409,
+        r#"{"statusCode":409,"error":"Conflict","message":"busy"}"#.into(),
+    ));
+    let out = kit
+        .h
+        .delete_case(
+            &kit.conn(),
+            &cases::DeleteCaseInput {
+                case_ids: strings(&["locked", "missing-2", &a.case_id]),
+            },
+        )
+        .unwrap()
+        .expect("partial");
+    assert_eq!((out.deleted_count, out.failed_count), (1, 2));
+    let statuses: Vec<(&str, i32)> = out
+        .failed_items
+        .iter()
+        .map(|f| (f.case_id.as_str(), f.status_code))
+        .collect();
+    assert_eq!(statuses, [("locked", 409), ("missing-2", 404)]);
+    assert_eq!(out.status_code, 409);
+    assert_eq!(kit.routes().len(), 4);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::process::{Command, Output};
 
 use host_test::sim::{Fault, Simulator};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_elastic-security");
 
@@ -97,6 +97,113 @@ fn call_runs_every_kind_of_operation_with_contract_keys() {
         (Some(1), Some(1))
     );
     assert_eq!(del["FailedItems"][0]["CaseId"], "missing");
+    assert_eq!(del["FailedItems"][0]["StatusCode"], 404);
+    assert_eq!(del["StatusCode"], 404, "not 204: a case was not deleted");
+}
+
+#[test]
+fn call_runs_the_operations_beyond_the_node_with_contract_keys() {
+    let sim = Simulator::start().unwrap();
+    let (_, jira) = call(
+        &sim,
+        "create-connector",
+        r#"{"Name":"SOC Jira","ConnectorTypeId":".jira","Config":{"apiUrl":"https://jira.example.com","projectKey":"SOC"},"Secrets":{"email":"bot@example.com","apiToken":"cli-token-never-printed"}}"#,
+    );
+    let connector_id = jira["ConnectorId"].as_str().unwrap().to_string();
+    let (code, found) = call(&sim, "get-cases-by-alert", r#"{"AlertId":"alert-7"}"#);
+    assert_eq!(
+        (code, &found["Cases"], &found["StatusCode"]),
+        (0, &json!([]), &json!(200))
+    );
+    let (_, case) = call(
+        &sim,
+        "create-case",
+        r#"{"Title":"CLI case","Owner":"securitySolution","Tags":"phishing"}"#,
+    );
+    let id = case["CaseId"].as_str().unwrap().to_string();
+    call(
+        &sim,
+        "add-comment",
+        &format!(r#"{{"CaseId":"{id}","CommentType":"alert","AlertId":"alert-7"}}"#),
+    );
+    let (code, found) = call(
+        &sim,
+        "get-cases-by-alert",
+        r#"{"AlertId":"alert-7","Owner":"securitySolution"}"#,
+    );
+    assert_eq!(code, 0, "{found}");
+    assert_eq!(found["Cases"][0]["CaseId"], id.as_str());
+    assert_eq!(found["Cases"][0]["TotalAlerts"], 1);
+    let (_, alerts) = call(&sim, "get-case-alerts", &format!(r#"{{"CaseId":"{id}"}}"#));
+    assert_eq!(alerts["Alerts"][0]["AlertId"], "alert-7");
+    assert_eq!(
+        alerts["Alerts"][0]["Index"],
+        ".alerts-security.alerts-default"
+    );
+    let (code, pushed) = call(
+        &sim,
+        "push-case",
+        &format!(r#"{{"CaseId":"{id}","ConnectorId":"{connector_id}"}}"#),
+    );
+    assert_eq!(code, 0, "{pushed}");
+    assert_eq!(pushed["Title"], "CLI case");
+    assert_eq!(pushed["ExternalService"]["ConnectorName"], "SOC Jira");
+    let (code, activity) = call(
+        &sim,
+        "get-case-activity",
+        &format!(r#"{{"CaseId":"{id}","Types":"pushed, create_case","SortOrder":"asc"}}"#),
+    );
+    assert_eq!(code, 0, "{activity}");
+    assert_eq!(activity["Total"], 2);
+    assert_eq!(activity["Activity"][0]["Type"], "create_case");
+    assert_eq!(
+        activity["Activity"][1]["Payload"]["externalService"]["connector_name"],
+        "SOC Jira"
+    );
+    let (code, bad) = call(
+        &sim,
+        "get-case-activity",
+        &format!(r#"{{"CaseId":"{id}","Types":"nope"}}"#),
+    );
+    assert_eq!((code, &bad["StatusCode"]), (1, &json!(-1)));
+    assert!(
+        bad["ErrorMessage"].as_str().unwrap().starts_with("Types:"),
+        "{bad}"
+    );
+    let (_, tags) = call(&sim, "get-case-tags", r#"{"Owner":"securitySolution"}"#);
+    assert_eq!(tags["Tags"], json!(["phishing"]));
+    let (_, connectors) = call(
+        &sim,
+        "get-many-connectors",
+        r#"{"ConnectorTypeId":".jira"}"#,
+    );
+    assert_eq!(connectors["Connectors"][0]["Name"], "SOC Jira");
+    assert_eq!(connectors["Connectors"][0]["ReferencedByCount"], 0);
+    assert!(!connectors.to_string().contains("cli-token-never-printed"));
+    let (code, all) = call(
+        &sim,
+        "get-many-cases",
+        r#"{"ReturnAll":true,"Limit":5,"Page":0}"#,
+    );
+    assert_eq!(code, 0, "{all}");
+    assert_eq!(
+        (
+            all["Page"].as_u64(),
+            all["PerPage"].as_u64(),
+            all["Total"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let (code, bad) = call(
+        &sim,
+        "get-many-comments",
+        &format!(r#"{{"CaseId":"{id}","ReturnAll":"yes","Limit":0}}"#),
+    );
+    assert_eq!((code, &bad["StatusCode"]), (1, &json!(-1)));
+    assert!(
+        bad["ErrorMessage"].as_str().unwrap().starts_with("Limit:"),
+        "{bad}"
+    );
 }
 
 #[test]
@@ -310,6 +417,12 @@ fn demo_walks_the_incident() {
         "Create a Case",
         "Update a Case",
         "Add a Tag",
+        "Find Cases by Alert",
+        "Get the Alerts of a Case",
+        "Push a Case",
+        "Get the Activity of a Case",
+        "Get many Connectors",
+        "Get the Case Tags in use",
         "Delete a Case",
     ] {
         assert!(text.contains(op), "{op} in {text}");

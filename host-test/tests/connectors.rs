@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use host_test::harness::bindings::connectors::CreateConnectorInput;
 use host_test::harness::bindings::ErrorKind;
+use host_test::sim::Fault;
 use serde_json::{json, Value};
 
 const SECRET: &str = "tok-3f9a-very-secret";
@@ -179,4 +180,131 @@ fn create_connector_kibana_validation_400() {
     let body = kit.only_request().body_json().expect("a JSON body");
     assert_eq!(body["connector_type_id"], ".nope");
     assert!(body["secrets"].to_string().contains(SECRET));
+}
+
+#[test]
+fn get_many_connectors_lists_without_secrets_and_filters_by_type() {
+    let kit = Kit::new();
+    let conn = kit.conn();
+    let jira = kit
+        .h
+        .create_connector(&conn, &jira())
+        .unwrap()
+        .expect("created");
+    let log = CreateConnectorInput {
+        name: "Log".into(),
+        connector_type_id: ".server-log".into(),
+        config: None,
+        secrets: None,
+        description: None,
+    };
+    kit.h
+        .create_connector(&conn, &log)
+        .unwrap()
+        .expect("created");
+    kit.sim.clear_requests();
+
+    let all = kit
+        .h
+        .get_many_connectors(&conn, None)
+        .unwrap()
+        .expect("listed");
+    let req = kit.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str(), req.query.as_str()),
+        ("GET", "/api/actions/connectors", "")
+    );
+    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["SOC Jira", "Log"]);
+    let first = &all[0];
+    assert_eq!(
+        (
+            first.connector_id.as_str(),
+            first.connector_type_id.as_str()
+        ),
+        (jira.connector_id.as_str(), ".jira")
+    );
+    let config: serde_json::Value = serde_json::from_str(&first.config).expect("JSON");
+    assert_eq!(config["projectKey"], "SOC");
+    assert_eq!(
+        (
+            first.is_preconfigured,
+            first.is_deprecated,
+            first.is_missing_secrets
+        ),
+        (false, false, false)
+    );
+    assert_eq!(first.referenced_by_count, 0);
+    assert!(!format!("{all:?}").contains(SECRET), "secrets never appear");
+
+    kit.sim.clear_requests();
+    let only = kit
+        .h
+        .get_many_connectors(&conn, Some(" .jira "))
+        .unwrap()
+        .expect("listed");
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0].name, "SOC Jira");
+    // Kibana's route has no filter: the same request.
+    assert_eq!(kit.only_request().query, "");
+    let none = kit
+        .h
+        .get_many_connectors(&conn, Some(".slack"))
+        .unwrap()
+        .expect("listed");
+    assert!(none.is_empty());
+    let blank = kit
+        .h
+        .get_many_connectors(&conn, Some("  "))
+        .unwrap()
+        .expect("no filter");
+    assert_eq!(blank.len(), 2);
+}
+
+#[test]
+fn get_many_connectors_errors_and_spaces() {
+    let kit = Kit::new();
+    let r = kit
+        .h
+        .get_many_connectors(&kit.conn(), Some("jira"))
+        .unwrap();
+    assert_invalid(&kit, r, "connector-type-id");
+    let r = kit.h.get_many_connectors(&kit.bad_key(), None).unwrap();
+    assert_status(r, 401, ErrorKind::Unauthorized);
+    let r = kit
+        .h
+        .get_many_connectors(&kit.conn_in("no-such-space"), None)
+        .unwrap();
+    assert_status(r, 404, ErrorKind::NotFound);
+    kit.sim.inject(Fault::WrongShape200);
+    let r = kit.h.get_many_connectors(&kit.conn(), None).unwrap();
+    let e = assert_status(r, 502, ErrorKind::InvalidResponse);
+    assert!(
+        e.message.contains("not a valid list of connectors"),
+        "{}",
+        e.message
+    );
+
+    let team = kit.conn_in("soc-team");
+    kit.h
+        .create_connector(&team, &jira())
+        .unwrap()
+        .expect("created");
+    kit.sim.clear_requests();
+    let listed = kit
+        .h
+        .get_many_connectors(&team, None)
+        .unwrap()
+        .expect("listed");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        kit.only_request().path,
+        "/s/soc-team/api/actions/connectors"
+    );
+    assert!(kit
+        .h
+        .get_many_connectors(&kit.conn(), None)
+        .unwrap()
+        .expect("ok")
+        .is_empty());
 }

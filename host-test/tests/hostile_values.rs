@@ -279,6 +279,8 @@ fn hostile_search_finds_the_case_and_is_percent_encoded() {
                 status: None,
                 owners: vec![],
                 assignees: strings(&["u/../x?y#z %+&="]),
+                return_all: false,
+                limit: None,
             },
         )
         .unwrap()
@@ -304,6 +306,8 @@ fn hostile_search_finds_the_case_and_is_percent_encoded() {
                 status: None,
                 owners: vec![],
                 assignees: vec![],
+                return_all: false,
+                limit: None,
             },
         )
         .unwrap()
@@ -369,6 +373,8 @@ fn hostile_nonexistent_ids_are_one_segment_and_404() {
                     case_id: (*id).into(),
                     page: None,
                     per_page: None,
+                    return_all: false,
+                    limit: None,
                 },
             )
             .unwrap()
@@ -503,6 +509,8 @@ fn hostile_comments_round_trip() {
                 case_id: c.case_id.clone(),
                 page: None,
                 per_page: None,
+                return_all: false,
+                limit: None,
             },
         )
         .unwrap()

@@ -143,7 +143,8 @@ fn connector(secrets: Option<String>) -> connectors::CreateConnectorInput {
     }
 }
 
-/// All 14 operations once, against `case_id` and `comment_id`, recording everything.
+/// All 20 operations once (and return-all), against `case_id` and `comment_id`,
+/// recording everything.
 fn every_operation(
     h: &Harness,
     conn: &Connection,
@@ -181,6 +182,8 @@ fn every_operation(
                 status: None,
                 owners: vec![Owner::SecuritySolution],
                 assignees: vec![],
+                return_all: false,
+                limit: None,
             },
         ),
     );
@@ -240,6 +243,8 @@ fn every_operation(
                 case_id: case_id.into(),
                 page: None,
                 per_page: None,
+                return_all: false,
+                limit: None,
             },
         ),
     );
@@ -263,6 +268,52 @@ fn every_operation(
     seen.result(
         &o("create-connector"),
         h.create_connector(conn, &connector(Some(secrets_json()))),
+    );
+    seen.result(
+        &o("get-many-connectors"),
+        h.get_many_connectors(conn, Some(".jira")),
+    );
+    seen.result(
+        &o("get-cases-by-alert"),
+        h.get_cases_by_alert(
+            conn,
+            &cases::GetCasesByAlertInput {
+                alert_id: "alert-1".into(),
+                owners: vec![Owner::SecuritySolution],
+            },
+        ),
+    );
+    seen.result(&o("get-case-alerts"), h.get_case_alerts(conn, case_id));
+    seen.result(
+        &o("push-case"),
+        h.push_case(conn, case_id, "no-such-connector"),
+    );
+    seen.result(
+        &o("get-case-activity"),
+        h.get_case_activity(
+            conn,
+            &cases::GetCaseActivityInput {
+                case_id: case_id.into(),
+                page: None,
+                per_page: None,
+                sort_order: None,
+                types: vec![],
+            },
+        ),
+    );
+    seen.result(&o("get-case-tags"), h.get_case_tags(conn, &[]));
+    seen.result(
+        &o("get-many-comments all"),
+        h.get_many_comments(
+            conn,
+            &case_comments::GetManyCommentsInput {
+                case_id: case_id.into(),
+                page: None,
+                per_page: None,
+                return_all: true,
+                limit: None,
+            },
+        ),
     );
     seen.result(
         &o("remove-comment"),
@@ -459,7 +510,7 @@ fn typed_api_echoing_errors_never_show_credentials() {
         ("basic", basic(USER, PASSWORD)),
     ] {
         let conn = with_auth(&kit, auth.clone());
-        for op in 0..14 {
+        for op in 0..20 {
             for (i, (status, body)) in echo_bodies(&auth, op == 12).into_iter().enumerate() {
                 // The echo on the operation's first request...
                 let tag = format!("{tag} echo #{i} {status}");
@@ -546,6 +597,8 @@ fn run_one(
                     case_id: case_id.into(),
                     page: None,
                     per_page: None,
+                    return_all: false,
+                    limit: None,
                 },
             ),
         ),
@@ -579,7 +632,7 @@ fn run_one(
             &o,
             h.create_connector(conn, &connector(Some(secrets_json()))),
         ),
-        _ => seen.result(
+        13 => seen.result(
             &o,
             h.delete_case(
                 conn,
@@ -588,6 +641,33 @@ fn run_one(
                 },
             ),
         ),
+        14 => seen.result(&o, h.get_many_connectors(conn, None)),
+        15 => seen.result(
+            &o,
+            h.get_cases_by_alert(
+                conn,
+                &cases::GetCasesByAlertInput {
+                    alert_id: "alert-1".into(),
+                    owners: vec![],
+                },
+            ),
+        ),
+        16 => seen.result(&o, h.get_case_alerts(conn, case_id)),
+        17 => seen.result(&o, h.push_case(conn, case_id, "no-such-connector")),
+        18 => seen.result(
+            &o,
+            h.get_case_activity(
+                conn,
+                &cases::GetCaseActivityInput {
+                    case_id: case_id.into(),
+                    page: None,
+                    per_page: None,
+                    sort_order: None,
+                    types: vec![],
+                },
+            ),
+        ),
+        _ => seen.result(&o, h.get_case_tags(conn, &[])),
     }
 }
 

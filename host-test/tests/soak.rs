@@ -76,6 +76,8 @@ fn soak_mixed_operations_have_no_transport_errors() {
             case_id: c.case_id.clone(),
             page: None,
             per_page: None,
+            return_all: false,
+            limit: None,
         };
         tally.check(
             "get-many-comments",

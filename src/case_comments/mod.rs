@@ -14,15 +14,11 @@ use crate::api::case_comments::{
 use crate::kibana::count;
 use crate::kibana::routes::{self, comment_path, comments_path, A_COMMENT};
 use crate::kibana::{Client, Method, Request};
+use crate::pages;
 use crate::types::{CaseComment, CommentType, ErrorInfo};
 use crate::validate::{self, invalid};
 use elastic_security_wire::case_comments as wire;
-use elastic_security_wire::username;
-
-/// Comments read per `_find` call when a whole case is read (Kibana's maximum).
-const ALL_COMMENTS_PER_PAGE: u32 = 100;
-/// `_find` pages read at most for one case: Kibana serves at most 10000 items.
-const ALL_COMMENTS_MAX_PAGES: u32 = 100;
+use elastic_security_wire::loose::{each, Bad, Object};
 
 /// `GET /api/cases/{id}/comments/_find`, oldest first.
 fn find_comments(
@@ -38,34 +34,28 @@ fn find_comments(
     client.call(
         &Request::get(path),
         "a valid page of comments",
-        |found: wire::CommentsPage| {
+        |found: Object| {
             Ok(CommentPage {
-                comments: found
-                    .comments
-                    .into_iter()
-                    .map(|comment| to_case_comment(comment, case_id))
-                    .collect(),
-                page: found.page.unwrap_or(page),
-                per_page: found.per_page.unwrap_or(per_page),
-                total: count(found.total),
+                comments: to_case_comments(found.objects("comments")?, case_id)?,
+                page: found.opt_count("page")?.map_or(page, count),
+                per_page: found.opt_count("per_page")?.map_or(per_page, count),
+                total: count(found.count("total")?),
             })
         },
     )
 }
 
 /// Every comment of a case, oldest first, through `_find` page by page (Kibana 9
-/// no longer returns comments with the case). Stops at Kibana's 10000-item window.
-pub fn read_all_comments(client: &Client, case_id: &str) -> Result<Vec<CaseComment>, ErrorInfo> {
-    let mut comments = Vec::new();
-    for page in 1..=ALL_COMMENTS_MAX_PAGES {
-        let found = find_comments(client, case_id, page, ALL_COMMENTS_PER_PAGE)?;
-        let got = found.comments.len();
-        comments.extend(found.comments);
-        if got == 0 || comments.len() >= usize::try_from(found.total).unwrap_or(usize::MAX) {
-            break;
-        }
-    }
-    Ok(comments)
+/// no longer returns comments with the case), at most `limit`; and Kibana's total.
+pub fn read_all_comments(
+    client: &Client,
+    case_id: &str,
+    limit: u32,
+) -> Result<(Vec<CaseComment>, u32), ErrorInfo> {
+    pages::read_all(limit, |page| {
+        find_comments(client, case_id, page, pages::PER_PAGE)
+            .map(|found| (found.comments, found.total))
+    })
 }
 
 /// `GET` the case for its owner, then `POST /api/cases/{id}/comments`.
@@ -138,9 +128,9 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
     client.call(
         &request,
         "a valid case with its comments",
-        |case: wire::CaseComments| {
-            let newest = newest_comment(case.comments).ok_or("it has no comments")?;
-            Ok(to_case_comment(newest, case_id))
+        |case: Object| {
+            let comments = to_case_comments(case.optional_objects("comments")?, case_id)?;
+            Ok(newest_comment(comments).ok_or("it has no comments")?)
         },
     )
 }
@@ -159,8 +149,8 @@ enum NewComment<'a> {
 /// The comment just added: Kibana answers with the case and its comments, not the
 /// new id, so it is the one created last (ISO 8601 strings compare in time order;
 /// on a tie, the later in Kibana's list).
-pub fn newest_comment(comments: Vec<wire::Comment>) -> Option<wire::Comment> {
-    let mut newest: Option<wire::Comment> = None;
+pub fn newest_comment(comments: Vec<CaseComment>) -> Option<CaseComment> {
+    let mut newest: Option<CaseComment> = None;
     for comment in comments {
         let replace = match &newest {
             None => true,
@@ -184,18 +174,30 @@ pub fn get_comment(
     client.call(
         &Request::get(comment_path(case_id, comment_id)),
         A_COMMENT,
-        |comment| Ok(to_case_comment(comment, case_id)),
+        |comment: Object| Ok(to_case_comment(&comment, case_id)?),
     )
 }
 
-/// `GET /api/cases/{id}/comments/_find?page=&perPage=&sortOrder=asc`.
+/// `GET /api/cases/{id}/comments/_find?page=&perPage=&sortOrder=asc`; with
+/// `return-all`, page after page.
 pub fn get_many_comments(
     client: &Client,
     input: GetManyCommentsInput,
 ) -> Result<CommentPage, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
-    let (page, per_page) = validate::paging(input.page, input.per_page)?;
-    find_comments(client, case_id, page, per_page)
+    if !input.return_all {
+        let (page, per_page) = validate::paging(input.page, input.per_page)?;
+        return find_comments(client, case_id, page, per_page);
+    }
+    // Page and per-page are ignored then, even when they are out of range.
+    let limit = validate::limit(input.limit)?;
+    let (comments, total) = read_all_comments(client, case_id, limit)?;
+    Ok(CommentPage {
+        page: 1,
+        per_page: count(comments.len() as u64),
+        comments,
+        total,
+    })
 }
 
 /// `DELETE /api/cases/{id}/comments/{comment-id}`.
@@ -236,30 +238,35 @@ pub fn update_comment(
     client.call(
         &request,
         "a valid case with its comments",
-        |case: wire::CaseComments| {
-            let updated = case
-                .comments
+        |case: Object| {
+            let updated = to_case_comments(case.optional_objects("comments")?, case_id)?
                 .into_iter()
-                .find(|comment| comment.id == comment_id)
+                .find(|comment| comment.comment_id == comment_id)
                 .ok_or("the updated comment is missing")?;
-            Ok(to_case_comment(updated, case_id))
+            Ok(updated)
         },
     )
 }
 
+/// Kibana's comments → the WIT records (an error names the comment).
+fn to_case_comments(comments: Vec<Object>, case_id: &str) -> Result<Vec<CaseComment>, Bad> {
+    each(comments, |comment| to_case_comment(&comment, case_id))
+}
+
 /// Kibana's comment → the WIT record. Text only for string `comment`s, alert ids
-/// only from `alertId`; unknown types are `other`.
-pub fn to_case_comment(comment: wire::Comment, case_id: &str) -> CaseComment {
-    CaseComment {
-        comment_id: comment.id,
+/// only from `alertId`; unknown (or no) types are `other`.
+pub fn to_case_comment(comment: &Object, case_id: &str) -> Result<CaseComment, Bad> {
+    let kind: Option<wire::AttachmentType> = comment.opt_name("type")?;
+    Ok(CaseComment {
+        comment_id: comment.id("id")?,
         case_id: case_id.to_owned(),
-        comment_type: comment.kind.into(),
-        comment: comment.comment.0.unwrap_or_default(),
-        alert_ids: comment.alert_id.map(|ids| ids.0).unwrap_or_default(),
-        created_at: comment.created_at.unwrap_or_default(),
-        created_by: username(comment.created_by).unwrap_or_default(),
-        updated_at: comment.updated_at,
-        updated_by: username(comment.updated_by),
-        version: comment.version,
-    }
+        comment_type: kind.unwrap_or_default().into(),
+        comment: comment.loose_text("comment").unwrap_or_default(),
+        alert_ids: comment.texts("alertId")?,
+        created_at: comment.text("created_at")?,
+        created_by: comment.username("created_by")?.unwrap_or_default(),
+        updated_at: comment.opt_text("updated_at")?,
+        updated_by: comment.username("updated_by")?,
+        version: comment.text("version")?,
+    })
 }

@@ -342,6 +342,8 @@ fn get_many_comments_defaults_and_fixture() {
         case_id: "case-1".into(),
         page: None,
         per_page: None,
+        return_all: false,
+        limit: None,
     };
     let page = run(&t, |c| get_many_comments(c, input)).unwrap();
     let req = t.only_request();
@@ -365,6 +367,8 @@ fn get_many_comments_paging() {
         case_id: "c".into(),
         page: Some(4),
         per_page: Some(100),
+        return_all: false,
+        limit: None,
     };
     let page = run(&t, |c| get_many_comments(c, input)).unwrap();
     assert_eq!(
@@ -377,6 +381,8 @@ fn get_many_comments_paging() {
         case_id: "c".into(),
         page: Some(2),
         per_page: Some(101),
+        return_all: false,
+        limit: None,
     };
     assert_invalid(
         &run(&t, |c| get_many_comments(c, input)).unwrap_err(),
@@ -392,6 +398,8 @@ fn get_many_comments_invalid_json_is_502() {
         case_id: "c".into(),
         page: None,
         per_page: None,
+        return_all: false,
+        limit: None,
     };
     let err = run(&t, |c| get_many_comments(c, input)).unwrap_err();
     assert_eq!(err.status_code, 502);
@@ -512,4 +520,94 @@ fn update_comment_validation_sends_nothing() {
         );
         assert!(t.requests().is_empty());
     }
+}
+
+/// A `_find` page of `n` comments numbered from `first`, of `total`.
+fn comments_page(first: usize, n: usize, total: usize) -> String {
+    let comments: Vec<serde_json::Value> = (first..first + n)
+        .map(|i| serde_json::json!({"id": format!("m{i}"), "type": "user", "comment": format!("text {i}")}))
+        .collect();
+    serde_json::json!({"page": 1, "per_page": 100, "total": total, "comments": comments})
+        .to_string()
+}
+
+#[test]
+fn get_many_comments_return_all_ignores_paging_and_stops_at_total() {
+    let t = FakeTransport::new()
+        .reply(200, &comments_page(0, 100, 101))
+        .reply(200, &comments_page(100, 1, 101));
+    let input = GetManyCommentsInput {
+        case_id: "c1".into(),
+        page: Some(0),
+        per_page: Some(500),
+        return_all: true,
+        limit: None,
+    };
+    let page = run(&t, |c| get_many_comments(c, input)).unwrap();
+    assert_eq!(
+        t.lines(),
+        [
+            "GET /api/cases/c1/comments/_find?page=1&perPage=100&sortOrder=asc",
+            "GET /api/cases/c1/comments/_find?page=2&perPage=100&sortOrder=asc",
+        ]
+    );
+    assert_eq!(
+        (page.page, page.per_page, page.total, page.comments.len()),
+        (1, 101, 101, 101)
+    );
+    assert_eq!(page.comments[100].comment, "text 100");
+    let input = GetManyCommentsInput {
+        case_id: "c1".into(),
+        page: None,
+        per_page: None,
+        return_all: true,
+        limit: Some(0),
+    };
+    let t = FakeTransport::new();
+    assert_invalid(
+        &run(&t, |c| get_many_comments(c, input)).unwrap_err(),
+        "limit: ",
+    );
+    assert!(t.requests().is_empty());
+}
+
+/// A comment read loosely: `alertId` one id or several, `comment` text only when
+/// it is a string, unknown or missing types `other`, errors naming the member.
+#[test]
+fn to_case_comment_reads_kibanas_shapes() {
+    let read = |text: &str| {
+        let comment: Object = elastic_security_wire::Answer::read(text).unwrap();
+        to_case_comment(&comment, "c").map_err(|bad| bad.to_string())
+    };
+    let one =
+        read(r#"{"id":"a","type":"alert","alertId":"a1","created_by":{"username":"e"}}"#).unwrap();
+    assert_eq!(
+        (one.alert_ids, one.comment_type, one.created_by.as_str()),
+        (vec!["a1".to_string()], AttachmentType::Alert, "e")
+    );
+    let many =
+        read(r#"{"id":"a","type":"alert","alertId":["a1","a2"],"updated_by":null}"#).unwrap();
+    assert_eq!((many.alert_ids.len(), many.updated_by), (2, None));
+    let lens = read(r#"{"id":"l","type":"lens","comment":{"attributes":[1,{"a":null}]}}"#).unwrap();
+    assert_eq!(
+        (lens.comment.as_str(), lens.comment_type),
+        ("", AttachmentType::Other)
+    );
+    let untyped = read(r#"{"id":"u","type":null,"comment":"hello \"you\""}"#).unwrap();
+    assert_eq!(
+        (untyped.comment.as_str(), untyped.comment_type),
+        ("hello \"you\"", AttachmentType::Other)
+    );
+    assert_eq!(
+        read(r#"{"id":"c","alertId":5}"#).unwrap_err(),
+        "alertId: invalid type: integer `5`, expected a string"
+    );
+    assert_eq!(
+        read(r#"{"type":"user"}"#).unwrap_err(),
+        "missing field `id`"
+    );
+    assert_eq!(
+        read(r#"{"id":"c","type":7}"#).unwrap_err(),
+        "type: invalid type: integer `7`, expected a string"
+    );
 }

@@ -1,5 +1,6 @@
 //! The `case-tags` interface: add and remove tags of a case with a read-modify-write
-//! loop that retries on Kibana's 409, so concurrent taggers lose nothing.
+//! loop that retries on Kibana's 409, so concurrent taggers lose nothing; list the
+//! tags in use.
 
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
@@ -9,8 +10,8 @@ mod tests;
 
 use crate::api::case_tags::TagsOutput;
 use crate::cases;
-use crate::kibana::Client;
-use crate::types::{ErrorInfo, ErrorKind};
+use crate::kibana::{routes, Client, Request};
+use crate::types::{ErrorInfo, ErrorKind, Owner};
 use crate::validate;
 use elastic_security_wire::cases::CasePatch;
 
@@ -47,6 +48,12 @@ fn seed_of(case_id: &str, tags: &[String]) -> u64 {
 enum Change {
     Add,
     Remove,
+}
+
+/// `GET /api/cases/tags`, with `owner` repeated when given.
+pub fn get_case_tags(client: &Client, owners: &[Owner]) -> Result<Vec<String>, ErrorInfo> {
+    let path = routes::with_owners("/api/cases/tags".into(), owners);
+    client.call(&Request::get(path), "a valid list of tags", Ok)
 }
 
 /// Adds each tag not already on the case (exact match), keeping Kibana's order.

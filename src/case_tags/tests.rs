@@ -229,3 +229,23 @@ fn remove_tag_invalid_answer_is_502() {
         (502, ErrorKind::InvalidResponse)
     );
 }
+
+#[test]
+fn get_case_tags_sends_owners_and_reads_kibanas_example() {
+    use crate::types::Owner;
+    let t = FakeTransport::new().reply_json(200, &cases_fixture("get_tags_response"));
+    let tags = run(&t, |c| {
+        get_case_tags(c, &[Owner::Observability, Owner::Observability])
+    })
+    .unwrap();
+    let req = t.only_request();
+    req.assert_standard_headers();
+    assert_eq!(req.line(), "GET /api/cases/tags?owner=observability");
+    assert_eq!(tags, ["observability", "security", "tag 1", "tag 2"]);
+    let t = FakeTransport::new().reply(200, "[]");
+    assert!(run(&t, |c| get_case_tags(c, &[])).unwrap().is_empty());
+    assert_eq!(t.only_request().line(), "GET /api/cases/tags");
+    let t = FakeTransport::new().reply(200, r#"{"tags":[]}"#);
+    let err = run(&t, |c| get_case_tags(c, &[])).unwrap_err();
+    assert_eq!(err.status_code, 502);
+}

@@ -1,24 +1,30 @@
-//! The `cases` interface: create, read, list, update and delete Kibana cases, and
-//! the conversion of Kibana's case JSON into the WIT `kibana-case`.
+//! The `cases` interface: create, read, list, update, delete and push Kibana cases,
+//! and the conversion of Kibana's case JSON into the WIT `kibana-case`; the alerts
+//! of cases (`alerts`) and a case's activity (`activity`).
 
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
+pub mod activity;
+pub mod alerts;
 #[cfg(test)]
 mod tests;
 
 use crate::api::cases::{
     CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput, DeleteCaseOutput, DeleteFailure,
-    GetCaseInput, GetManyCasesInput, UpdateCaseInput,
+    ExternalService, GetCaseInput, GetManyCasesInput, PushedCase, UpdateCaseInput,
 };
 use crate::case_comments;
 use crate::kibana::client::to_json;
 use crate::kibana::count;
+use crate::kibana::enums::names_once;
 use crate::kibana::routes::{self, case_path, A_CASE};
 use crate::kibana::{Client, Method, Request};
+use crate::pages;
 use crate::types::{CaseConnectorType, ErrorInfo, KibanaCase, Severity, SortField, SortOrder};
 use crate::validate::{self, invalid};
 use elastic_security_wire::cases as wire;
+use elastic_security_wire::loose::Object;
 use elastic_security_wire::{name_of, username};
 
 /// `GET /api/cases/{id}` as Kibana's JSON (for the operations that need the tags or
@@ -88,6 +94,7 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
     let bulk = match client.send(&bulk_request) {
         Ok(_) => {
             return Ok(DeleteCaseOutput {
+                status_code: 204,
                 deleted_count: count(ids.len() as u64),
                 failed_count: 0,
                 failed_items: Vec::new(),
@@ -103,6 +110,7 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
     // Kibana's bulk delete is all-or-nothing (one unknown id refuses all): find out
     // id by id which can be deleted.
     let mut output = DeleteCaseOutput {
+        status_code: 204,
         deleted_count: 0,
         failed_count: 0,
         failed_items: Vec::new(),
@@ -111,6 +119,9 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
         match delete_request(core::slice::from_ref(id)).and_then(|request| client.send(&request)) {
             Ok(_) => output.deleted_count += 1,
             Err(err) => {
+                if output.failed_items.is_empty() {
+                    output.status_code = err.status_code;
+                }
                 output.failed_count += 1;
                 output.failed_items.push(DeleteFailure {
                     case_id: id.clone(),
@@ -138,17 +149,26 @@ pub fn get_case(client: &Client, input: GetCaseInput) -> Result<KibanaCase, Erro
         Ok(to_kibana_case(case))
     })?;
     if input.include_comments {
-        case.comments = case_comments::read_all_comments(client, case_id)?;
+        // Every comment Kibana serves: its window is 10000 items.
+        let limit = validate::MAX_PAGE_WINDOW as u32;
+        case.comments = case_comments::read_all_comments(client, case_id, limit)?.0;
     }
     Ok(case)
 }
 
-/// `GET /api/cases/_find` with the filters, in a fixed order.
+/// `GET /api/cases/_find` with the filters, in a fixed order; with `return-all`,
+/// page after page.
 pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CasePage, ErrorInfo> {
-    let (page, per_page) = validate::paging(input.page, input.per_page)?;
-    let mut query: Vec<(&str, String)> = vec![
-        ("page", page.to_string()),
-        ("perPage", per_page.to_string()),
+    let (page, per_page) = match input.return_all {
+        // Page and per-page are ignored then, even when they are out of range.
+        true => (1, pages::PER_PAGE),
+        false => validate::paging(input.page, input.per_page)?,
+    };
+    let limit = match input.return_all {
+        true => Some(validate::limit(input.limit)?),
+        false => None,
+    };
+    let mut filters: Vec<(&str, String)> = vec![
         (
             "sortField",
             name_of(&wire::SortField::from(
@@ -169,30 +189,22 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
     let search_fields = validate::search_fields("search-fields", &input.search_fields)?;
     let assignees = validate::assignee_filter("assignees", &input.assignees)?;
     if let Some(search) = search {
-        query.push(("search", search.to_owned()));
+        filters.push(("search", search.to_owned()));
     }
     // Kibana reads a repeated key as an array and a comma-joined value as one value.
     for field in search_fields {
-        query.push(("searchFields", field));
+        filters.push(("searchFields", field));
     }
     if let Some(status) = input.status {
-        query.push(("status", name_of(&wire::Status::from(status))));
+        filters.push(("status", name_of(&wire::Status::from(status))));
     }
-    // Each owner once: the filter is a set.
-    let mut owners: Vec<wire::Owner> = Vec::new();
-    for owner in &input.owners {
-        let owner = wire::Owner::from(*owner);
-        if !owners.contains(&owner) {
-            owners.push(owner);
-        }
-    }
-    for owner in owners {
-        query.push(("owner", name_of(&owner)));
+    for owner in names_once::<wire::Owner, _>(&input.owners) {
+        filters.push(("owner", owner));
     }
     for uid in assignees {
-        query.push(("assignees", uid));
+        filters.push(("assignees", uid));
     }
-    let encoded = routes::query(&query);
+    let encoded = routes::query(&filters);
     if encoded.len() > validate::MAX_QUERY_BYTES {
         return Err(invalid(
             "search, assignees",
@@ -202,19 +214,33 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
             ),
         ));
     }
-    let path = format!("/api/cases/_find?{encoded}");
-    client.call(
-        &Request::get(path),
-        "a valid page of cases",
-        |found: wire::CasesPage| {
-            Ok(CasePage {
-                cases: found.cases.into_iter().map(to_kibana_case).collect(),
-                page: found.page.unwrap_or(page),
-                per_page: found.per_page.unwrap_or(per_page),
-                total: count(found.total),
-            })
-        },
-    )
+    let find = |page: u32, per_page: u32| {
+        let path = format!("/api/cases/_find?page={page}&perPage={per_page}&{encoded}");
+        client.call(
+            &Request::get(path),
+            "a valid page of cases",
+            |found: wire::CasesPage| {
+                Ok(CasePage {
+                    cases: found.cases.into_iter().map(to_kibana_case).collect(),
+                    page: found.page.map_or(page, count),
+                    per_page: found.per_page.map_or(per_page, count),
+                    total: count(found.total),
+                })
+            },
+        )
+    };
+    let Some(limit) = limit else {
+        return find(page, per_page);
+    };
+    let (cases, total) = pages::read_all(limit, |page| {
+        find(page, pages::PER_PAGE).map(|found| (found.cases, found.total))
+    })?;
+    Ok(CasePage {
+        page: 1,
+        per_page: count(cases.len() as u64),
+        cases,
+        total,
+    })
 }
 
 /// `GET /api/cases/{id}`, reduced to its status fields.
@@ -282,6 +308,47 @@ pub fn update_case(client: &Client, input: UpdateCaseInput) -> Result<KibanaCase
         ..wire::CasePatch::new(case_id, version)
     };
     patch_case(client, patch, |case| Ok(to_kibana_case(case)))
+}
+
+/// `POST /api/cases/{id}/connector/{connector-id}/_push`, with no body.
+pub fn push_case(
+    client: &Client,
+    case_id: &str,
+    connector_id: &str,
+) -> Result<PushedCase, ErrorInfo> {
+    let case_id = validate::id("case-id", case_id)?;
+    let connector_id = validate::id("connector-id", connector_id)?;
+    let request = Request {
+        method: Method::Post,
+        path_and_query: format!(
+            "{}/connector/{}/_push",
+            case_path(case_id),
+            routes::path_segment(connector_id)
+        ),
+        body: None,
+    };
+    let what = "a valid pushed case";
+    client.call(&request, what, |(case, pushed): (wire::Case, Object)| {
+        let pushed = pushed
+            .object("external_service")?
+            .ok_or("external_service is null")?;
+        let text = |name| {
+            pushed
+                .text(name)
+                .map_err(|bad| bad.inside("external_service"))
+        };
+        Ok(PushedCase {
+            kibana_case: to_kibana_case(case),
+            external_service: ExternalService {
+                connector_id: text("connector_id")?,
+                connector_name: text("connector_name")?,
+                external_id: text("external_id")?,
+                external_title: text("external_title")?,
+                external_url: text("external_url")?,
+                pushed_at: text("pushed_at")?,
+            },
+        })
+    })
 }
 
 /// `PATCH /api/cases` with one case; converts the answer's element for that case.

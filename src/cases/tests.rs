@@ -2,6 +2,7 @@
 //! conversion of its answers (Kibana's own examples, in `fixtures/`).
 
 use super::*;
+use super::{activity, alerts};
 use crate::kibana::TransportError;
 use crate::test_support::*;
 use crate::types::{CaseStatus, ErrorKind, Owner, SortField, SortOrder};
@@ -45,6 +46,8 @@ fn many_input() -> GetManyCasesInput {
         status: None,
         owners: vec![],
         assignees: vec![],
+        return_all: false,
+        limit: None,
     }
 }
 
@@ -431,6 +434,8 @@ fn get_many_cases_all_filters_in_order() {
         status: Some(CaseStatus::InProgress),
         owners: vec![Owner::SecuritySolution, Owner::Cases],
         assignees: vec!["u1,u 2".into()],
+        return_all: false,
+        limit: None,
     };
     let page = run(&t, |c| get_many_cases(c, input)).unwrap();
     assert_eq!(
@@ -764,7 +769,10 @@ fn delete_case_bulk_success() {
         "DELETE /api/cases?ids=%5B%22a%22%2C%22b%22%2C%22c%5C%22d%22%5D"
     );
     assert_eq!(req.body, None);
-    assert_eq!((out.deleted_count, out.failed_count), (3, 0));
+    assert_eq!(
+        (out.status_code, out.deleted_count, out.failed_count),
+        (204, 3, 0)
+    );
     assert!(out.failed_items.is_empty());
 }
 
@@ -795,6 +803,8 @@ fn delete_case_falls_back_per_id() {
         req.assert_standard_headers();
     }
     assert_eq!((out.deleted_count, out.failed_count), (2, 2));
+    // The first failure in the order of the ids: b's 404 (d's was no answer, 0).
+    assert_eq!(out.status_code, 404);
     assert_eq!(out.failed_items[0].case_id, "b");
     assert_eq!(out.failed_items[0].status_code, 404);
     assert_eq!(
@@ -886,4 +896,284 @@ fn to_kibana_case_missing_severity_is_low() {
     assert_eq!(case.severity, Severity::Low);
     assert_eq!(case.owner, Owner::SecuritySolution);
     assert_eq!(case.created_by, "");
+}
+
+// ------------------------------------------------------------ beyond the node
+
+#[test]
+fn get_cases_by_alert_sends_owners_and_reads_kibanas_example() {
+    let example =
+        cases_fixture("inline:GET /api/cases/alerts/{alertId} 200 getCasesByAlertResponse");
+    let t = FakeTransport::new().reply_json(200, &example);
+    let input = crate::api::cases::GetCasesByAlertInput {
+        alert_id: " 09f0c261e3/x ".into(),
+        owners: vec![
+            Owner::SecuritySolution,
+            Owner::Cases,
+            Owner::SecuritySolution,
+        ],
+    };
+    let found = run(&t, |c| alerts::get_cases_by_alert(c, input)).unwrap();
+    let req = t.only_request();
+    req.assert_standard_headers();
+    assert_eq!(
+        req.line(),
+        "GET /api/cases/alerts/09f0c261e3%2Fx?owner=securitySolution&owner=cases"
+    );
+    assert_eq!(found.len(), 1);
+    let case = &found[0];
+    assert_eq!(case.case_id, "06116b80-e1c3-11ec-be9b-9b1838238ee6");
+    assert_eq!(
+        (case.title.as_str(), case.status),
+        ("security_case", CaseStatus::Open)
+    );
+    assert_eq!(case.created_at, "2020-02-19T23:06:33.798Z");
+    assert_eq!((case.total_alerts, case.total_comments), (1, 0));
+}
+
+#[test]
+fn get_cases_by_alert_blank_or_long_id_sends_nothing() {
+    let t = FakeTransport::new();
+    for id in [String::new(), " ".into(), "a".repeat(513)] {
+        let input = crate::api::cases::GetCasesByAlertInput {
+            alert_id: id,
+            owners: vec![],
+        };
+        assert_invalid(
+            &run(&t, |c| alerts::get_cases_by_alert(c, input)).unwrap_err(),
+            "alert-id: ",
+        );
+    }
+    assert!(t.requests().is_empty());
+}
+
+#[test]
+fn get_case_alerts_reads_kibanas_example() {
+    let t = FakeTransport::new().reply_json(200, &cases_fixture("get_case_alerts_response"));
+    let alerts = run(&t, |c| alerts::get_case_alerts(c, "c/1")).unwrap();
+    assert_eq!(t.only_request().line(), "GET /api/cases/c%2F1/alerts");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].alert_id, "f6a7d0c3-d52d-432c-b2e6-447cd7fce04d");
+    assert_eq!(alerts[0].index, ".alerts-observability.logs.alerts-default");
+    assert_eq!(alerts[0].attached_at, "2022-07-25T20:09:40.963Z");
+    let t = FakeTransport::new().reply(200, r#"[{"index":"i"}]"#);
+    let err = run(&t, |c| alerts::get_case_alerts(c, "c")).unwrap_err();
+    assert_eq!(
+        (err.status_code, err.kind),
+        (502, ErrorKind::InvalidResponse)
+    );
+    assert!(
+        err.message.contains("[0]: missing field `id`"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn push_case_posts_no_body_and_reads_kibanas_example() {
+    let t = FakeTransport::new().reply_json(200, &cases_fixture("push_case_response"));
+    let pushed = run(&t, |c| push_case(c, "b917f300", "09f8c0b0 x")).unwrap();
+    let req = t.only_request();
+    req.assert_standard_headers();
+    assert_eq!(
+        req.line(),
+        "POST /api/cases/b917f300/connector/09f8c0b0%20x/_push"
+    );
+    assert_eq!(
+        (req.body.as_deref(), req.header("content-length")),
+        (None, Some("0"))
+    );
+    assert_eq!(
+        pushed.kibana_case.case_id,
+        "b917f300-0ed9-11ed-bd18-65557fe66949"
+    );
+    assert_eq!(pushed.kibana_case.version, "WzE3NjgsM10=");
+    let e = &pushed.external_service;
+    assert_eq!(e.connector_id, "09f8c0b0-0eda-11ed-bd18-65557fe66949");
+    assert_eq!(e.connector_name, "My connector");
+    assert_eq!(
+        (e.external_id.as_str(), e.external_title.as_str()),
+        ("71926", "ES-554")
+    );
+    assert_eq!(e.external_url, "https://cases.jira.com");
+    assert_eq!(e.pushed_at, "2022-07-29T01:20:58.436Z");
+}
+
+#[test]
+fn push_case_without_external_service_is_502() {
+    let t = FakeTransport::new().reply_json(200, &cases_fixture("get_case_response"));
+    let err = run(&t, |c| push_case(c, "a", "b")).unwrap_err();
+    assert_eq!(
+        (err.status_code, err.kind),
+        (502, ErrorKind::InvalidResponse)
+    );
+    assert_eq!(
+        err.message,
+        "Kibana answered 200 but the body is not a valid pushed case: external_service is null"
+    );
+    let t = FakeTransport::new();
+    assert_invalid(
+        &run(&t, |c| push_case(c, " ", "b")).unwrap_err(),
+        "case-id: ",
+    );
+    assert_invalid(
+        &run(&t, |c| push_case(c, "a", "")).unwrap_err(),
+        "connector-id: ",
+    );
+    assert!(t.requests().is_empty());
+}
+
+fn activity_input() -> crate::api::cases::GetCaseActivityInput {
+    crate::api::cases::GetCaseActivityInput {
+        case_id: "c1".into(),
+        page: None,
+        per_page: None,
+        sort_order: None,
+        types: vec![],
+    }
+}
+
+#[test]
+fn get_case_activity_sends_paging_and_types_and_reads_kibanas_example() {
+    use crate::api::cases::ActivityType;
+    let t = FakeTransport::new().reply_json(200, &cases_fixture("find_case_activity_response"));
+    let input = crate::api::cases::GetCaseActivityInput {
+        page: Some(2),
+        per_page: Some(3),
+        sort_order: Some(SortOrder::Asc),
+        types: vec![
+            ActivityType::CreateCase,
+            ActivityType::Comment,
+            ActivityType::CreateCase,
+        ],
+        ..activity_input()
+    };
+    let page = run(&t, |c| activity::get_case_activity(c, input)).unwrap();
+    assert_eq!(
+        t.only_request().line(),
+        "GET /api/cases/c1/user_actions/_find?page=2&perPage=3&sortOrder=asc&types=create_case&types=comment"
+    );
+    assert_eq!((page.page, page.per_page, page.total), (1, 20, 3));
+    let types: Vec<&str> = page
+        .activity
+        .iter()
+        .map(|a| a.action_type.as_str())
+        .collect();
+    assert_eq!(types, ["create_case", "comment", "assignees"]);
+    let comment = &page.activity[1];
+    assert_eq!(comment.action_id, "57af14a0-03b1-11ed-920c-974bfa104448");
+    assert_eq!(
+        (comment.action.as_str(), comment.created_by.as_str()),
+        ("create", "elastic")
+    );
+    assert_eq!(
+        comment.comment_id.as_deref(),
+        Some("578608d0-03b1-11ed-920c-974bfa104448")
+    );
+    assert_eq!(
+        comment.payload,
+        r#"{"comment":{"comment":"A new comment","owner":"cases","type":"user"}}"#
+    );
+    assert_eq!(page.activity[0].comment_id, None);
+}
+
+#[test]
+fn get_case_activity_defaults_and_invalid_input() {
+    let t = FakeTransport::new().reply(200, r#"{"userActions":[{"id":"u","payload":null}]}"#);
+    let page = run(&t, |c| activity::get_case_activity(c, activity_input())).unwrap();
+    assert_eq!(
+        t.only_request().line(),
+        "GET /api/cases/c1/user_actions/_find?page=1&perPage=20&sortOrder=desc"
+    );
+    assert_eq!((page.page, page.per_page, page.total), (1, 20, 0));
+    assert_eq!(page.activity[0].payload, "{}");
+    let t = FakeTransport::new();
+    for (input, prefix) in [
+        (
+            crate::api::cases::GetCaseActivityInput {
+                case_id: " ".into(),
+                ..activity_input()
+            },
+            "case-id: ",
+        ),
+        (
+            crate::api::cases::GetCaseActivityInput {
+                per_page: Some(101),
+                ..activity_input()
+            },
+            "per-page: ",
+        ),
+        (
+            crate::api::cases::GetCaseActivityInput {
+                page: Some(0),
+                ..activity_input()
+            },
+            "page: ",
+        ),
+    ] {
+        assert_invalid(
+            &run(&t, |c| activity::get_case_activity(c, input)).unwrap_err(),
+            prefix,
+        );
+    }
+    assert!(t.requests().is_empty());
+}
+
+/// A `_find` page of `n` cases numbered from `first`, of `total`.
+fn cases_page(first: usize, n: usize, total: usize) -> String {
+    let cases: Vec<serde_json::Value> = (first..first + n)
+        .map(|i| json!({"id": format!("c{i}"), "status": "open", "owner": "cases"}))
+        .collect();
+    json!({"page": 1, "per_page": 100, "total": total, "cases": cases}).to_string()
+}
+
+#[test]
+fn get_many_cases_return_all_reads_pages_of_100_up_to_the_limit() {
+    let t = FakeTransport::new()
+        .reply(200, &cases_page(0, 100, 250))
+        .reply(200, &cases_page(100, 100, 250));
+    let input = GetManyCasesInput {
+        return_all: true,
+        limit: Some(150),
+        page: Some(0),
+        per_page: Some(0),
+        status: Some(CaseStatus::Open),
+        ..many_input()
+    };
+    let page = run(&t, |c| get_many_cases(c, input)).unwrap();
+    assert_eq!(
+        t.lines(),
+        [
+            "GET /api/cases/_find?page=1&perPage=100&sortField=createdAt&sortOrder=desc&status=open",
+            "GET /api/cases/_find?page=2&perPage=100&sortField=createdAt&sortOrder=desc&status=open",
+        ]
+    );
+    assert_eq!(
+        (page.page, page.per_page, page.total, page.cases.len()),
+        (1, 150, 250, 150)
+    );
+    assert_eq!(page.cases[149].case_id, "c149");
+    let input = GetManyCasesInput {
+        return_all: true,
+        limit: Some(10_001),
+        ..many_input()
+    };
+    assert_invalid(
+        &run(&t, |c| get_many_cases(c, input)).unwrap_err(),
+        "limit: ",
+    );
+}
+
+#[test]
+fn get_many_cases_return_all_fails_whole_on_a_later_page() {
+    let t = FakeTransport::new()
+        .reply(200, &cases_page(0, 100, 150))
+        .fail(TransportError::Timeout);
+    let input = GetManyCasesInput {
+        return_all: true,
+        ..many_input()
+    };
+    let err = run(&t, |c| get_many_cases(c, input)).unwrap_err();
+    assert_eq!((err.status_code, err.kind), (0, ErrorKind::Timeout));
+    assert_eq!(t.lines().len(), 2);
 }

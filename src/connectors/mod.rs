@@ -1,5 +1,5 @@
-//! The `connectors` interface: create a Kibana connector (action), keeping its
-//! secrets out of every output and error message.
+//! The `connectors` interface: create and list Kibana connectors (actions), keeping
+//! their secrets out of every output and error message.
 
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
@@ -10,19 +10,16 @@ mod tests;
 use elastic_security_wire::connectors as wire;
 use serde_json::value::RawValue;
 
-use crate::api::connectors::{Connector, CreateConnectorInput};
+use crate::api::connectors::{Connector, ConnectorSummary, CreateConnectorInput};
 use crate::kibana::errors::redact;
-use crate::kibana::{Client, Method, Request};
+use crate::kibana::{count, Client, Method, Request};
 use crate::types::ErrorInfo;
 use crate::validate::{self, invalid};
+use elastic_security_wire::loose::{Bad, Object};
 
-/// `POST /api/actions/connector` with `{name, connector_type_id, config, secrets}`.
-pub fn create_connector(
-    client: &Client,
-    input: CreateConnectorInput,
-) -> Result<Connector, ErrorInfo> {
-    let name = validate::required("name", &input.name)?;
-    let type_id = input.connector_type_id.trim();
+/// A connector type id: non-blank, starting with `.`.
+fn type_id(type_id: &str) -> Result<&str, ErrorInfo> {
+    let type_id = type_id.trim();
     if type_id.is_empty() {
         return Err(invalid("connector-type-id", "must not be blank"));
     }
@@ -32,6 +29,61 @@ pub fn create_connector(
             "must start with `.` (e.g. .jira, .webhook, .index)",
         ));
     }
+    Ok(type_id)
+}
+
+/// `GET /api/actions/connectors`, keeping those of `connector_type_id` when given
+/// (Kibana's route has no filter). Kibana never lists secrets.
+pub fn get_many_connectors(
+    client: &Client,
+    connector_type_id: Option<&str>,
+) -> Result<Vec<ConnectorSummary>, ErrorInfo> {
+    let wanted = match validate::optional(connector_type_id) {
+        Some(wanted) => Some(type_id(wanted)?),
+        None => None,
+    };
+    client.call(
+        &Request::get("/api/actions/connectors".into()),
+        "a valid list of connectors",
+        |all: Vec<Object>| {
+            let mut listed = Vec::new();
+            for (index, c) in all.into_iter().enumerate() {
+                let summary = summary(c).map_err(|bad| bad.at(index))?;
+                if wanted.is_none_or(|wanted| summary.connector_type_id == wanted) {
+                    listed.push(summary);
+                }
+            }
+            Ok(listed)
+        },
+    )
+}
+
+/// An element of Kibana's list of connectors → the WIT record.
+fn summary(c: Object) -> Result<ConnectorSummary, Bad> {
+    Ok(ConnectorSummary {
+        connector_id: c.id("id")?,
+        name: c.text("name")?,
+        connector_type_id: c.text("connector_type_id")?,
+        config: config_text(&c),
+        is_preconfigured: c.flag("is_preconfigured")?,
+        is_deprecated: c.flag("is_deprecated")?,
+        is_missing_secrets: c.flag("is_missing_secrets")?,
+        referenced_by_count: count(c.count("referenced_by_count")?),
+    })
+}
+
+/// Kibana's `config` as JSON text, `{}` when it gives none.
+fn config_text(connector: &Object) -> String {
+    connector.raw("config").unwrap_or("{}").to_owned()
+}
+
+/// `POST /api/actions/connector` with `{name, connector_type_id, config, secrets}`.
+pub fn create_connector(
+    client: &Client,
+    input: CreateConnectorInput,
+) -> Result<Connector, ErrorInfo> {
+    let name = validate::required("name", &input.name)?;
+    let type_id = type_id(&input.connector_type_id)?;
     let config = json_object(input.config.as_deref())
         .map_err(|detail| invalid("config", format!("must be a JSON object ({detail})")))?;
     // Never say more about the secrets than that they are not an object: even a
@@ -53,8 +105,8 @@ pub fn create_connector(
     };
     let result =
         Request::json(Method::Post, "/api/actions/connector".into(), &body).and_then(|request| {
-            client.call(&request, "a valid connector", |connector| {
-                Ok(to_connector(connector, input.description.clone()))
+            client.call(&request, "a valid connector", |connector: Object| {
+                Ok(to_connector(connector, input.description.clone())?)
             })
         });
     // Kibana's validation messages name fields, not values; a proxy might echo the
@@ -65,7 +117,7 @@ pub fn create_connector(
 /// `none` or blank → `{}`; else the text must be a JSON object, kept as written.
 fn json_object(text: Option<&str>) -> Result<Box<RawValue>, String> {
     let text = validate::optional(text).unwrap_or("{}");
-    let raw: Box<RawValue> = serde_json::from_str(text).map_err(|err| err.to_string())?;
+    let raw = elastic_security_wire::raw_json(text).map_err(|err| err.to_string())?;
     if raw.get().starts_with('{') {
         Ok(raw)
     } else {
@@ -74,23 +126,19 @@ fn json_object(text: Option<&str>) -> Result<Box<RawValue>, String> {
 }
 
 /// Kibana's connector → the WIT record, with the caller's description echoed.
-pub fn to_connector(connector: wire::Connector, description: Option<String>) -> Connector {
-    let config = match connector.config {
-        Some(config) => config.get().to_owned(),
-        None => "{}".to_owned(),
-    };
-    Connector {
-        connector_id: connector.id,
-        name: connector.name,
-        connector_type_id: connector.connector_type_id,
+pub fn to_connector(connector: Object, description: Option<String>) -> Result<Connector, Bad> {
+    Ok(Connector {
+        connector_id: connector.id("id")?,
+        name: connector.text("name")?,
+        connector_type_id: connector.text("connector_type_id")?,
         description,
-        config,
-        is_preconfigured: connector.is_preconfigured,
-        is_deprecated: connector.is_deprecated,
-        is_missing_secrets: connector.is_missing_secrets,
-        created_at: connector.created_at.0,
-        created_by: connector.created_by.0,
-        updated_at: connector.updated_at.0,
-        updated_by: connector.updated_by.0,
-    }
+        config: config_text(&connector),
+        is_preconfigured: connector.flag("is_preconfigured")?,
+        is_deprecated: connector.flag("is_deprecated")?,
+        is_missing_secrets: connector.flag("is_missing_secrets")?,
+        created_at: connector.loose_text("created_at"),
+        created_by: connector.loose_text("created_by"),
+        updated_at: connector.loose_text("updated_at"),
+        updated_by: connector.loose_text("updated_by"),
+    })
 }

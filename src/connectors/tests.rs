@@ -206,3 +206,39 @@ fn create_connector_reports_timestamps_when_present() {
     assert_eq!(out.updated_by, None);
     assert_eq!(out.config, "{}");
 }
+
+#[test]
+fn get_many_connectors_reads_kibanas_example_and_filters_by_type() {
+    let example = connectors_fixture("get_connectors_response");
+    let t = FakeTransport::new().reply_json(200, &example);
+    let all = run(&t, |c| get_many_connectors(c, None)).unwrap();
+    let req = t.only_request();
+    req.assert_standard_headers();
+    assert_eq!(req.line(), "GET /api/actions/connectors");
+    assert_eq!(all.len(), 2);
+    // A preconfigured connector has no config.
+    assert_eq!(
+        (all[0].config.as_str(), all[0].is_preconfigured),
+        ("{}", true)
+    );
+    let config: serde_json::Value = serde_json::from_str(&all[1].config).unwrap();
+    assert_eq!(
+        config,
+        json!({"index": "test-index", "refresh": false, "executionTimeField": null})
+    );
+    assert_eq!(
+        (all[1].referenced_by_count, all[1].is_missing_secrets),
+        (2, false)
+    );
+    let t = FakeTransport::new().reply_json(200, &example);
+    let index = run(&t, |c| get_many_connectors(c, Some(" .index "))).unwrap();
+    assert_eq!(index.len(), 1);
+    assert_eq!(
+        index[0].connector_id,
+        "e07d0c80-8b8b-11ed-a780-3b746c987a81"
+    );
+    let t = FakeTransport::new();
+    let err = run(&t, |c| get_many_connectors(c, Some("index"))).unwrap_err();
+    assert_invalid(&err, "connector-type-id: must start with `.`");
+    assert!(t.requests().is_empty());
+}

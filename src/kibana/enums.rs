@@ -2,9 +2,31 @@
 //! WIT enums of the same variants, converted both ways. A variant missing on either
 //! side does not compile.
 
-use elastic_security_wire::{case_comments, cases};
+#[allow(unused_imports)]
+use crate::rt::prelude::*;
 
+use elastic_security_wire::{case_comments, cases, name_of};
+use serde::Serialize;
+
+use crate::api::cases::ActivityType;
 use crate::types as wit;
+
+/// Kibana's names of WIT enum `values` (as the wire enum `W`), each once, in the
+/// order given: for query filters, which are sets.
+pub fn names_once<W, T>(values: &[T]) -> Vec<String>
+where
+    T: Copy,
+    W: From<T> + PartialEq + Serialize,
+{
+    let mut unique: Vec<W> = Vec::new();
+    for value in values {
+        let value = W::from(*value);
+        if !unique.contains(&value) {
+            unique.push(value);
+        }
+    }
+    unique.iter().map(name_of).collect()
+}
 
 /// `From` both ways between a wire enum and the WIT enum of the same variants.
 macro_rules! same_variants {
@@ -58,6 +80,28 @@ same_variants!(
 );
 same_variants!(cases::SortOrder, wit::SortOrder, [Asc, Desc]);
 same_variants!(
+    cases::ActivityType,
+    ActivityType,
+    [
+        Action,
+        Alert,
+        Assignees,
+        Attachment,
+        Comment,
+        Connector,
+        CreateCase,
+        Description,
+        Pushed,
+        Settings,
+        Severity,
+        Status,
+        Tags,
+        Title,
+        User,
+        Workflow
+    ]
+);
+same_variants!(
     case_comments::AttachmentType,
     wit::AttachmentType,
     [
@@ -90,6 +134,23 @@ mod tests {
         assert_eq!(
             wit::AttachmentType::from(case_comments::AttachmentType::PersistableState),
             wit::AttachmentType::PersistableState
+        );
+    }
+
+    #[test]
+    fn names_once_keeps_the_first_of_each() {
+        let owners = [
+            wit::Owner::Cases,
+            wit::Owner::SecuritySolution,
+            wit::Owner::Cases,
+        ];
+        assert_eq!(
+            names_once::<cases::Owner, _>(&owners),
+            ["cases", "securitySolution"]
+        );
+        assert_eq!(
+            names_once::<cases::ActivityType, _>(&[ActivityType::CreateCase]),
+            ["create_case"]
         );
     }
 }

@@ -6,8 +6,8 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
-use elastic_security_wire::{Answer, ErrorBody, Text};
-use serde::de::IgnoredAny;
+use elastic_security_wire::loose::Object;
+use elastic_security_wire::Answer;
 
 use super::transport::MAX_RESPONSE_BYTES;
 use crate::types::{ErrorInfo, ErrorKind};
@@ -119,19 +119,15 @@ fn status_line(status: u16, reason: &str) -> String {
 #[cold]
 pub fn status_error(status: u16, body: &[u8]) -> ErrorInfo {
     let message = match error_body(body) {
-        Some(ErrorBody {
-            message: Text(Some(text)),
-            ..
-        }) if !text.trim().is_empty() => truncate_chars(&text, MAX_KIBANA_MESSAGE_CHARS),
-        Some(ErrorBody {
-            error: Text(Some(error)),
-            ..
-        }) if !error.trim().is_empty() => status_line(status, &error),
-        Some(_) => status_line(status, reason_phrase(status)),
+        Some(body) => match (body.loose_text("message"), body.loose_text("error")) {
+            (Some(text), _) if !text.trim().is_empty() => {
+                truncate_chars(&text, MAX_KIBANA_MESSAGE_CHARS)
+            }
+            (_, Some(error)) if !error.trim().is_empty() => status_line(status, &error),
+            _ => status_line(status, reason_phrase(status)),
+        },
         // JSON, but not an object.
-        None if serde_json::from_slice::<IgnoredAny>(body).is_ok() => {
-            status_line(status, reason_phrase(status))
-        }
+        None if elastic_security_wire::is_json(body) => status_line(status, reason_phrase(status)),
         None => {
             let quote = quote_body(body);
             if quote.is_empty() {
@@ -149,14 +145,14 @@ pub fn status_error(status: u16, body: &[u8]) -> ErrorInfo {
 }
 
 /// The body as Kibana's error object, `None` when it is not a JSON object.
-fn error_body(body: &[u8]) -> Option<ErrorBody> {
+fn error_body(body: &[u8]) -> Option<Object> {
     // A derived struct would also read a JSON array, element by element.
     let first = body.iter().find(|byte| !byte.is_ascii_whitespace())?;
     if *first != b'{' {
         return None;
     }
     let text = core::str::from_utf8(body).ok()?;
-    ErrorBody::read(text).ok()
+    Object::read(text).ok()
 }
 
 /// The start of a body as text: whitespace runs collapsed to one space, at most

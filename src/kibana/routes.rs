@@ -10,8 +10,10 @@ use crate::rt::prelude::*;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::client::Client;
-use crate::types::ErrorInfo;
-use elastic_security_wire::Owned;
+use super::enums::names_once;
+use crate::types::{ErrorInfo, Owner};
+use elastic_security_wire::cases;
+use elastic_security_wire::loose::Object;
 
 /// Every byte but the unreserved ones (RFC 3986 §2.3).
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -59,6 +61,20 @@ pub fn query(pairs: &[(&str, String)]) -> String {
     out
 }
 
+/// `path` with `?owner=...`, the key repeated for each owner (each once), when
+/// any is given: the owner filter of Kibana's case routes.
+pub fn with_owners(mut path: String, owners: &[Owner]) -> String {
+    let owners: Vec<(&str, String)> = names_once::<cases::Owner, _>(owners)
+        .into_iter()
+        .map(|owner| ("owner", owner))
+        .collect();
+    if !owners.is_empty() {
+        path.push('?');
+        path.push_str(&query(&owners));
+    }
+    path
+}
+
 /// `/api/cases/{id}`.
 pub fn case_path(case_id: &str) -> String {
     format!("/api/cases/{}", path_segment(case_id))
@@ -77,8 +93,7 @@ pub fn comment_path(case_id: &str, comment_id: &str) -> String {
 /// The owner of a case (`GET /api/cases/{id}`). Kibana wants it repeated on a
 /// comment written to the case.
 pub fn case_owner(client: &Client, case_id: &str) -> Result<String, ErrorInfo> {
-    let case: Owned = client.get_json(case_path(case_id), A_CASE)?;
-    Ok(case.owner)
+    owner(client, case_path(case_id), A_CASE)
 }
 
 /// The owner of a comment (`GET /api/cases/{id}/comments/{comment-id}`), which
@@ -88,8 +103,14 @@ pub fn comment_owner(
     case_id: &str,
     comment_id: &str,
 ) -> Result<String, ErrorInfo> {
-    let comment: Owned = client.get_json(comment_path(case_id, comment_id), A_COMMENT)?;
-    Ok(comment.owner)
+    owner(client, comment_path(case_id, comment_id), A_COMMENT)
+}
+
+/// `GET path`, a case or a comment: its `owner`, which must be there.
+fn owner(client: &Client, path: String, what: &str) -> Result<String, ErrorInfo> {
+    client.call(&super::Request::get(path), what, |item: Object| {
+        Ok(item.id("owner")?)
+    })
 }
 
 #[cfg(test)]
@@ -126,6 +147,25 @@ mod tests {
         let q = query(&[("page", "1".into()), ("search", "a b".into())]);
         assert_eq!(q, "page=1&search=a%20b");
         assert_eq!(query(&[]), "");
+    }
+
+    #[test]
+    fn with_owners_repeats_the_key() {
+        assert_eq!(
+            with_owners("/api/cases/tags".into(), &[]),
+            "/api/cases/tags"
+        );
+        assert_eq!(
+            with_owners(
+                "/x".into(),
+                &[
+                    Owner::SecuritySolution,
+                    Owner::Cases,
+                    Owner::SecuritySolution
+                ]
+            ),
+            "/x?owner=securitySolution&owner=cases"
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Kibana's JSON for cases: the case it answers, the bodies of `POST /api/cases`
+//! Kibana's JSON for cases: the case it answers (also after a push; the cases of
+//! an alert, the alerts and the activity of a case are read loosely, see
+//! [`crate::loose`]), the bodies of `POST /api/cases`
 //! and `PATCH /api/cases`, and Kibana's enums of cases, by their JSON names.
 
 #[allow(unused_imports)]
@@ -6,7 +8,7 @@ use crate::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{nullable, User};
+use crate::{by_name, nullable, User};
 
 // ---------------------------------------------------------------- answers
 
@@ -33,10 +35,12 @@ pub struct Case {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    #[serde(deserialize_with = "by_name")]
     pub status: Status,
     /// Missing only before Kibana 8.3 had severities: `low` then.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "by_name")]
     pub severity: Severity,
+    #[serde(deserialize_with = "by_name")]
     pub owner: Owner,
     #[serde(default)]
     pub created_at: String,
@@ -58,8 +62,9 @@ pub struct Case {
 /// answer is not a page of them.
 #[derive(Debug, Deserialize)]
 pub struct CasesPage {
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    // u64 as every other count read (u32 would be a reader of its own).
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
     #[serde(default)]
     pub total: u64,
     pub cases: Vec<Case>,
@@ -206,7 +211,29 @@ pub enum SortField {
     Severity,
 }
 
-/// `sortOrder` of `GET /api/cases/_find`.
+/// A value of the `types` filter of `GET /api/cases/{id}/user_actions/_find`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityType {
+    Action,
+    Alert,
+    Assignees,
+    Attachment,
+    Comment,
+    Connector,
+    CreateCase,
+    Description,
+    Pushed,
+    Settings,
+    Severity,
+    Status,
+    Tags,
+    Title,
+    User,
+    Workflow,
+}
+
+/// `sortOrder` of `GET /api/cases/_find` and of the user actions' `_find`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
@@ -278,6 +305,7 @@ mod tests {
         assert_eq!(name_of(&ConnectorType::ServicenowSir), ".servicenow-sir");
         assert_eq!(name_of(&SortField::CreatedAt), "createdAt");
         assert_eq!(name_of(&SortOrder::Desc), "desc");
+        assert_eq!(name_of(&ActivityType::CreateCase), "create_case");
         assert_eq!(
             read::<Case>(r#"{"id":"x","status":"open","owner":"security-solution"}"#)
                 .unwrap_err(),

@@ -1,44 +1,15 @@
-//! Kibana's JSON for connectors: the connector it answers (never with secrets),
-//! the body of `POST /api/actions/connector`, and the strings of a connector's
-//! secrets (to keep them out of messages).
+//! Kibana's JSON for connectors: the body of `POST /api/actions/connector`, and the
+//! strings of a connector's secrets (to keep them out of messages). The connectors
+//! Kibana answers (never with secrets) are read loosely ([`crate::loose`]).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use core::fmt;
-
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::{nullable, Text};
-
-/// `POST /api/actions/connector`'s answer.
-#[derive(Debug, Deserialize)]
-pub struct Connector {
-    pub id: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub connector_type_id: String,
-    /// Passed on as Kibana wrote it (numbers and all), so kept as raw JSON text.
-    pub config: Option<Box<RawValue>>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub is_preconfigured: bool,
-    #[serde(default, deserialize_with = "nullable")]
-    pub is_deprecated: bool,
-    #[serde(default, deserialize_with = "nullable")]
-    pub is_missing_secrets: bool,
-    // Not in Kibana's connector API today; read if a version adds them as strings.
-    #[serde(default)]
-    pub created_at: Text,
-    #[serde(default)]
-    pub created_by: Text,
-    #[serde(default)]
-    pub updated_at: Text,
-    #[serde(default)]
-    pub updated_by: Text,
-}
+use crate::loose::{self, Object};
+use crate::Answer;
 
 /// `POST /api/actions/connector`. No `description`: Kibana rejects unknown keys.
 /// `config` and `secrets` are the caller's JSON objects, sent as given. (No
@@ -52,69 +23,46 @@ pub struct NewConnector<'a> {
 }
 
 /// Every string and number inside a connector's `secrets` (JSON text), to be
-/// blanked out of any message; none when the text is not JSON.
+/// blanked out of any message (numbers as written); none when the text is not
+/// JSON.
 pub fn secret_strings(secrets: &str) -> Vec<String> {
-    serde_json::from_str::<Leaves>(secrets)
-        .map(|leaves| leaves.0)
-        .unwrap_or_default()
+    let mut leaves = Vec::new();
+    leaves_of(secrets, &mut leaves);
+    leaves
 }
 
-/// Every string and number inside some JSON.
-#[derive(Default)]
-struct Leaves(Vec<String>);
-
-impl<'de> Deserialize<'de> for Leaves {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(Leaves::default())
+/// Adds the strings and numbers of the JSON `text` to `leaves`. (Nesting is
+/// bounded: serde_json read the whole text first, and refuses more than 128 levels.)
+fn leaves_of(text: &str, leaves: &mut Vec<String>) {
+    match text.as_bytes().first() {
+        Some(b'{') => {
+            if let Ok(object) = Object::read(text) {
+                object.values().for_each(|value| leaves_of(value, leaves));
+            }
+        }
+        Some(b'[') => {
+            if let Ok(items) = loose::items(text) {
+                items.iter().for_each(|item| leaves_of(item.get(), leaves));
+            }
+        }
+        Some(b'"') => leaves.extend(loose::string(text)),
+        Some(b'-' | b'0'..=b'9') => leaves.push(text.to_owned()),
+        _ => {}
     }
 }
 
-impl<'de> Visitor<'de> for Leaves {
-    type Value = Leaves;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON")
-    }
-
-    fn visit_str<E>(mut self, text: &str) -> Result<Leaves, E> {
-        self.0.push(text.to_owned());
-        Ok(self)
-    }
-
-    fn visit_i64<E>(mut self, number: i64) -> Result<Leaves, E> {
-        self.0.push(number.to_string());
-        Ok(self)
-    }
-
-    fn visit_u64<E>(mut self, number: u64) -> Result<Leaves, E> {
-        self.0.push(number.to_string());
-        Ok(self)
-    }
-
-    fn visit_f64<E>(mut self, number: f64) -> Result<Leaves, E> {
-        self.0.push(number.to_string());
-        Ok(self)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Leaves, E> {
-        Ok(self)
-    }
-
-    fn visit_unit<E>(self) -> Result<Leaves, E> {
-        Ok(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Leaves, A::Error> {
-        while let Some(item) = seq.next_element::<Leaves>()? {
-            self.0.extend(item.0);
-        }
-        Ok(self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Leaves, A::Error> {
-        while let Some((_, value)) = map.next_entry::<IgnoredAny, Leaves>()? {
-            self.0.extend(value.0);
-        }
-        Ok(self)
+    #[test]
+    fn secret_strings_are_every_string_and_number_as_written() {
+        assert_eq!(
+            secret_strings(
+                r#"{"user":"bob","pass":"p\"w","n":[1.50,-2,{"deep":["x"]}],"ok":true,"z":null}"#
+            ),
+            ["bob", "p\"w", "1.50", "-2", "x"]
+        );
+        assert!(secret_strings("not json").is_empty());
     }
 }

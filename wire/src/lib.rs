@@ -1,8 +1,10 @@
 //! Kibana's JSON as the elastic-security component reads and writes it, in
 //! Kibana's names: one module per interface of the component (`cases`,
 //! `case_comments`, `connectors`) with the answers it reads and the request bodies
-//! it sends, and here what they share: reading an answer (the error naming the
-//! member that was wrong), the shapes Kibana uses across its APIs.
+//! it sends, and here what they share: reading an answer, the shapes Kibana uses
+//! across its APIs. The cases have derived decoders (their pages are the hot
+//! path); the answers read once per call, and comments, are read loosely
+//! ([`loose`]); [`path_at`] names the member a decoding error is about.
 //!
 //! NOTE: a crate of its own so that Cargo can build it for speed while the rest of
 //! the component is built for size (`[profile.guest.package.elastic-security-wire]`
@@ -24,6 +26,10 @@ extern crate alloc;
 pub mod case_comments;
 pub mod cases;
 pub mod connectors;
+pub mod loose;
+mod path;
+
+pub use path::path_at;
 
 /// What std's prelude brings that `no_std` lacks: each module imports this.
 mod prelude {
@@ -31,7 +37,6 @@ mod prelude {
         borrow::ToOwned,
         boxed::Box,
         string::{String, ToString},
-        vec,
         vec::Vec,
     };
 }
@@ -39,9 +44,7 @@ mod prelude {
 #[allow(unused_imports)]
 use prelude::*;
 
-use core::fmt;
-
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// An answer of Kibana's, read here: its decoder is compiled in this crate, with
@@ -69,13 +72,29 @@ answers!(
     cases::Case,
     Vec<cases::Case>,
     cases::CasesPage,
-    case_comments::Comment,
-    case_comments::CommentsPage,
-    case_comments::CaseComments,
-    connectors::Connector,
-    Owned,
-    ErrorBody,
+    loose::Object,
+    Vec<loose::Object>,
+    Vec<String>,
 );
+
+/// One answer read as two types (e.g. a case, and what a push added to it).
+impl<A: Answer, B: Answer> Answer for (A, B) {
+    fn read(text: &str) -> Result<Self, serde_json::Error> {
+        Ok((A::read(text)?, B::read(text)?))
+    }
+}
+
+/// Whether `bytes` are JSON text, of any shape. (Read here, as text, by the reader
+/// every answer is read by: see the crate's documentation.)
+pub fn is_json(bytes: &[u8]) -> bool {
+    core::str::from_utf8(bytes).is_ok_and(|text| serde_json::from_str::<IgnoredAny>(text).is_ok())
+}
+
+/// `text` as one JSON value, kept as written (a connector's `config` and
+/// `secrets`), read here for the same reason as [`is_json`].
+pub fn raw_json(text: &str) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+    serde_json::from_str(text)
+}
 
 /// Reads a member whose `null` means the same as its absence: the type's default.
 /// (With `#[serde(default, deserialize_with = "nullable")]`.)
@@ -87,69 +106,38 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
+/// Reads a unit variant of enum `E` from its JSON name. (With
+/// `#[serde(deserialize_with = "by_name")]`.) The same names and errors as the
+/// derive's own decoder, which also reads a variant written as an object
+/// (`{"open": ...}`): a kilobyte of the component per enum, for a form Kibana never
+/// sends.
+pub fn by_name<'de, D, E>(deserializer: D) -> Result<E, D::Error>
+where
+    D: Deserializer<'de>,
+    E: Deserialize<'de>,
+{
+    deserializer.deserialize_str(ByName(core::marker::PhantomData))
+}
+
+struct ByName<E>(core::marker::PhantomData<E>);
+
+impl<'de, E: Deserialize<'de>> Visitor<'de> for ByName<E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a variant name")
+    }
+
+    fn visit_str<Err: serde::de::Error>(self, name: &str) -> Result<E, Err> {
+        E::deserialize(serde::de::value::StrDeserializer::<Err>::new(name))
+    }
+}
+
 /// The JSON name of an enum's unit variant (`in-progress`), for a query parameter.
 pub fn name_of(variant: &impl Serialize) -> String {
     // A unit variant is written as a JSON string without escapes: its name quoted.
     let quoted = serde_json::to_string(variant).unwrap_or_default();
     quoted.trim_matches('"').to_owned()
-}
-
-/// A member that Kibana documents as a string but whose shape may vary: read as
-/// its text when it is a JSON string, and as nothing whatever else it is (an
-/// object, a number, `null`, a missing member with `#[serde(default)]`).
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Text(pub Option<String>);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Text;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON")
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Text, E> {
-        Ok(Text(Some(text.to_owned())))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Text, E> {
-        Ok(Text(Some(text)))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-
-    fn visit_unit<E>(self) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| Text(None))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| Text(None))
-    }
 }
 
 /// Kibana's `created_by` / `updated_by`.
@@ -161,21 +149,6 @@ pub struct User {
 /// `username` of an optional user.
 pub fn username(user: Option<User>) -> Option<String> {
     user.and_then(|u| u.username)
-}
-
-/// Only the owner of a case or comment, which Kibana wants repeated on writes.
-#[derive(Debug, Deserialize)]
-pub struct Owned {
-    pub owner: String,
-}
-
-/// What Kibana's (and Elasticsearch's) error answers say, in their names.
-#[derive(Debug, Deserialize)]
-pub struct ErrorBody {
-    #[serde(default)]
-    pub message: Text,
-    #[serde(default)]
-    pub error: Text,
 }
 
 #[cfg(test)]
@@ -196,13 +169,5 @@ pub(crate) mod tests {
         }
         let items: Vec<Item> = serde_json::from_str(r#"[{"total":null},{},{"total":3}]"#).unwrap();
         assert_eq!(items.iter().map(|i| i.total).collect::<Vec<_>>(), [0, 0, 3]);
-    }
-
-    #[test]
-    fn text_is_a_string_or_nothing() {
-        let texts: Vec<Text> =
-            serde_json::from_str(r#"["a", 1, null, {"b": [1]}, [2], true]"#).unwrap();
-        assert_eq!(texts[0], Text(Some("a".into())));
-        assert!(texts[1..].iter().all(|text| *text == Text(None)));
     }
 }

@@ -58,10 +58,17 @@ describe('elastic-security component through jco + preview2-shim', () => {
     await stub?.stop();
   });
 
-  test('create a case, tag it, comment on it, list cases', () => {
-    const { created, tagged, comment, listed } = runFlow(component, conn, {
+  test('find the cases of an alert, create a case, tag it, comment on it, list cases', () => {
+    const { before, created, tagged, comment, after, listed } = runFlow(component, conn, {
       title: 'Phishing wave (node --test)',
+      alertId: 'node-test-alert',
     });
+
+    assert.deepEqual(before, []);
+    assert.equal(after.length, 1);
+    assert.equal(after[0].caseId, created.caseId);
+    assert.equal(after[0].status, 'open');
+    assert.equal(after[0].totalAlerts, 1);
 
     assert.match(created.caseId, /\S/);
     assert.equal(created.title, 'Phishing wave (node --test)');
@@ -88,7 +95,9 @@ describe('elastic-security component through jco + preview2-shim', () => {
     assert.ok(listedCase, 'the new case is listed');
     assert.ok(listed.total >= 1);
     assert.equal(listed.page, 1);
-    assert.equal(listed.perPage, 100);
+    // Return-all: PerPage is the number returned.
+    assert.equal(listed.perPage, listed.cases.length);
+    assert.equal(listed.total, listed.cases.length);
     assert.deepEqual(listedCase.tags, ['phishing', 'email', 'triage']);
     assert.equal(listedCase.totalComments, 1);
 

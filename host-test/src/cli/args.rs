@@ -83,7 +83,7 @@ Example:
         control: bool,
     },
 
-    /// List the 14 operations with their inputs and Kibana routes
+    /// List the 20 operations with their inputs and Kibana routes
     Operations,
 
     /// Compile the component ahead of time (.cwasm) for fast cold starts

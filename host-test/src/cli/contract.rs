@@ -14,6 +14,7 @@ use crate::harness::bindings::{
     SortField, SortOrder,
 };
 use crate::harness::{Failure, Harness};
+use cases::ActivityType;
 
 /// What one run produced: the JSON to print and whether the operation succeeded.
 pub struct Outcome {
@@ -57,6 +58,10 @@ enum Call {
     GetManyCases(cases::GetManyCasesInput),
     GetCaseStatus(String),
     UpdateCase(cases::UpdateCaseInput),
+    GetCasesByAlert(cases::GetCasesByAlertInput),
+    GetCaseAlerts(String),
+    PushCase(String, String),
+    GetCaseActivity(cases::GetCaseActivityInput),
     AddComment(case_comments::AddCommentInput),
     GetComment(String, String),
     GetManyComments(case_comments::GetManyCommentsInput),
@@ -64,7 +69,9 @@ enum Call {
     UpdateComment(case_comments::UpdateCommentInput),
     AddTag(String, Vec<String>),
     RemoveTag(String, Vec<String>),
+    GetCaseTags(Vec<Owner>),
     CreateConnector(connectors::CreateConnectorInput),
+    GetManyConnectors(Option<String>),
 }
 
 fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
@@ -97,6 +104,8 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
             status: i.opt_enum("Status")?,
             owners: i.enum_list("Owner")?,
             assignees: i.list("Assignees")?,
+            return_all: i.opt_bool("ReturnAll")?.unwrap_or(false),
+            limit: i.opt_u32("Limit")?,
         }),
         "get-case-status" => Call::GetCaseStatus(i.req_str("CaseId")?),
         "update-case" => Call::UpdateCase(cases::UpdateCaseInput {
@@ -108,6 +117,19 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
             severity: i.opt_enum("Severity")?,
             tags: i.opt_list("Tags")?,
             assignees: i.opt_list("Assignees")?,
+        }),
+        "get-cases-by-alert" => Call::GetCasesByAlert(cases::GetCasesByAlertInput {
+            alert_id: i.req_str("AlertId")?,
+            owners: i.enum_list("Owner")?,
+        }),
+        "get-case-alerts" => Call::GetCaseAlerts(i.req_str("CaseId")?),
+        "push-case" => Call::PushCase(i.req_str("CaseId")?, i.req_str("ConnectorId")?),
+        "get-case-activity" => Call::GetCaseActivity(cases::GetCaseActivityInput {
+            case_id: i.req_str("CaseId")?,
+            page: i.opt_u32("Page")?,
+            per_page: i.opt_u32("PerPage")?,
+            sort_order: i.opt_enum("SortOrder")?,
+            types: i.enum_list("Types")?,
         }),
         "add-comment" => Call::AddComment(case_comments::AddCommentInput {
             case_id: i.req_str("CaseId")?,
@@ -123,6 +145,8 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
             case_id: i.req_str("CaseId")?,
             page: i.opt_u32("Page")?,
             per_page: i.opt_u32("PerPage")?,
+            return_all: i.opt_bool("ReturnAll")?.unwrap_or(false),
+            limit: i.opt_u32("Limit")?,
         }),
         "remove-comment" => Call::RemoveComment(i.req_str("CaseId")?, i.req_str("CommentId")?),
         "update-comment" => Call::UpdateComment(case_comments::UpdateCommentInput {
@@ -133,6 +157,8 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
         }),
         "add-tag" => Call::AddTag(i.req_str("CaseId")?, i.list("Tags")?),
         "remove-tag" => Call::RemoveTag(i.req_str("CaseId")?, i.list("Tags")?),
+        "get-case-tags" => Call::GetCaseTags(i.enum_list("Owner")?),
+        "get-many-connectors" => Call::GetManyConnectors(i.opt_str("ConnectorTypeId")?),
         "create-connector" => Call::CreateConnector(connectors::CreateConnectorInput {
             name: i.req_str("Name")?,
             connector_type_id: i.req_str("ConnectorTypeId")?,
@@ -161,7 +187,7 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
                     Outcome {
                         json: with_status(
                             json!({"DeletedCount": d.deleted_count, "FailedCount": d.failed_count, "FailedItems": items}),
-                            204,
+                            d.status_code,
                             if ok { String::new() } else { format!("{} of the cases could not be deleted", d.failed_count) },
                         ),
                         ok,
@@ -191,6 +217,52 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
             }),
         Call::UpdateCase(input) => h.update_case(conn, &input)?
             .map(|c| (200, case_json(&c))),
+        Call::GetCasesByAlert(input) => h.get_cases_by_alert(conn, &input)?
+            .map(|found| {
+                let cases: Vec<Value> = found
+                    .iter()
+                    .map(|c| json!({
+                        "CaseId": c.case_id, "Title": c.title, "Description": c.description,
+                        "Status": Named::name(c.status), "CreatedAt": c.created_at,
+                        "TotalAlerts": c.total_alerts, "TotalComments": c.total_comments,
+                    }))
+                    .collect();
+                (200, json!({"Cases": cases}))
+            }),
+        Call::GetCaseAlerts(case_id) => h.get_case_alerts(conn, &case_id)?
+            .map(|alerts| {
+                let alerts: Vec<Value> = alerts
+                    .iter()
+                    .map(|a| json!({"AlertId": a.alert_id, "Index": a.index, "AttachedAt": a.attached_at}))
+                    .collect();
+                (200, json!({"Alerts": alerts}))
+            }),
+        Call::PushCase(case_id, connector_id) => h.push_case(conn, &case_id, &connector_id)?
+            .map(|p| {
+                let mut out = case_json(&p.kibana_case);
+                let e = &p.external_service;
+                if let Value::Object(map) = &mut out {
+                    map.insert("ExternalService".into(), json!({
+                        "ConnectorId": e.connector_id, "ConnectorName": e.connector_name,
+                        "ExternalId": e.external_id, "ExternalTitle": e.external_title,
+                        "ExternalUrl": e.external_url, "PushedAt": e.pushed_at,
+                    }));
+                }
+                (200, out)
+            }),
+        Call::GetCaseActivity(input) => h.get_case_activity(conn, &input)?
+            .map(|p| {
+                let activity: Vec<Value> = p
+                    .activity
+                    .iter()
+                    .map(|a| json!({
+                        "ActionId": a.action_id, "Type": a.action_type, "Action": a.action,
+                        "CreatedAt": a.created_at, "CreatedBy": a.created_by, "CommentId": a.comment_id,
+                        "Payload": json_or_text(&a.payload),
+                    }))
+                    .collect();
+                (200, json!({"Activity": activity, "Page": p.page, "PerPage": p.per_page, "Total": p.total}))
+            }),
         Call::AddComment(input) => h.add_comment(conn, &input)?
             .map(|c| (200, comment_json(&c))),
         Call::GetComment(case_id, comment_id) => h.get_comment(conn, &case_id, &comment_id)?
@@ -208,9 +280,24 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
             .map(|t| (200, tags_json(&t))),
         Call::RemoveTag(case_id, tags) => h.remove_tag(conn, &case_id, &tags)?
             .map(|t| (200, tags_json(&t))),
+        Call::GetCaseTags(owners) => h.get_case_tags(conn, &owners)?
+            .map(|tags| (200, json!({"Tags": tags}))),
+        Call::GetManyConnectors(type_id) => h.get_many_connectors(conn, type_id.as_deref())?
+            .map(|all| {
+                let connectors: Vec<Value> = all
+                    .iter()
+                    .map(|c| json!({
+                        "ConnectorId": c.connector_id, "Name": c.name, "ConnectorTypeId": c.connector_type_id,
+                        "Config": json_or_text(&c.config), "IsPreconfigured": c.is_preconfigured,
+                        "IsDeprecated": c.is_deprecated, "IsMissingSecrets": c.is_missing_secrets,
+                        "ReferencedByCount": c.referenced_by_count,
+                    }))
+                    .collect();
+                (200, json!({"Connectors": connectors}))
+            }),
         Call::CreateConnector(input) => h.create_connector(conn, &input)?
             .map(|c| {
-                let config: Value = serde_json::from_str(&c.config).unwrap_or(Value::String(c.config.clone()));
+                let config = json_or_text(&c.config);
                 (
                     200,
                     json!({
@@ -231,6 +318,12 @@ fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome
         },
         Err(e) => failure(&e),
     })
+}
+
+/// JSON text the component passes on (a config, a payload) as JSON, or as the text
+/// itself should it not be JSON.
+fn json_or_text(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
 }
 
 fn with_status(mut body: Value, status: i32, message: String) -> Value {
@@ -299,6 +392,8 @@ fn cli_field_names(message: &str) -> String {
         ("connector-type-id", "ConnectorTypeId"),
         ("config", "Config"),
         ("secrets", "Secrets"),
+        ("limit", "Limit"),
+        ("types", "Types"),
     ];
     if let Some((field, rest)) = message.split_once(':') {
         if let Some((_, key)) = NAMES.iter().find(|(wit, _)| *wit == field) {
@@ -410,6 +505,11 @@ names! {
     SortField: CreatedAt = "createdAt", UpdatedAt = "updatedAt", Title = "title",
         Status = "status", Severity = "severity";
     SortOrder: Asc = "asc", Desc = "desc";
+    ActivityType: Action = "action", Alert = "alert", Assignees = "assignees",
+        Attachment = "attachment", Comment = "comment", Connector = "connector",
+        CreateCase = "create_case", Description = "description", Pushed = "pushed",
+        Settings = "settings", Severity = "severity", Status = "status", Tags = "tags",
+        Title = "title", User = "user", Workflow = "workflow";
     CommentType: User = "user", Alert = "alert";
     CaseConnectorType: None = ".none", Jira = ".jira", Servicenow = ".servicenow",
         ServicenowSir = ".servicenow-sir", Resilient = ".resilient", Swimlane = ".swimlane",

@@ -40,6 +40,18 @@ pub fn run(harness: &Harness, component: &str) -> Result<u8> {
                "Description": "Escalations to the SOC Jira project"}),
         &["ConnectorId", "Name", "ConnectorTypeId", "Description"],
     )?;
+    demo.step(
+        "get-many-connectors",
+        json!({"ConnectorTypeId": ".jira"}),
+        &["Connectors"],
+    )?;
+    // An automation checks whether the alert is in a case already before opening one.
+    let alert_id = "a1b2c3d4";
+    demo.step(
+        "get-cases-by-alert",
+        json!({"AlertId": alert_id, "Owner": "securitySolution"}),
+        &["Cases"],
+    )?;
     let case = demo.step(
         "create-case",
         json!({"Title": "Phishing wave against finance", "Owner": "securitySolution",
@@ -66,9 +78,15 @@ pub fn run(harness: &Harness, component: &str) -> Result<u8> {
     )?;
     demo.step(
         "add-comment",
-        json!({"CaseId": case_id, "CommentType": "alert", "AlertId": "a1b2c3d4", "RuleId": "phish-rule-1",
+        json!({"CaseId": case_id, "CommentType": "alert", "AlertId": alert_id, "RuleId": "phish-rule-1",
                "RuleName": "Credential phishing link clicked"}),
         &["CommentId", "Type", "AlertIds"],
+    )?;
+    demo.step("get-case-alerts", json!({"CaseId": case_id}), &["Alerts"])?;
+    demo.step(
+        "get-cases-by-alert",
+        json!({"AlertId": alert_id}),
+        &["Cases"],
     )?;
     demo.step(
         "get-case",
@@ -84,13 +102,28 @@ pub fn run(harness: &Harness, component: &str) -> Result<u8> {
     demo.step("get-many-comments", json!({"CaseId": case_id}), &["Total"])?;
     demo.step(
         "get-many-cases",
-        json!({"Status": "in-progress", "Owner": "securitySolution", "Search": "phishing"}),
+        json!({"Status": "in-progress", "Owner": "securitySolution", "Search": "phishing", "ReturnAll": true}),
         &["Total", "Page", "PerPage"],
     )?;
     demo.step(
         "get-case-status",
         json!({"CaseId": case_id}),
         &["Status", "Severity", "TotalComments"],
+    )?;
+    demo.step(
+        "push-case",
+        json!({"CaseId": case_id, "ConnectorId": connector["ConnectorId"]}),
+        &["ExternalService"],
+    )?;
+    demo.step(
+        "get-case-activity",
+        json!({"CaseId": case_id, "SortOrder": "asc", "PerPage": 100}),
+        &["Total"],
+    )?;
+    demo.step(
+        "get-case-tags",
+        json!({"Owner": "securitySolution"}),
+        &["Tags"],
     )?;
     demo.step(
         "remove-tag",

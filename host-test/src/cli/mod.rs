@@ -1,5 +1,5 @@
 //! The `elastic-security` command line: [`args`] are its arguments and help texts,
-//! [`operations`] lists the 14 operations, [`contract`] turns the contract's JSON into
+//! [`operations`] lists the 20 operations, [`contract`] turns the contract's JSON into
 //! a call through the component and its result back into JSON, [`demo`] walks an
 //! incident against the simulator; this module runs the commands.
 
@@ -107,10 +107,20 @@ fn operation_names() -> String {
 /// `operations`: each operation's name, title, route and input keys.
 pub fn operations_text() -> String {
     let mut s = String::new();
+    let name = operations::OPERATIONS
+        .iter()
+        .map(|op| op.name.len())
+        .max()
+        .unwrap_or(0);
+    let title = operations::OPERATIONS
+        .iter()
+        .map(|op| op.title.len())
+        .max()
+        .unwrap_or(0);
     for op in operations::OPERATIONS {
-        let _ = writeln!(s, "{:<18} {:<30} {}", op.name, op.title, op.route);
+        let _ = writeln!(s, "{:<name$} {:<title$} {}", op.name, op.title, op.route);
         let keys: Vec<&str> = op.inputs.iter().map(|(k, _)| *k).collect();
-        let _ = writeln!(s, "{:<18} inputs: {}", "", keys.join(", "));
+        let _ = writeln!(s, "{:<name$} inputs: {}", "", keys.join(", "));
     }
     s.push_str("\nDetails: elastic-security help <operation>\n");
     s

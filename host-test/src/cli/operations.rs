@@ -1,4 +1,4 @@
-//! The 14 operations as the CLI lists them: the contract's name, the title, the input
+//! The 20 operations as the CLI lists them: the contract's name, the title, the input
 //! keys with what each takes, the Kibana route and an example input.
 
 /// One operation of the node, as the CLI lists it.
@@ -14,6 +14,15 @@ pub struct Operation {
 }
 
 const SPACE: (&str, &str) = ("SpaceId", "optional: Kibana space (default `default`)");
+const RETURN_ALL: (&str, &str) = (
+    "ReturnAll",
+    "optional: true | false (default); every item, 100 per request, Page and PerPage ignored",
+);
+const LIMIT: (&str, &str) = (
+    "Limit",
+    "optional, with ReturnAll: default 1000, 1 to 10000",
+);
+const OWNERS: (&str, &str) = ("Owner", "optional: one or more owners");
 
 /// What get-comment and remove-comment take: one comment of one case.
 const ONE_COMMENT: &[(&str, &str)] = &[("CaseId", "required"), ("CommentId", "required"), SPACE];
@@ -76,8 +85,10 @@ pub const OPERATIONS: &[Operation] = &[
             ("Search", "optional: search text"),
             ("SearchFields", "optional: e.g. title,description"),
             ("Status", "optional: open | in-progress | closed"),
-            ("Owner", "optional: one or more owners"),
+            OWNERS,
             ("Assignees", "optional: user profile uids"),
+            RETURN_ALL,
+            LIMIT,
             SPACE,
         ],
         route: "GET /api/cases/_find",
@@ -108,6 +119,41 @@ pub const OPERATIONS: &[Operation] = &[
         example: r#"{"CaseId":"<case id>","Version":"<version>","Status":"closed"}"#,
     },
     Operation {
+        name: "get-cases-by-alert",
+        title: "Find Cases by Alert",
+        inputs: &[("AlertId", "required: the alert's _id"), OWNERS, SPACE],
+        route: "GET /api/cases/alerts/{alertId}",
+        example: r#"{"AlertId":"<alert _id>","Owner":"securitySolution"}"#,
+    },
+    Operation {
+        name: "get-case-alerts",
+        title: "Get the Alerts of a Case",
+        inputs: &[("CaseId", "required"), SPACE],
+        route: "GET /api/cases/{id}/alerts",
+        example: r#"{"CaseId":"<case id>"}"#,
+    },
+    Operation {
+        name: "push-case",
+        title: "Push a Case",
+        inputs: &[("CaseId", "required"), ("ConnectorId", "required: a case connector (.jira, .servicenow, ...)"), SPACE],
+        route: "POST /api/cases/{id}/connector/{connectorId}/_push",
+        example: r#"{"CaseId":"<case id>","ConnectorId":"<connector id>"}"#,
+    },
+    Operation {
+        name: "get-case-activity",
+        title: "Get the Activity of a Case",
+        inputs: &[
+            ("CaseId", "required"),
+            ("Page", "optional: default 1"),
+            ("PerPage", "optional: default 20, at most 100"),
+            ("SortOrder", "optional: desc (default) | asc"),
+            ("Types", "optional: one or more of action, alert, assignees, attachment, comment, connector, create_case, description, pushed, settings, severity, status, tags, title, user, workflow"),
+            SPACE,
+        ],
+        route: "GET /api/cases/{id}/user_actions/_find",
+        example: r#"{"CaseId":"<case id>","Types":"status,pushed","SortOrder":"asc"}"#,
+    },
+    Operation {
         name: "add-comment",
         title: "Add a Comment to a Case",
         inputs: &[
@@ -133,7 +179,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "get-many-comments",
         title: "Get many Case Comments",
-        inputs: &[("CaseId", "required"), ("Page", "optional: default 1"), ("PerPage", "optional: default 20"), SPACE],
+        inputs: &[("CaseId", "required"), ("Page", "optional: default 1"), ("PerPage", "optional: default 20"), RETURN_ALL, LIMIT, SPACE],
         route: "GET /api/cases/{id}/comments/_find",
         example: r#"{"CaseId":"<case id>","Page":2,"PerPage":50}"#,
     },
@@ -168,6 +214,13 @@ pub const OPERATIONS: &[Operation] = &[
         ..TAG_CHANGE
     },
     Operation {
+        name: "get-case-tags",
+        title: "Get the Case Tags in use",
+        inputs: &[OWNERS, SPACE],
+        route: "GET /api/cases/tags",
+        example: r#"{"Owner":"securitySolution"}"#,
+    },
+    Operation {
         name: "create-connector",
         title: "Create a Connector",
         inputs: &[
@@ -180,6 +233,13 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         route: "POST /api/actions/connector",
         example: r#"{"Name":"SOC Jira","ConnectorTypeId":".jira","Config":{"apiUrl":"https://jira.example.com","projectKey":"SOC"},"Secrets":{"email":"bot@example.com","apiToken":"<token>"}}"#,
+    },
+    Operation {
+        name: "get-many-connectors",
+        title: "Get many Connectors",
+        inputs: &[("ConnectorTypeId", "optional: only connectors of this type, e.g. .jira"), SPACE],
+        route: "GET /api/actions/connectors",
+        example: r#"{"ConnectorTypeId":".jira"}"#,
     },
 ];
 

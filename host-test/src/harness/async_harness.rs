@@ -34,7 +34,7 @@ use anyhow::Result;
 use wasmtime::component::Linker;
 use wasmtime::Store;
 
-use super::bindings::{CaseComment, Connection, KibanaCase};
+use super::bindings::{CaseComment, Connection, KibanaCase, Owner};
 use super::operations::settle;
 use super::operations::with_operations;
 use super::outbound::Outbound;

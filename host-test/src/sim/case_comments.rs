@@ -10,6 +10,7 @@ use super::saved_objects::{
     case_not_found, comment_not_found, comments_of, now_ms, render_case, render_comment,
     version_string, Comment, CommentBody, CommentsMode, Ids, OWNERS,
 };
+use super::user_actions::{self, Change};
 use super::{SpaceData, State};
 
 /// A string, or a non-empty array of strings.
@@ -118,8 +119,23 @@ pub(crate) fn add(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
         updated_at: None,
         updated_by: None,
     };
+    let action = comment_action("create", &comment);
     space.comments.push(comment);
+    let case = (case_id, space.cases[idx].owner.clone());
+    user_actions::record(ctx, &mut state.ids, space, (case.0, &case.1), action);
     case_changed(ctx, &mut state.ids, space, idx, now)
+}
+
+/// The user action of a comment created, updated or deleted.
+fn comment_action(action: &'static str, comment: &Comment) -> Change {
+    Change {
+        comment_id: Some(comment.id.clone()),
+        ..Change::new(
+            "comment",
+            action,
+            json!({ "comment": comment.body.payload(&comment.owner) }),
+        )
+    }
 }
 
 /// A comment was added or changed: like Kibana, the case gets a new version and
@@ -177,6 +193,9 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     comment.version = state.ids.next_version();
     comment.updated_at = Some(now);
     comment.updated_by = Some(ctx.user());
+    let action = comment_action("update", comment);
+    let owner = space.cases[idx].owner.clone();
+    user_actions::record(ctx, &mut state.ids, space, (case_id, &owner), action);
     case_changed(ctx, &mut state.ids, space, idx, now)
 }
 
@@ -243,7 +262,10 @@ pub(crate) fn list(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
 pub(crate) fn delete(ctx: &Ctx, state: &mut State, case_id: &str, comment_id: &str) -> Handled {
     let space = state.spaces.entry(ctx.space.clone()).or_default();
     let cidx = comment_index(space, case_id, comment_id)?;
-    space.comments.remove(cidx);
+    let removed = space.comments.remove(cidx);
+    let action = comment_action("delete", &removed);
+    let owner = removed.owner.clone();
+    user_actions::record(ctx, &mut state.ids, space, (case_id, &owner), action);
     Ok(Response::no_content())
 }
 

@@ -1,4 +1,4 @@
-//! Cases: create, get, find, update, delete, status.
+//! Cases: create, get, find, update, delete, status, push, and the tags in use.
 
 use std::cmp::Ordering;
 
@@ -8,8 +8,9 @@ use super::json::{self as j, Obj};
 use super::request::{page_slice, Ctx};
 use super::response::{Handled, Response};
 use super::saved_objects::{
-    case_not_found, now_ms, render_case, version_string, Case, CommentsMode, OWNERS,
+    case_not_found, now_ms, render_case, timestamp, version_string, Case, CommentsMode, OWNERS,
 };
+use super::user_actions::{self, Change};
 use super::State;
 
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
@@ -245,9 +246,22 @@ pub(crate) fn create(ctx: &Ctx, state: &mut State) -> Handled {
         updated_by: None,
         closed_at: None,
         closed_by: None,
+        external_service: None,
     };
     let answer = render_case(&case, &space.comments, CommentsMode::Empty);
+    let mut payload = answer.clone();
+    if let Value::Object(attributes) = &mut payload {
+        attributes.retain(|k, _| CREATE_KEYS.contains(&k.as_str()) || k == "status");
+    }
+    let created = (case.id.clone(), case.owner.clone());
     space.cases.push(case);
+    user_actions::record(
+        ctx,
+        &mut state.ids,
+        space,
+        (&created.0, &created.1),
+        Change::new("create_case", "create", payload),
+    );
     if ctx.config.bump_version_after_create {
         // Kibana's incremental-id task updates the new case right away.
         let bumped = state.ids.next_version();
@@ -280,7 +294,11 @@ pub(crate) fn get(ctx: &Ctx, state: &mut State, id: &str) -> Handled {
 }
 
 /// Every value of a repeatable query key, each checked against `allowed`.
-fn multi<'a>(ctx: &'a Ctx, key: &str, allowed: &[&str]) -> Result<Vec<&'a str>, Response> {
+pub(crate) fn multi<'a>(
+    ctx: &'a Ctx,
+    key: &str,
+    allowed: &[&str],
+) -> Result<Vec<&'a str>, Response> {
     let values = ctx.query_all(key);
     for v in &values {
         if !allowed.contains(v) {
@@ -478,6 +496,55 @@ fn has_changes(case: &Case, f: &Fields) -> bool {
             .is_some_and(|v| *v != case.custom_fields)
 }
 
+/// The user actions of an update: one per field changed; tags as the ones added and
+/// the ones removed, as Kibana records them.
+fn changes_of(case: &Case, f: &Fields) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut update = |kind: &'static str, new: Option<Value>, old: Value| {
+        if let Some(new) = new.filter(|new| *new != old) {
+            out.push(Change::new(kind, "update", json!({ kind: new })));
+        }
+    };
+    update(
+        "title",
+        f.title.as_ref().map(|v| json!(v)),
+        json!(case.title),
+    );
+    update(
+        "description",
+        f.description.as_ref().map(|v| json!(v)),
+        json!(case.description),
+    );
+    update(
+        "status",
+        f.status.as_ref().map(|v| json!(v)),
+        json!(case.status),
+    );
+    update(
+        "severity",
+        f.severity.as_ref().map(|v| json!(v)),
+        json!(case.severity),
+    );
+    update(
+        "assignees",
+        f.assignees.clone().map(Value::Array),
+        Value::Array(case.assignees.clone()),
+    );
+    update("connector", f.connector.clone(), case.connector.clone());
+    update("settings", f.settings.clone(), case.settings.clone());
+    if let Some(tags) = &f.tags {
+        let added: Vec<&String> = tags.iter().filter(|t| !case.tags.contains(t)).collect();
+        let removed: Vec<&String> = case.tags.iter().filter(|t| !tags.contains(t)).collect();
+        if !added.is_empty() {
+            out.push(Change::new("tags", "add", json!({ "tags": added })));
+        }
+        if !removed.is_empty() {
+            out.push(Change::new("tags", "delete", json!({ "tags": removed })));
+        }
+    }
+    out
+}
+
 fn apply(case: &mut Case, f: Fields, version: u64, now: u64, user: &Value) {
     if let Some(v) = f.title {
         case.title = v;
@@ -605,8 +672,13 @@ pub(crate) fn update(ctx: &Ctx, state: &mut State) -> Handled {
     let mut updated = Vec::new();
     for (((_, _, fields), idx), changes) in patches.into_iter().zip(indices).zip(changing) {
         if changes {
+            let recorded = changes_of(&space.cases[idx], &fields);
             let version = state.ids.next_version();
             apply(&mut space.cases[idx], fields, version, now, &user);
+            let case = (space.cases[idx].id.clone(), space.cases[idx].owner.clone());
+            for change in recorded {
+                user_actions::record(ctx, &mut state.ids, space, (&case.0, &case.1), change);
+            }
             updated.push(idx);
         }
     }
@@ -659,5 +731,109 @@ pub(crate) fn delete(ctx: &Ctx, state: &mut State) -> Handled {
     }
     space.cases.retain(|c| !unique.contains(&c.id));
     space.comments.retain(|c| !unique.contains(&c.case_id));
+    space.user_actions.retain(|a| !unique.contains(&a.case_id));
     Ok(Response::no_content())
+}
+
+/// The connector types a case can be pushed through.
+const PUSH_TYPES: &[&str] = &[
+    ".jira",
+    ".servicenow",
+    ".servicenow-sir",
+    ".resilient",
+    ".swimlane",
+    ".cases-webhook",
+];
+
+/// `POST /api/cases/{id}/connector/{connectorId}/_push`: the incident in the
+/// external system is named after the case's number (the same on every push), and
+/// `external_service` records where it went.
+pub(crate) fn push(ctx: &Ctx, state: &mut State, case_id: &str, connector_id: &str) -> Handled {
+    // No body is needed; Kibana's schema takes a nullable object and reads nothing
+    // from it.
+    if !ctx.req.body.iter().all(u8::is_ascii_whitespace) {
+        match serde_json::from_slice::<Value>(&ctx.req.body) {
+            Ok(Value::Null | Value::Object(_)) => {}
+            Ok(other) => {
+                return Err(Response::bad_request(format!(
+                    "[request body]: expected a plain object value, but found [{}] instead.",
+                    j::type_name(&other)
+                )))
+            }
+            Err(_) => return Err(Response::bad_request("Invalid request payload JSON format")),
+        }
+    }
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let idx = space
+        .cases
+        .iter()
+        .position(|c| c.id == case_id)
+        .ok_or_else(|| case_not_found(case_id))?;
+    let connector = space
+        .connectors
+        .iter()
+        .find(|c| c.id == connector_id)
+        .ok_or_else(|| {
+            Response::not_found(format!("Saved object [action/{connector_id}] not found"))
+        })?;
+    if !PUSH_TYPES.contains(&connector.type_id.as_str()) {
+        return Err(Response::bad_request(format!(
+            "Connector type {} is not supported for pushing cases",
+            connector.type_id
+        )));
+    }
+    let case = &space.cases[idx];
+    if case.status == "closed" {
+        return Err(Response::error(
+            409,
+            format!(
+                "The {} case is closed. Pushing a closed case is not allowed.",
+                case.title
+            ),
+        ));
+    }
+    let number = case.incremental_id;
+    let base = ["apiUrl", "url"]
+        .iter()
+        .find_map(|k| connector.config.get(*k).and_then(Value::as_str))
+        .unwrap_or("https://external.example")
+        .trim_end_matches('/')
+        .to_string();
+    let now = now_ms();
+    let external = json!({
+        "connector_id": connector.id,
+        "connector_name": connector.name,
+        "external_id": format!("{}", 70_000 + number),
+        "external_title": format!("SIM-{number}"),
+        "external_url": format!("{base}/browse/SIM-{number}"),
+        "pushed_at": timestamp(now),
+        "pushed_by": ctx.user(),
+    });
+    let case = &mut space.cases[idx];
+    case.external_service = Some(external.clone());
+    case.version = state.ids.next_version();
+    case.updated_at = Some(now);
+    case.updated_by = Some(ctx.user());
+    let owner = case.owner.clone();
+    let answer = render_case(case, &space.comments, CommentsMode::Empty);
+    let payload = json!({ "externalService": external });
+    let action = Change::new("pushed", "push_to_service", payload);
+    user_actions::record(ctx, &mut state.ids, space, (case_id, &owner), action);
+    Ok(Response::ok(&answer))
+}
+
+/// `GET /api/cases/tags`: every tag of the cases of the `owner` filter, sorted.
+pub(crate) fn tags(ctx: &Ctx, state: &mut State) -> Handled {
+    ctx.check_query_keys(&["owner"])?;
+    let owners = multi(ctx, "owner", OWNERS)?;
+    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let mut tags: Vec<&str> = space
+        .cases
+        .iter()
+        .filter(|c| owners.is_empty() || owners.contains(&c.owner.as_str()))
+        .flat_map(|c| c.tags.iter().map(String::as_str))
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    Ok(Response::ok(&json!(tags)))
 }

@@ -1,4 +1,5 @@
-//! A stateful, in-memory Kibana simulator (Cases, Comments, Connectors) served over
+//! A stateful, in-memory Kibana simulator (Cases, Comments, their alerts and
+//! activity, Connectors) served over
 //! HTTP/1.1 with hyper, for end-to-end tests and the `stub` CLI command.
 //!
 //! Behaviour follows Kibana 8.x/9.x closely enough for a client to be tested against it:
@@ -7,6 +8,7 @@
 //! bulk delete, the routes removed in 9.0, and injectable faults. Every request is kept
 //! in a log ([`Simulator::requests`]) for tests to check what Kibana received.
 
+mod alerts;
 mod case_comments;
 mod cases;
 mod connectors;
@@ -19,6 +21,7 @@ mod router;
 mod saved_objects;
 mod server;
 mod url;
+mod user_actions;
 
 #[cfg(test)]
 mod tests;
@@ -33,7 +36,7 @@ use std::time::Duration;
 pub use faults::Fault;
 pub use request::RecordedRequest;
 
-use saved_objects::{now_ms, user_json, Case, Comment, Ids};
+use saved_objects::{now_ms, user_json, Case, Comment, Ids, UserAction};
 
 /// How the simulator behaves.
 #[derive(Clone, Debug)]
@@ -221,5 +224,6 @@ pub(crate) struct SpaceData {
     pub(crate) cases: Vec<Case>,
     pub(crate) comments: Vec<Comment>,
     pub(crate) connectors: Vec<connectors::Connector>,
+    pub(crate) user_actions: Vec<UserAction>,
     pub(crate) next_incremental_id: u64,
 }

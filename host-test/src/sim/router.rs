@@ -6,7 +6,7 @@ use base64::Engine as _;
 
 use super::request::{Ctx, RecordedRequest};
 use super::response::Response;
-use super::{case_comments, cases, connectors, url, Shared, SimConfig};
+use super::{alerts, case_comments, cases, connectors, url, user_actions, Shared, SimConfig};
 
 /// Answer one request (faults are handled by the server before this).
 pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
@@ -58,7 +58,19 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
         ("DELETE", ["api", "cases"]) => cases::delete(&ctx, state),
         ("GET", ["api", "cases", "_find"]) => cases::find(&ctx, state),
         ("GET", ["api", "cases", "status"]) if v8 => cases::status(&ctx, state),
+        ("GET", ["api", "cases", "tags"]) => cases::tags(&ctx, state),
+        ("GET", ["api", "cases", "alerts", alert_id]) => {
+            alerts::cases_of_alert(&ctx, state, alert_id)
+        }
         ("GET", ["api", "cases", id]) => cases::get(&ctx, state, id),
+        ("GET", ["api", "cases", id, "alerts"]) => alerts::of_case(&ctx, state, id),
+        ("POST", ["api", "cases", id, "connector", connector_id, "_push"]) => {
+            cases::push(&ctx, state, id, connector_id)
+        }
+        ("GET", ["api", "cases", id, "user_actions", "_find"]) => {
+            user_actions::find(&ctx, state, id)
+        }
+        ("GET", ["api", "cases", id, "user_actions"]) if v8 => user_actions::list(&ctx, state, id),
         ("POST", ["api", "cases", id, "comments"]) => case_comments::add(&ctx, state, id),
         ("PATCH", ["api", "cases", id, "comments"]) => case_comments::update(&ctx, state, id),
         ("DELETE", ["api", "cases", id, "comments"]) => case_comments::delete_all(&ctx, state, id),

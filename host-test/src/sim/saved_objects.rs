@@ -1,6 +1,6 @@
-//! The saved objects the simulator stores (cases and their comments) and how Kibana
-//! renders them: ids, versions, timestamps, user objects and the case with its
-//! comment counts. Route handlers of both kinds build on this module.
+//! The saved objects the simulator stores (cases, their comments and user actions)
+//! and how Kibana renders them: ids, versions, timestamps, user objects and the case
+//! with its comment counts. Route handlers of every kind build on this module.
 
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -106,6 +106,40 @@ pub(crate) struct Case {
     pub(crate) updated_by: Option<Value>,
     pub(crate) closed_at: Option<u64>,
     pub(crate) closed_by: Option<Value>,
+    /// Where the case was last pushed (Kibana's `external_service`).
+    pub(crate) external_service: Option<Value>,
+}
+
+/// A stored user action: one change to a case, as Kibana's activity lists it.
+pub(crate) struct UserAction {
+    pub(crate) id: String,
+    pub(crate) case_id: String,
+    pub(crate) version: u64,
+    pub(crate) seq: u64,
+    pub(crate) owner: String,
+    /// Kibana's `type`: `create_case`, `title`, `comment`, `pushed`, ...
+    pub(crate) kind: &'static str,
+    /// Kibana's `action`: `create`, `update`, `add`, `delete`, `push_to_service`.
+    pub(crate) action: &'static str,
+    pub(crate) comment_id: Option<String>,
+    pub(crate) payload: Value,
+    pub(crate) created_at: u64,
+    pub(crate) created_by: Value,
+}
+
+/// The user action as Kibana answers it.
+pub(crate) fn render_user_action(a: &UserAction) -> Value {
+    json!({
+        "id": a.id,
+        "version": version_string(a.version),
+        "type": a.kind,
+        "action": a.action,
+        "comment_id": a.comment_id,
+        "created_at": timestamp(a.created_at),
+        "created_by": a.created_by,
+        "owner": a.owner,
+        "payload": a.payload,
+    })
 }
 
 /// A stored comment (an attachment of type `user` or `alert`).
@@ -137,6 +171,49 @@ impl CommentBody {
             CommentBody::User(_) => "user",
             CommentBody::Alert { .. } => "alert",
         }
+    }
+
+    /// The attachment as a user action's payload carries it (`payload.comment`).
+    pub(crate) fn payload(&self, owner: &str) -> Value {
+        match self {
+            CommentBody::User(text) => json!({"type": "user", "comment": text, "owner": owner}),
+            CommentBody::Alert {
+                alert_id,
+                index,
+                rule,
+            } => json!({
+                "type": "alert", "alertId": alert_id, "index": index, "rule": rule, "owner": owner,
+            }),
+        }
+    }
+
+    /// `(alert id, index)` of each alert of an alert attachment.
+    pub(crate) fn alerts(&self) -> Vec<(String, String)> {
+        let CommentBody::Alert {
+            alert_id, index, ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        let strings = |v: &Value| -> Vec<String> {
+            match v {
+                Value::String(s) => vec![s.clone()],
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let ids = strings(alert_id);
+        let indices = strings(index);
+        ids.into_iter()
+            .enumerate()
+            .map(|(n, id)| {
+                let index = indices.get(n).or(indices.first()).cloned();
+                (id, index.unwrap_or_default())
+            })
+            .collect()
     }
 }
 
@@ -190,7 +267,10 @@ pub(crate) fn render_case(case: &Case, comments: &[Comment], mode: CommentsMode)
             .closed_at
             .map(|closed| closed.saturating_sub(case.created_at) / 1000)),
     );
-    put("external_service", Value::Null);
+    put(
+        "external_service",
+        case.external_service.clone().unwrap_or(Value::Null),
+    );
     match mode {
         CommentsMode::Omit => {}
         CommentsMode::Empty => put("comments", json!([])),

@@ -989,6 +989,172 @@ fn recorded_request_debug_redacts_credentials() {
     assert!(shown.contains("<redacted>"));
 }
 
+#[test]
+fn user_actions_validate_the_query_and_serve_the_older_route_on_8_only() {
+    for major in [8, 9] {
+        let sim = sim_with(|c| c.major_version = major);
+        let id = create(&sim, "", "activity")["id"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let found = req(
+            "GET",
+            &format!("/api/cases/{id}/user_actions/_find?types=create_case&sortOrder=asc"),
+        )
+        .send(&sim);
+        assert_eq!(found.status, 200);
+        let body = found.json();
+        assert_eq!(
+            (body["total"].clone(), body["perPage"].clone()),
+            (json!(1), json!(20))
+        );
+        assert_eq!(body["userActions"][0]["type"], "create_case");
+        assert_eq!(body["userActions"][0]["payload"]["title"], "activity");
+        let bad = req(
+            "GET",
+            &format!("/api/cases/{id}/user_actions/_find?types=nope"),
+        )
+        .send(&sim);
+        assert_eq!(
+            (bad.status, bad.message()),
+            (
+                400,
+                "Invalid value \"nope\" supplied to \"types\"".to_string()
+            )
+        );
+        let bad = req(
+            "GET",
+            &format!("/api/cases/{id}/user_actions/_find?perPage=101"),
+        )
+        .send(&sim);
+        assert_eq!(bad.status, 400);
+        let bad = req("GET", &format!("/api/cases/{id}/user_actions/_find?size=1")).send(&sim);
+        assert_eq!(
+            (bad.status, bad.message()),
+            (400, "invalid keys \"size\"".to_string())
+        );
+        let old = req("GET", &format!("/api/cases/{id}/user_actions")).send(&sim);
+        assert_eq!(old.status, if major == 8 { 200 } else { 404 }, "{major}");
+    }
+}
+
+#[test]
+fn push_needs_an_existing_case_connector_and_an_open_case() {
+    let sim = Simulator::start().expect("start");
+    let id = create(&sim, "", "to push")["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let log = req("POST", "/api/actions/connector")
+        .json(&json!({"name": "log", "connector_type_id": ".server-log"}))
+        .send(&sim)
+        .json();
+    let jira = req("POST", "/api/actions/connector")
+        .json(&json!({"name": "jira", "connector_type_id": ".jira",
+            "config": {"apiUrl": "https://jira.example", "projectKey": "P"},
+            "secrets": {"email": "e", "apiToken": "t"}}))
+        .send(&sim)
+        .json();
+    let push = |connector: &Value| {
+        format!(
+            "/api/cases/{id}/connector/{}/_push",
+            connector["id"].as_str().unwrap_or("")
+        )
+    };
+    assert_eq!(
+        req("POST", &push(&json!({"id": "nope"}))).send(&sim).status,
+        404
+    );
+    assert_eq!(req("POST", &push(&log)).send(&sim).status, 400);
+    assert_eq!(
+        req("POST", &push(&jira))
+            .json(&json!([1]))
+            .send(&sim)
+            .status,
+        400
+    );
+    let pushed = req("POST", &push(&jira)).json(&Value::Null).send(&sim);
+    assert_eq!(pushed.status, 200);
+    let service = &pushed.json()["external_service"];
+    assert_eq!(service["connector_name"], "jira");
+    assert_eq!(service["external_url"], "https://jira.example/browse/SIM-1");
+    assert_eq!(
+        req("POST", &push(&jira))
+            .without("kbn-xsrf")
+            .send(&sim)
+            .status,
+        400
+    );
+    let version = req("GET", &format!("/api/cases/{id}")).send(&sim).json()["version"].clone();
+    let closed = patch(
+        &sim,
+        json!({"id": id, "version": version, "status": "closed"}),
+    );
+    assert_eq!(closed.status, 200);
+    let refused = req("POST", &push(&jira)).send(&sim);
+    assert_eq!(refused.status, 409);
+    assert!(
+        refused.message().contains("closed"),
+        "{}",
+        refused.message()
+    );
+}
+
+#[test]
+fn tags_and_cases_of_an_alert_filter_by_owner() {
+    let sim = Simulator::start().expect("start");
+    let case = create(&sim, "", "with an alert");
+    let id = case["id"].as_str().unwrap_or("");
+    let alert = json!({"type": "alert", "alertId": ["a1", "a2"], "index": ["i1", "i2"],
+        "rule": {"id": null, "name": null}, "owner": "cases"});
+    assert_eq!(
+        req("POST", &format!("/api/cases/{id}/comments"))
+            .json(&alert)
+            .send(&sim)
+            .status,
+        200
+    );
+    let related = req("GET", "/api/cases/alerts/a2?owner=cases")
+        .send(&sim)
+        .json();
+    assert_eq!(related[0]["id"], id);
+    assert_eq!(
+        related[0]["totals"],
+        json!({"alerts": 2, "events": 0, "userComments": 0})
+    );
+    assert_eq!(
+        req("GET", "/api/cases/alerts/a2?owner=observability")
+            .send(&sim)
+            .json(),
+        json!([])
+    );
+    assert_eq!(
+        req("GET", "/api/cases/alerts/a2?owner=nobody")
+            .send(&sim)
+            .status,
+        400
+    );
+    let alerts = req("GET", &format!("/api/cases/{id}/alerts"))
+        .send(&sim)
+        .json();
+    assert_eq!(alerts[1]["id"], "a2");
+    assert_eq!(alerts[1]["index"], "i2");
+    assert_eq!(
+        req("GET", "/api/cases/tags?owner=cases").send(&sim).json(),
+        json!(["t1"])
+    );
+    assert_eq!(
+        req("GET", "/api/cases/tags?owner=securitySolution")
+            .send(&sim)
+            .json(),
+        json!([])
+    );
+    assert_eq!(
+        req("GET", "/api/cases/tags?owners=cases").send(&sim).status,
+        400
+    );
+}
+
 /// `control`: faults queued and the request log read over HTTP, without
 /// credentials; off by default (then `/_sim/` is an ordinary unknown route).
 #[test]

@@ -7,7 +7,9 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use host_test::harness::bindings::{cases, Auth, Connection, ErrorKind, KibanaCase, Owner};
+use host_test::harness::bindings::{
+    case_comments, cases, connectors, Auth, CommentType, Connection, ErrorKind, KibanaCase, Owner,
+};
 use host_test::harness::Failure;
 use host_test::harness::Harness;
 use host_test::sim::{RecordedRequest, SimConfig, Simulator};
@@ -66,6 +68,51 @@ impl Kit {
         c
     }
 
+    /// Attaches alert `alert_id` to case `case_id` (index from the space) and
+    /// forgets the requests it took.
+    pub fn attach_alert(&self, conn: &Connection, case_id: &str, alert_id: &str) {
+        let input = case_comments::AddCommentInput {
+            case_id: case_id.into(),
+            comment: None,
+            comment_type: Some(CommentType::Alert),
+            alert_id: Some(alert_id.into()),
+            alert_index: None,
+            rule_id: Some("rule-1".into()),
+            rule_name: Some("Malware".into()),
+        };
+        self.h
+            .add_comment(conn, &input)
+            .unwrap()
+            .expect("the alert is attached");
+        self.sim.clear_requests();
+    }
+
+    /// Creates a Jira connector (a case connector) and forgets the request.
+    pub fn jira(&self, conn: &Connection, name: &str) -> connectors::Connector {
+        let input = connectors::CreateConnectorInput {
+            name: name.into(),
+            connector_type_id: ".jira".into(),
+            config: Some(r#"{"apiUrl":"https://jira.example.com","projectKey":"SOC"}"#.into()),
+            secrets: Some(r#"{"email":"bot@example.com","apiToken":"jira-token-1"}"#.into()),
+            description: None,
+        };
+        let c = self
+            .h
+            .create_connector(conn, &input)
+            .unwrap()
+            .expect("the connector is created");
+        self.sim.clear_requests();
+        c
+    }
+
+    /// A connection with an API key the simulator refuses.
+    pub fn bad_key(&self) -> Connection {
+        Connection {
+            auth: Some(Auth::ApiKey("wrong-key".into())),
+            ..self.conn()
+        }
+    }
+
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.sim.requests()
     }
@@ -99,6 +146,8 @@ pub fn many_cases() -> cases::GetManyCasesInput {
         status: None,
         owners: vec![],
         assignees: vec![],
+        return_all: false,
+        limit: None,
     }
 }
 
@@ -113,6 +162,19 @@ pub fn case_input(title: &str) -> cases::CreateCaseInput {
         severity: None,
         tags: vec![],
         assignees: vec![],
+    }
+}
+
+/// add-comment's input for a text comment.
+pub fn user_comment(case_id: &str, text: &str) -> case_comments::AddCommentInput {
+    case_comments::AddCommentInput {
+        case_id: case_id.into(),
+        comment: Some(text.into()),
+        comment_type: None,
+        alert_id: None,
+        alert_index: None,
+        rule_id: None,
+        rule_name: None,
     }
 }
 
@@ -131,6 +193,17 @@ pub fn assert_invalid<T: std::fmt::Debug>(kit: &Kit, r: Result<T, Failure>, fiel
         "nothing may be sent for invalid input: {:?}",
         kit.requests()
     );
+}
+
+/// Asserts the error's status and kind.
+pub fn assert_status<T: std::fmt::Debug>(
+    r: Result<T, Failure>,
+    status: i32,
+    kind: ErrorKind,
+) -> Failure {
+    let e = r.expect_err("expected an error");
+    assert_eq!((e.status_code, e.kind), (status, kind), "{e:?}");
+    e
 }
 
 pub fn strings(items: &[&str]) -> Vec<String> {
