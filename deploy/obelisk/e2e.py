@@ -15,7 +15,8 @@ directory), then, through Obelisk's HTTP API:
   while the component held only Obelisk's placeholder (sent to an origin where
   Obelisk does not swap it in, the placeholder itself arrives), and the key is in
   none of Obelisk's files;
-- runs the workflow and checks the case it made.
+- runs the workflow and checks the case it made, and that the same alert again
+  makes no second case.
 
 Usage: e2e.py --obelisk BIN --cli BIN --component WASM --workflow WASM
 Only the standard library is used. Exit status 0 when every check passed.
@@ -305,7 +306,7 @@ def main() -> int:
         check(status["status"] == "open", "get-case-status: open", status)
         page = op("cases", "get-many-cases", [{
             "search": "phishing", "search_fields": ["title"], "owners": [],
-            "assignees": []}])
+            "assignees": [], "return_all": False}])
         check(page["total"] == 1, "get-many-cases: one case", page)
         updated = op("cases", "update-case", [{
             "case_id": case_id, "version": got["version"], "status": "in_progress"}])
@@ -315,7 +316,8 @@ def main() -> int:
         comment_id = comment["comment_id"]
         read = op("case-comments", "get-comment", [case_id, comment_id])
         check(read["comment"] == "Mail gateway blocked 40 messages", "get-comment", read)
-        comments = op("case-comments", "get-many-comments", [{"case_id": case_id}])
+        comments = op("case-comments", "get-many-comments", [{"case_id": case_id,
+                                                              "return_all": False}])
         check(comments["total"] == 1, "get-many-comments", comments)
         edited = op("case-comments", "update-comment", [{
             "case_id": case_id, "comment_id": comment_id, "comment": "40 blocked",
@@ -333,9 +335,34 @@ def main() -> int:
             "secrets": json.dumps({"user": "bot", "password": "hook-s3cr3t"})}])
         check("hook-s3cr3t" not in json.dumps(connector), "create-connector: no secret",
               connector)
+        # Beyond the node: the cases of an alert, a case's alerts, push, activity,
+        # connectors, tags in use.
+        op("case-comments", "add-comment", [{
+            "case_id": case_id, "comment_type": "alert", "alert_id": "alert-e2e-1",
+            "rule_id": "rule-1", "rule_name": "Phishing link clicked"}])
+        related = op("cases", "get-cases-by-alert", [{"alert_id": "alert-e2e-1",
+                                                      "owners": []}])
+        check([c["case_id"] for c in related] == [case_id], "get-cases-by-alert", related)
+        alerts = op("cases", "get-case-alerts", [case_id])
+        check([a["alert_id"] for a in alerts] == ["alert-e2e-1"], "get-case-alerts", alerts)
+        jira = op("connectors", "create-connector", [{
+            "name": "SOC Jira", "connector_type_id": ".jira",
+            "config": json.dumps({"apiUrl": "https://jira.example", "projectKey": "SOC"}),
+            "secrets": json.dumps({"email": "bot@example.com", "apiToken": "jira-s3cr3t"})}])
+        listed = op("connectors", "get-many-connectors", [".jira"])
+        check([c["connector_id"] for c in listed] == [jira["connector_id"]]
+              and "jira-s3cr3t" not in json.dumps(listed), "get-many-connectors", listed)
+        pushed = op("cases", "push-case", [case_id, jira["connector_id"]])
+        check(pushed["external_service"]["connector_id"] == jira["connector_id"],
+              "push-case", pushed)
+        activity = op("cases", "get-case-activity", [{"case_id": case_id,
+                                                      "types": ["pushed"]}])
+        check(activity["total"] == 1, "get-case-activity: the push", activity)
+        in_use = op("case-tags", "get-case-tags", [["security_solution"]])
+        check("email" in in_use and "phishing" in in_use, "get-case-tags", in_use)
         deleted = op("cases", "delete-case", [{"case_ids": [case_id]}])
-        check(deleted["deleted_count"] == 1 and sim.case_count() == 0, "delete-case",
-              deleted)
+        check(deleted["deleted_count"] == 1 and deleted["status_code"] == 204
+              and sim.case_count() == 0, "delete-case", deleted)
         log = sim.requests()
         check(all(r["auth"] == "api-key accepted" for r in log),
               "every request carried the real key", log)
@@ -423,6 +450,14 @@ def main() -> int:
         steps = [r for r in routes(sim.requests()) if r.startswith("POST")]
         check(steps == ["POST /api/cases", f"POST /api/cases/{made}/comments"],
               "workflow: one create, one comment", routes(sim.requests()))
+        # The same alert again: the case it is in, no second case.
+        sim.clear()
+        again = obelisk.run(WORKFLOW, [conn, {
+            "title": "Obelisk: alert on host-17, again",
+            "alert": {"id": "alert-5f1c"}, "tags": []}])
+        check(again.get("ok") == made, "workflow: an alert already in a case", again)
+        check(routes(sim.requests()) == ["GET /api/cases/alerts/alert-5f1c"],
+              "workflow: only the lookup", routes(sim.requests()))
         print(f"workflow: case {made} with its alert and tags")
     except AssertionError as e:
         print(f"FAILED: {e}", file=sys.stderr)

@@ -1,6 +1,7 @@
 //! An Obelisk workflow over the elastic-security component: what a SOC automation
-//! does with an alert. It creates a case, attaches the alert to it, tags it and
-//! returns the case's id (`wit/workflow.wit`). Each call below is an import that
+//! does with an alert. Unless the alert is already in a case, it creates a case,
+//! attaches the alert to it, tags it and returns the case's id
+//! (`wit/workflow.wit`). Each call below is an import that
 //! Obelisk runs as an activity of the deployed component: the workflow itself does
 //! no I/O, so Obelisk can replay it deterministically, and a step already done is
 //! never run again.
@@ -17,7 +18,7 @@ mod bindings {
 
 use bindings::automation::elastic_security::case_comments::{self, AddCommentInput};
 use bindings::automation::elastic_security::case_tags;
-use bindings::automation::elastic_security::cases::{self, CreateCaseInput};
+use bindings::automation::elastic_security::cases::{self, CreateCaseInput, GetCasesByAlertInput};
 use bindings::automation::elastic_security::types::{CommentType, Connection, Error, Owner};
 use bindings::exports::automation::elastic_security_workflow::alert_triage::{Guest, TriageInput};
 
@@ -25,6 +26,17 @@ struct AlertWorkflow;
 
 impl Guest for AlertWorkflow {
     fn open_case_for_alert(conn: Connection, input: TriageInput) -> Result<String, Error> {
+        // An alert already in a case gets no second one.
+        let existing = cases::get_cases_by_alert(
+            &conn,
+            &GetCasesByAlertInput {
+                alert_id: input.alert.id.clone(),
+                owners: vec![Owner::SecuritySolution],
+            },
+        )?;
+        if let Some(case) = existing.into_iter().next() {
+            return Ok(case.case_id);
+        }
         let case = cases::create_case(
             &conn,
             &CreateCaseInput {
