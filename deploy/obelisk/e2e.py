@@ -218,6 +218,23 @@ class Simulator:
         return http("GET", f"{self.url}/_sim/cases")[1].get(space, 0)
 
 
+# Where deployment.toml expects the workflow, relative to its directory.
+WORKFLOW_WASM = "workflow/target/wasm32-unknown-unknown/release/elastic_security_workflow.wasm"
+
+
+def deployment_dir(work: Path, component: str, workflow: str, extra: str = "") -> Path:
+    """`work/deploy`: the shipped deployment.toml (with `extra` TOML before its
+    workflow section), the component and the workflow at the paths it names."""
+    deploy = work / "deploy"
+    (deploy / WORKFLOW_WASM).parent.mkdir(parents=True)
+    shutil.copy(component, deploy / "elastic_security.wasm")
+    shutil.copy(workflow, deploy / WORKFLOW_WASM)
+    (deploy / "deployment.toml").write_text(
+        (HERE / "deployment.toml").read_text().replace(
+            "\n# The workflow:", extra + "\n# The workflow:"))
+    return deploy
+
+
 def routes(requests: list[dict]) -> list[str]:
     return [f"{r['method']} {r['path']}" for r in requests]
 
@@ -237,19 +254,12 @@ def main() -> int:
     try:
         sim = Simulator(args.cli)
         port = sim.url.rsplit(":", 1)[1]
-        # The deployment directory: the shipped configs, the component and the
-        # workflow at the paths deployment.toml names. A test-only origin is added
-        # to both files: the simulator as `localhost`, allowed but without the
-        # secret, so that what the component sends there is what it holds.
-        deploy = work / "deploy"
-        (deploy / "workflow/target/wasm32-unknown-unknown/release").mkdir(parents=True)
-        shutil.copy(args.component, deploy / "elastic_security.wasm")
-        shutil.copy(args.workflow, deploy / "workflow/target/wasm32-unknown-unknown/release/"
-                    "elastic_security_workflow.wasm")
+        # The shipped configs, with a test-only origin added to both: the
+        # simulator as `localhost`, allowed but without the secret, so that what
+        # the component sends there is what it holds.
         unswapped = '\n[[{}allowed_host]]\npattern = "http://localhost:*"\nmethods = "*"\n'
-        (deploy / "deployment.toml").write_text(
-            (HERE / "deployment.toml").read_text().replace(
-                "\n# The workflow:", unswapped.format("activity_wasm.") + "\n# The workflow:"))
+        deploy = deployment_dir(work, args.component, args.workflow,
+                                unswapped.format("activity_wasm."))
         (work / "server.toml").write_text(
             (HERE / "server.toml").read_text() + unswapped.format("outbound_http."))
 

@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 
 import e2e
-from e2e import HERE, PACKAGE, VERSION, Obelisk, Simulator, free_port, http
+from e2e import (HERE, PACKAGE, VERSION, Obelisk, Simulator, deployment_dir, free_port,
+                 http)
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -82,12 +83,7 @@ def main() -> int:
     try:
         sock = start_postgres(root)
         sim = Simulator(args.cli)
-        deploy = root / "deploy"
-        (deploy / "workflow/target/wasm32-unknown-unknown/release").mkdir(parents=True)
-        shutil.copy(args.component, deploy / "elastic_security.wasm")
-        shutil.copy(args.workflow, deploy / "workflow/target/wasm32-unknown-unknown/release/"
-                    "elastic_security_workflow.wasm")
-        shutil.copy(HERE / "deployment.toml", deploy / "deployment.toml")
+        deploy = deployment_dir(root, args.component, args.workflow)
         config = (HERE / "server.toml").read_text().replace(
             'database.sqlite.directory = "${OBELISK_WORK_DIR}/sqlite"',
             'database.postgres.host = "${POSTGRES_HOST}"\n'

@@ -458,19 +458,7 @@ fn get_many_cases_pages_sorts_and_filters() {
 #[test]
 fn get_many_cases_invalid_paging_sends_nothing() {
     let kit = Kit::new();
-    let base = cases::GetManyCasesInput {
-        page: None,
-        per_page: None,
-        sort_field: None,
-        sort_order: None,
-        search: None,
-        search_fields: vec![],
-        status: None,
-        owners: vec![],
-        assignees: vec![],
-        return_all: false,
-        limit: None,
-    };
+    let base = many_cases();
     let conn = kit.conn();
     let r = kit
         .h
