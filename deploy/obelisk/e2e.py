@@ -43,7 +43,7 @@ from typing import Any, Callable, Optional
 HERE = Path(__file__).resolve().parent
 WIT = HERE.parent.parent / "wit"
 PACKAGE = "automation:elastic-security"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 WORKFLOW = "automation:elastic-security-workflow/alert-triage@0.1.0.open-case-for-alert"
 # The real key: the simulator accepts it; Obelisk reads it from its environment.
 API_KEY = "sim-api-key"

@@ -42,7 +42,7 @@ DEFAULT_COMPONENT = HERE / "../../target/guest/elastic_security.wasm"
 DEFAULT_BIN = HERE / "../../target/debug/elastic-security"
 
 PACKAGE = "automation:elastic-security"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 
 class ElasticSecurityError(Exception):

@@ -160,7 +160,7 @@ fn the_built_component_exports_exactly_what_wit_declares() {
     }
     assert_eq!(count, 20, "the node has 20 operations: {want:#?}");
     // The comparison sees inside types: a field of the case record is in the text.
-    let create = &want["automation:elastic-security/cases@0.1.0"]["create-case"];
+    let create = &want["automation:elastic-security/cases@0.2.0"]["create-case"];
     assert!(
         create.contains("kibana-case=record { case-id: string"),
         "{create}"

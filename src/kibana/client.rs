@@ -16,7 +16,7 @@ use crate::types::{Connection, ErrorInfo, ErrorKind};
 use crate::validate::invalid;
 
 /// Sent on every request so Kibana's logs show who called.
-pub const USER_AGENT: &str = "elastic-security-component/0.1.0";
+pub const USER_AGENT: &str = concat!("elastic-security-component/", env!("CARGO_PKG_VERSION"));
 /// The longest path and query sent (Kibana's request head limit is 16 KiB). The
 /// operations check their own fields first; this is the last guard.
 pub const MAX_PATH_AND_QUERY_BYTES: usize = 14 * 1024;
