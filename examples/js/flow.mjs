@@ -1,50 +1,31 @@
 #!/usr/bin/env node
 // Looks for the cases an alert is in, creates a case, attaches the alert, tags and
-// comments on the case, and lists every case, through the elastic-security
-// WebAssembly component transpiled by jco (see README.md).
+// comments on the case, and lists every case, through the npm package
+// @elastic-security-wasm/component (see README.md).
 //
-//   node flow.mjs
-//       starts the Kibana simulator (`elastic-security stub`, from
-//       ELASTIC_SECURITY_BIN, default ../../target/debug/elastic-security) as a
-//       child process on a free port, runs the flow against it and stops it.
 //   KIBANA_URL=https://kibana.example:5601 KIBANA_API_KEY=... node flow.mjs
-//       runs the flow against that Kibana instead (or KIBANA_USERNAME and
-//       KIBANA_PASSWORD; KIBANA_SPACE for a space other than the default one).
+//       runs the flow against that Kibana (or KIBANA_USERNAME and KIBANA_PASSWORD;
+//       KIBANA_SPACE for a space other than the default one).
+//   KIBANA_API_KEY=sim-api-key node flow.mjs
+//       without KIBANA_URL: starts the Kibana simulator (`elastic-security stub`,
+//       from ELASTIC_SECURITY_BIN) as a child process on a free port, runs the flow
+//       against it and stops it.
 //
 // Every component call is synchronous: it blocks this thread until Kibana answers.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { STUB_API_KEY, startStub } from './kibana-stub.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The transpiled component (generated/ is written by test.sh or `npx jco transpile`). */
-export async function loadComponent() {
-  const entry = pathToFileURL(path.join(here, 'generated', 'elastic_security.js'));
-  try {
-    return await import(entry.href);
-  } catch (error) {
-    if (error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('elastic_security.js')) {
-      throw new Error(
-        'generated/elastic_security.js is missing: run `bash test.sh` (or the jco transpile '
-          + 'command in README.md) first',
-      );
-    }
-    throw error;
-  }
-}
+import { fileURLToPath } from 'node:url';
+import { cases, caseComments, caseTags } from '@elastic-security-wasm/component';
+import { startStub } from './kibana-stub.mjs';
 
 /**
- * The flow itself. `component` is the module loadComponent() returns, `conn` a
- * WIT `connection` ({ baseUrl, auth, spaceId?, timeoutMs? }). Each call throws a
- * ComponentError (payload { statusCode, kind, message }) when the operation fails.
+ * The flow itself. `conn` is a WIT `connection` ({ baseUrl, auth, spaceId?,
+ * timeoutMs? }). Each call throws a ComponentError (payload: the `error` variant)
+ * when the operation fails.
  */
 export function runFlow(
-  component,
   conn,
   { title = 'Phishing wave (jco example)', alertId = 'jco-alert-1' } = {},
 ) {
-  const { cases, caseTags, caseComments } = component;
 
   // Before opening a case: is the alert in one already?
   const before = cases.getCasesByAlert(conn, { alertId, owners: ['security-solution'] });
@@ -94,18 +75,16 @@ function connectionFromEnv(baseUrl) {
 }
 
 async function main() {
-  const component = await loadComponent();
   let stub;
-  let conn;
-  if (process.env.KIBANA_URL) {
-    conn = connectionFromEnv(process.env.KIBANA_URL);
-  } else {
+  let baseUrl = process.env.KIBANA_URL;
+  if (!baseUrl) {
     stub = await startStub();
     console.log(`Kibana simulator (elastic-security stub) on ${stub.url}`);
-    conn = { baseUrl: stub.url, auth: { tag: 'api-key', val: STUB_API_KEY } };
+    baseUrl = stub.url;
   }
+  const conn = connectionFromEnv(baseUrl);
   try {
-    const { before, created, tagged, comment, after, listed } = runFlow(component, conn);
+    const { before, created, tagged, comment, after, listed } = runFlow(conn);
     console.log(`alert in      ${before.length} case(s) before`);
     console.log(`created case  ${created.caseId} "${created.title}" (${created.status}, ${created.severity})`);
     console.log(`tagged        ${tagged.tags.join(', ')} (version ${tagged.version})`);

@@ -1,59 +1,70 @@
 #!/usr/bin/env bash
-# Transpiles the built elastic-security component with jco and runs it on Node.js
-# (preview2-shim) against the Kibana simulator: `node --test test/`.
+# Installs the npm package the way a user does: its tarball (from `cargo xtask
+# release`) into a fresh temporary project made of this example, then
+#   - checks that the installed component is the release's (same sha256),
+#   - type-checks example.ts with `tsc --strict` against the package's declarations,
+#   - runs flow.mjs and `node --test test/` against the Kibana simulator.
 #
-#   ELASTIC_SECURITY_COMPONENT  the component (.wasm); default
-#                               ../../target/guest/elastic_security.wasm
-#   ELASTIC_SECURITY_BIN        the native CLI whose `stub` is the simulator; default
-#                               ../../target/debug/elastic-security
-# Relative values are taken from the current directory; the defaults from this
-# script's directory. Needs Node.js 20+ and npm (the npm registry, for `npm ci`).
+#   ELASTIC_SECURITY_DIST  the release's directory; default ../../dist
+#   ELASTIC_SECURITY_BIN   the native CLI whose `stub` is the simulator; default
+#                          ../../target/debug/elastic-security
+# Relative values are taken from the current directory, the defaults from this
+# script's. Needs Node.js 20+ and npm (the npm registry, for the package's
+# dependencies and TypeScript).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-absolute() {
-  case "$1" in
-    /*) printf '%s\n' "$1" ;;
-    *) printf '%s/%s\n' "$PWD" "$1" ;;
-  esac
-}
-component="$(absolute "${ELASTIC_SECURITY_COMPONENT:-$here/../../target/guest/elastic_security.wasm}")"
-bin="$(absolute "${ELASTIC_SECURITY_BIN:-$here/../../target/debug/elastic-security}")"
-cd "$here"
+dist="$(realpath -m "${ELASTIC_SECURITY_DIST:-$here/../../dist}")"
+bin="$(realpath -m "${ELASTIC_SECURITY_BIN:-$here/../../target/debug/elastic-security}")"
+version="$(node -p "require('$here/package.json').dependencies['@elastic-security-wasm/component']")"
+tarball="$dist/elastic-security-wasm-component-$version.tgz"
 
 missing=0
-if [[ ! -f "$component" ]]; then
-  echo "examples/js: component not found: $component" >&2
+if [[ ! -f "$tarball" ]]; then
+  echo "examples/js: the npm package is missing: $tarball (run \`cargo xtask release\` first)" >&2
   missing=1
 fi
 if [[ ! -x "$bin" ]]; then
-  echo "examples/js: elastic-security binary not found (or not executable): $bin" >&2
+  echo "examples/js: the simulator is missing: $bin (run \`cargo build -p host-test\` first)" >&2
   missing=1
 fi
-if ((missing)); then
-  echo 'examples/js: build first with `cargo build -p host-test` (from the repository root),' >&2
-  echo '             or point ELASTIC_SECURITY_COMPONENT / ELASTIC_SECURITY_BIN at the files.' >&2
-  exit 1
-fi
-
+((missing == 0)) || exit 1
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 if ((node_major < 20)); then
   echo "examples/js: Node.js 20 or newer is needed (found $(node --version))" >&2
   exit 1
 fi
 
-echo "examples/js: npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+project="$(mktemp -d)"
+trap 'rm -rf "$project"' EXIT
+cp -r "$here/package.json" "$here/tsconfig.json" "$here/example.ts" "$here/flow.mjs" \
+  "$here/kibana-stub.mjs" "$here/test" "$project/"
+cd "$project"
 
-echo "examples/js: jco transpile -> generated/"
-rm -rf generated
-# --map: wasi:http comes from wasi-http-shim.js (preview2-shim's, with one fix;
-# see that file and README.md). Every other WASI import is preview2-shim's.
-npx --no-install jco transpile "$component" \
-  --out-dir generated \
-  --name elastic_security \
-  --map 'wasi:http/*=../wasi-http-shim.js#*' \
-  --quiet
+echo "examples/js: npm install $(basename "$tarball") into a fresh project"
+npm install --no-audit --no-fund --loglevel=error "$tarball"
+
+echo "examples/js: the installed component is the release's"
+installed="$(sha256sum node_modules/@elastic-security-wasm/component/elastic_security.wasm | cut -d' ' -f1)"
+released="$(sha256sum "$dist/elastic-security-$version.wasm" | cut -d' ' -f1)"
+if [[ "$installed" != "$released" ]]; then
+  echo "examples/js: the package's component ($installed) is not the release's ($released)" >&2
+  exit 1
+fi
+
+echo "examples/js: the package names no directory of the machine that built it"
+repo="$(cd "$here/../.." && pwd)"
+if grep -rlF -e "$repo" -e "$HOME/" node_modules/@elastic-security-wasm/component; then
+  echo "examples/js: the files above name $repo or $HOME" >&2
+  exit 1
+fi
+
+echo "examples/js: tsc --strict (example.ts against the package's declarations)"
+npx --no-install tsc -p tsconfig.json
+
+export ELASTIC_SECURITY_BIN="$bin"
+echo "examples/js: node flow.mjs (the simulator's key from the environment)"
+KIBANA_API_KEY=sim-api-key node flow.mjs
 
 echo "examples/js: node --test"
-ELASTIC_SECURITY_BIN="$bin" node --test --test-reporter=spec test/*.test.mjs
+node --test --test-reporter=spec test/*.test.mjs

@@ -1,5 +1,5 @@
 """Look for the cases an alert is in, create a case, attach the alert, tag and
-comment on the case, and list cases, through the component.
+comment on the case, and list cases, through the wheel `elastic-security-wasm`.
 
     python flow.py
 
@@ -7,123 +7,142 @@ Environment:
     KIBANA_URL            Kibana's base URL. When unset, the Kibana simulator
                           (`elastic-security stub`) is started on a free
                           127.0.0.1 port and used instead.
-    KIBANA_API_KEY        API key (the "encoded" form). Default with the
-                          simulator: `sim-api-key`.
+    KIBANA_API_KEY        API key (the "encoded" form); with the simulator,
+                          `sim-api-key`.
     KIBANA_USERNAME, KIBANA_PASSWORD
                           Basic authentication instead of an API key.
     KIBANA_SPACE          Kibana space (default: the default space).
-    ELASTIC_SECURITY_COMPONENT
-                          The component (default: the one cargo builds in
-                          this repo, ../../target/guest/).
     ELASTIC_SECURITY_BIN  The native CLI that runs the simulator (default
                           ../../target/debug/elastic-security).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
+from dataclasses import dataclass
+from typing import Optional
 
-from elastic_security_example import (
+from elastic_security_wasm import (
+    AddCommentInput,
+    Auth,
+    AuthApiKey,
+    AuthBasic,
+    BasicCredentials,
+    CaseAlert,
+    CaseComment,
+    CommentType,
+    Connection,
+    CreateCaseInput,
     ElasticSecurity,
     ElasticSecurityError,
-    connection,
-    simulator,
+    GetCaseInput,
+    GetCasesByAlertInput,
+    GetManyCasesInput,
+    KibanaCase,
+    CasePage,
+    Owner,
+    RelatedCase,
+    Severity,
+    SortOrder,
+    TagsOutput,
 )
+from simulator import simulator
 
 
-def run_flow(client: ElasticSecurity, conn: dict, title: str, alert_id: str = "py-alert-1") -> dict:
+@dataclass
+class FlowResults:
+    before: list[RelatedCase]
+    created: KibanaCase
+    tagged: TagsOutput
+    comment: CaseComment
+    after: list[RelatedCase]
+    alerts: list[CaseAlert]
+    listed: CasePage
+    case: KibanaCase
+    missing: Optional[ElasticSecurityError]
+
+
+def run_flow(es: ElasticSecurity, conn: Connection, title: str, alert_id: str = "py-alert-1") -> FlowResults:
     """The example's steps; returns what each one gave."""
     # Before opening a case: is the alert in one already?
-    before = client.get_cases_by_alert(conn, alert_id, owners=["security-solution"])
-
-    case = client.create_case(
-        conn,
-        title,
-        owner="security-solution",
+    before = es.cases.get_cases_by_alert(
+        conn, GetCasesByAlertInput(alert_id=alert_id, owners=[Owner.SECURITY_SOLUTION])
+    )
+    created = es.cases.create_case(conn, CreateCaseInput(
+        title=title,
+        owner=Owner.SECURITY_SOLUTION,
         description="Several users reported the same phishing mail.",
-        severity="high",  # enum: the WIT case name as a str
+        severity=Severity.HIGH,
         tags=["phishing"],
-    )
-    case_id = case["case-id"]
-
+    ))
     # Tags: items are split on commas and trimmed by the component.
-    tagged = client.add_tag(conn, case_id, ["email, triage"])
-
-    comment = client.add_comment(conn, case_id, "Blocked the sender at the mail gateway.")
-    client.call(
-        "case-comments", "add-comment", conn,
-        {"case-id": case_id, "comment-type": "alert", "alert-id": alert_id},
-    )
-    after = client.get_cases_by_alert(conn, alert_id)
-    alerts = client.call("cases", "get-case-alerts", conn, case_id)
-
+    tagged = es.case_tags.add_tag(conn, created.case_id, ["email, triage"])
+    comment = es.case_comments.add_comment(conn, AddCommentInput(
+        case_id=created.case_id, comment="Blocked the sender at the mail gateway."
+    ))
+    es.case_comments.add_comment(conn, AddCommentInput(
+        case_id=created.case_id, comment_type=CommentType.ALERT, alert_id=alert_id
+    ))
+    after = es.cases.get_cases_by_alert(conn, GetCasesByAlertInput(alert_id=alert_id))
+    alerts = es.cases.get_case_alerts(conn, created.case_id)
     # Every matching case, page after page, as one list.
-    listed = client.get_many_cases(
-        conn, search=title, search_fields=["title"], sort_order="desc", return_all=True
-    )
-
-    full = client.get_case(conn, case_id, include_comments=True)
-
-    # An error comes back as the result's `err` case: here a 404.
+    listed = es.cases.get_many_cases(conn, GetManyCasesInput(
+        search=title, search_fields=["title"], sort_order=SortOrder.DESC, return_all=True
+    ))
+    case = es.cases.get_case(conn, GetCaseInput(case_id=created.case_id, include_comments=True))
+    # A failed operation raises ElasticSecurityError: here a 404.
+    missing: Optional[ElasticSecurityError] = None
     try:
-        client.get_case(conn, "no-such-case-id")
-        missing: dict = {}
+        es.cases.get_case(conn, GetCaseInput(case_id="no-such-case-id"))
     except ElasticSecurityError as err:
-        missing = {"status-code": err.status_code, "kind": err.kind, "message": err.message}
-
-    return {
-        "before": before,
-        "after": after,
-        "alerts": alerts,
-        "created": case,
-        "tagged": tagged,
-        "comment": comment,
-        "listed": listed,
-        "case": full,
-        "missing": missing,
-    }
+        missing = err
+    return FlowResults(before, created, tagged, comment, after, alerts, listed, case, missing)
 
 
-def _summary(results: dict) -> str:
-    case = results["case"]
-    lines = [
-        f"created   {case['case-id']}  {case['title']!r}  severity={case['severity']}",
-        f"alert in  {len(results['before'])} case(s) before, then "
-        + ", ".join(c["case-id"] for c in results["after"]),
-        f"tags      {results['tagged']['tags']}",
-        f"comment   {results['comment']['comment-id']}: {results['comment']['comment']!r}",
-        f"listed    {results['listed']['total']} case(s) matching the title: "
-        + ", ".join(c["case-id"] for c in results["listed"]["cases"]),
-        f"get-case  status={case['status']} comments={len(case['comments'])}",
-        f"missing   {json.dumps(results['missing'])}",
-    ]
-    return "\n".join(lines)
+def summary(results: FlowResults) -> str:
+    case = results.case
+    missing = results.missing
+    return "\n".join([
+        f"created   {case.case_id}  {case.title!r}  severity={case.severity.value}",
+        f"alert in  {len(results.before)} case(s) before, then "
+        + ", ".join(c.case_id for c in results.after),
+        f"tags      {results.tagged.tags}",
+        f"comment   {results.comment.comment_id}: {results.comment.comment!r}",
+        f"listed    {results.listed.total} case(s) matching the title: "
+        + ", ".join(c.case_id for c in results.listed.cases),
+        f"get-case  status={case.status.value} comments={len(case.comments)}",
+        f"missing   {missing.status_code} {missing.kind}" if missing else "missing   -",
+    ])
+
+
+def auth_from_env() -> Optional[Auth]:
+    """The credentials from the environment: never written in the code."""
+    api_key = os.environ.get("KIBANA_API_KEY")
+    if api_key:
+        return AuthApiKey(api_key)
+    username = os.environ.get("KIBANA_USERNAME")
+    if username:
+        return AuthBasic(BasicCredentials(
+            username=username, password=os.environ.get("KIBANA_PASSWORD", "")
+        ))
+    return None
 
 
 def main() -> int:
-    client = ElasticSecurity()
+    es = ElasticSecurity()
     title = f"Phishing wave {time.strftime('%Y-%m-%d %H:%M:%S')}"
-    url = os.environ.get("KIBANA_URL")
     space = os.environ.get("KIBANA_SPACE") or None
+    url = os.environ.get("KIBANA_URL")
     if url:
-        conn = connection(
-            url,
-            api_key=os.environ.get("KIBANA_API_KEY"),
-            username=os.environ.get("KIBANA_USERNAME"),
-            password=os.environ.get("KIBANA_PASSWORD"),
-            space_id=space,
-        )
-        print(_summary(run_flow(client, conn, title)))
+        conn = Connection(base_url=url, auth=auth_from_env(), space_id=space)
+        print(summary(run_flow(es, conn, title)))
         return 0
     with simulator() as sim_url:
         print(f"(no KIBANA_URL: using the simulator at {sim_url})")
-        conn = connection(
-            sim_url, api_key=os.environ.get("KIBANA_API_KEY", "sim-api-key"), space_id=space
-        )
-        print(_summary(run_flow(client, conn, title)))
+        conn = Connection(base_url=sim_url, auth=auth_from_env(), space_id=space)
+        print(summary(run_flow(es, conn, title)))
     return 0
 
 

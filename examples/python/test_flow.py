@@ -1,41 +1,47 @@
-"""pytest: the example flow against the Kibana simulator, through wasmtime-py.
-
-Needs the component and the native CLI (for `elastic-security stub`), found
-through $ELASTIC_SECURITY_COMPONENT and $ELASTIC_SECURITY_BIN (defaults: the
-cargo build outputs of this repo). Run with `bash test.sh`.
-"""
+"""pytest: the wheel `elastic-security-wasm`, installed as a user installs it,
+against the Kibana simulator. Run with `bash test.sh` (it makes a fresh venv with
+the release's wheel)."""
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.metadata
 import socket
 import uuid
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
-from wasmtime import component
 
-from elastic_security_example import (
+from elastic_security_wasm import (
+    AddCommentInput,
+    Auth,
+    AuthApiKey,
+    AuthApiKeyEnv,
+    AuthBasic,
+    BasicCredentials,
+    CaseStatus,
+    Connection,
+    CreateCaseInput,
     ElasticSecurity,
     ElasticSecurityError,
-    component_path,
-    connection,
-    simulator,
-    simulator_path,
+    ErrorKind,
+    GetCaseInput,
+    GetManyCasesInput,
+    KibanaCase,
+    Owner,
+    Severity,
 )
 from flow import run_flow
-
-API_KEY = "sim-api-key"
-
-
-@pytest.fixture(scope="session")
-def client() -> ElasticSecurity:
-    path = component_path()
-    if not path.is_file():
-        pytest.fail(f"component not found: {path} (build first with `cargo build -p host-test`)")
-    return ElasticSecurity(path)
+from simulator import API_KEY, simulator, simulator_path
 
 
 @pytest.fixture(scope="session")
-def kibana_url(tmp_path_factory: pytest.TempPathFactory):
+def es() -> ElasticSecurity:
+    return ElasticSecurity()  # the component shipped in the wheel
+
+
+@pytest.fixture(scope="session")
+def kibana_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Starts `elastic-security stub` on a free 127.0.0.1 port, stops it at the end."""
     binary = simulator_path()
     if not binary.is_file():
@@ -46,180 +52,191 @@ def kibana_url(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture
-def conn(kibana_url: str) -> dict:
-    return connection(kibana_url, api_key=API_KEY, timeout_ms=10_000)
+def conn(kibana_url: str) -> Connection:
+    return Connection(base_url=kibana_url, auth=AuthApiKey(API_KEY), timeout_ms=10_000)
 
 
 def unique_title(prefix: str) -> str:
     return f"{prefix} {uuid.uuid4().hex[:12]}"
 
 
-def test_flow_create_tag_comment_list(client: ElasticSecurity, conn: dict) -> None:
+def test_the_wheel_is_the_wit_packages_version() -> None:
+    import elastic_security_wasm
+
+    assert elastic_security_wasm.PACKAGE == "automation:elastic-security"
+    assert elastic_security_wasm.VERSION == importlib.metadata.version("elastic-security-wasm")
+
+
+def test_flow_create_tag_comment_list(es: ElasticSecurity, conn: Connection) -> None:
     title = unique_title("Phishing wave")
     alert_id = unique_title("alert").replace(" ", "-")
-    results = run_flow(client, conn, title, alert_id)
+    results = run_flow(es, conn, title, alert_id)
 
-    created = results["created"]
-    case_id = created["case-id"]
+    created = results.created
+    case_id = created.case_id
+    assert isinstance(created, KibanaCase)
     assert case_id
-    assert created["title"] == title
-    assert created["owner"] == "security-solution"
-    assert created["severity"] == "high"
-    assert created["status"] == "open"
-    assert created["tags"] == ["phishing"]
-    assert created["created-by"] == "elastic"
-    assert created["updated-at"] is None  # option<string>: None until updated
-    assert created["comments"] == []
+    assert created.title == title
+    assert created.owner is Owner.SECURITY_SOLUTION
+    assert created.severity is Severity.HIGH
+    assert created.status is CaseStatus.OPEN
+    assert created.tags == ["phishing"]
+    assert created.created_by == "elastic"
+    assert created.updated_at is None  # option<string>: None until updated
+    assert created.comments == []
 
-    tagged = results["tagged"]
-    assert tagged["case-id"] == case_id
-    assert tagged["tags"] == ["phishing", "email", "triage"]
-    assert tagged["version"] != created["version"]
+    assert results.tagged.case_id == case_id
+    assert results.tagged.tags == ["phishing", "email", "triage"]
+    assert results.tagged.version != created.version
 
-    comment = results["comment"]
-    assert comment["case-id"] == case_id
-    assert comment["comment-type"] == "user"
-    assert comment["comment"] == "Blocked the sender at the mail gateway."
-    assert comment["comment-id"]
+    comment = results.comment
+    assert comment.case_id == case_id
+    assert comment.comment_type.value == "user"
+    assert comment.comment == "Blocked the sender at the mail gateway."
+    assert comment.comment_id
 
-    assert results["before"] == []
-    assert [c["case-id"] for c in results["after"]] == [case_id]
-    assert results["after"][0]["total-alerts"] == 1
-    assert [a["alert-id"] for a in results["alerts"]] == [alert_id]
+    assert results.before == []
+    assert [c.case_id for c in results.after] == [case_id]
+    assert results.after[0].total_alerts == 1
+    assert [a.alert_id for a in results.alerts] == [alert_id]
 
-    listed = results["listed"]
-    assert (listed["page"], listed["per-page"]) == (1, 1)  # return-all: the number returned
-    assert listed["total"] == 1
-    assert [c["case-id"] for c in listed["cases"]] == [case_id]
-    assert listed["cases"][0]["tags"] == ["phishing", "email", "triage"]
-    assert listed["cases"][0]["total-comments"] == 1
+    listed = results.listed
+    assert (listed.page, listed.per_page) == (1, 1)  # return-all: the number returned
+    assert listed.total == 1
+    assert [c.case_id for c in listed.cases] == [case_id]
+    assert listed.cases[0].tags == ["phishing", "email", "triage"]
+    assert listed.cases[0].total_comments == 1
 
-    full = results["case"]
-    assert full["total-comments"] == 1
-    assert [c["comment-id"] for c in full["comments"]] == [comment["comment-id"]]
+    assert results.case.total_comments == 1
+    assert [c.comment_id for c in results.case.comments] == [comment.comment_id]
 
-    assert results["missing"]["status-code"] == 404
-    assert results["missing"]["kind"] == "not-found"
+    assert results.missing is not None
+    assert results.missing.status_code == 404
+    assert results.missing.kind == ErrorKind.NOT_FOUND
 
 
-def test_list_cases_sees_every_new_case(client: ElasticSecurity, conn: dict) -> None:
+def test_records_are_frozen_dataclasses_with_defaults() -> None:
+    given = CreateCaseInput(title="t", owner=Owner.CASES)
+    assert given.tags == [] and given.description is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        given.title = "u"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        CreateCaseInput("t", Owner.CASES)  # type: ignore[call-arg]  # keyword arguments only
+
+
+def test_list_cases_sees_every_new_case(es: ElasticSecurity, conn: Connection) -> None:
     marker = uuid.uuid4().hex[:12]
     ids = {
-        client.create_case(conn, f"Batch {marker} #{i}", owner="cases", tags=[marker])["case-id"]
+        es.cases.create_case(conn, CreateCaseInput(
+            title=f"Batch {marker} #{i}", owner=Owner.CASES, tags=[marker]
+        )).case_id
         for i in range(3)
     }
-    page = client.get_many_cases(conn, search=marker, search_fields=["title"], per_page=2)
-    assert page["total"] == 3
-    assert page["per-page"] == 2
-    assert len(page["cases"]) == 2
-    rest = client.get_many_cases(conn, search=marker, search_fields=["title"], per_page=2, page=2)
-    assert {c["case-id"] for c in page["cases"] + rest["cases"]} == ids
+    page = es.cases.get_many_cases(conn, GetManyCasesInput(
+        search=marker, search_fields=["title"], per_page=2
+    ))
+    assert (page.total, page.per_page, len(page.cases)) == (3, 2, 2)
+    rest = es.cases.get_many_cases(conn, GetManyCasesInput(
+        search=marker, search_fields=["title"], per_page=2, page=2
+    ))
+    assert {c.case_id for c in page.cases + rest.cases} == ids
 
 
-def test_raw_error_is_the_error_variant(client: ElasticSecurity, conn: dict) -> None:
-    """Without the wrapper: a Record in; out, the `ok` Record itself or the
-    error as Variant("permanent"|"retryable", Record)."""
-    fn = client.func("cases", "get-case")
-    raw_conn = component.Record()
-    for key, value in connection(conn["base-url"], api_key=API_KEY).items():
-        setattr(raw_conn, key, value)
-    raw_input = component.Record()
-    setattr(raw_input, "case-id", "does-not-exist")
-    setattr(raw_input, "include-comments", False)
-
-    result = fn(client.store, raw_conn, raw_input)
-
-    # The `err` side alone (wasmtime-py does not wrap a result whose sides have
-    # different Python types): the WIT `error` variant, here `permanent` (a 404)
-    # with the `error-info` record.
-    assert isinstance(result, component.Variant)
-    assert result.tag == "permanent"
-    info = result.payload
-    assert getattr(info, "status-code") == 404
-    assert info.kind == "not-found"
-    assert "does-not-exist" in info.message
-
-
-def test_missing_case_is_not_found(client: ElasticSecurity, conn: dict) -> None:
+def test_missing_case_is_not_found(es: ElasticSecurity, conn: Connection) -> None:
     with pytest.raises(ElasticSecurityError) as info:
-        client.get_case(conn, "no-such-case")
+        es.cases.get_case(conn, GetCaseInput(case_id="no-such-case"))
     assert info.value.status_code == 404
     assert info.value.kind == "not-found"
     assert info.value.retryable is False
+    assert "no-such-case" in info.value.message
 
 
 @pytest.mark.parametrize(
-    ("interface", "name", "args", "field"),
+    ("call", "field"),
     [
-        ("cases", "get-case", [{"case-id": "  ", "include-comments": False}], "case-id"),
-        ("cases", "create-case", [{"title": "", "owner": "cases"}], "title"),
-        ("case-tags", "add-tag", ["", ["x"]], "case-id"),
-        ("case-comments", "add-comment", [{"case-id": "some-id", "comment": " "}], "comment"),
+        (lambda es, c: es.cases.get_case(c, GetCaseInput(case_id="  ")), "case-id"),
+        (lambda es, c: es.cases.create_case(c, CreateCaseInput(title="", owner=Owner.CASES)), "title"),
+        (lambda es, c: es.case_tags.add_tag(c, "", ["x"]), "case-id"),
+        (lambda es, c: es.case_comments.add_comment(c, AddCommentInput(case_id="some-id", comment=" ")), "comment"),
     ],
 )
 def test_invalid_input_names_the_field(
-    client: ElasticSecurity, conn: dict, interface: str, name: str, args: list, field: str
+    es: ElasticSecurity, conn: Connection, call: Callable[[ElasticSecurity, Connection], Any], field: str
 ) -> None:
     with pytest.raises(ElasticSecurityError) as info:
-        client.call(interface, name, conn, *args)
+        call(es, conn)
     assert info.value.status_code == -1
-    assert info.value.kind == "invalid-input"
+    assert info.value.kind == ErrorKind.INVALID_INPUT
     assert field in info.value.message
 
 
-def test_secret_never_in_error_messages(client: ElasticSecurity, kibana_url: str) -> None:
+def test_secret_never_in_error_messages(es: ElasticSecurity, kibana_url: str) -> None:
     secret = "do-not-leak-" + uuid.uuid4().hex
-    cases = [
+
+    def basic(password: str) -> Auth:
+        return AuthBasic(BasicCredentials(username="elastic", password=password))
+
+    cases: list[tuple[Auth, int, str, Optional[str]]] = [
         # Refused by Kibana: 401.
-        (connection(kibana_url, api_key=secret), 401, "unauthorized", None),
-        (connection(kibana_url, username="elastic", password=secret), 401, "unauthorized", None),
+        (AuthApiKey(secret), 401, "unauthorized", None),
+        (basic(secret), 401, "unauthorized", None),
         # Refused by the component before sending: -1, naming the field, not the value.
-        (connection(kibana_url, api_key=secret + "\n"), -1, "invalid-input", "api-key"),
-        (connection(kibana_url, username="elastic", password=secret + "\x01"), -1, "invalid-input", "password"),
+        (AuthApiKey(secret + "\n"), -1, "invalid-input", "api-key"),
+        (basic(secret + "\x01"), -1, "invalid-input", "password"),
     ]
-    for conn, status, kind, field in cases:
+    for auth, status, kind, field in cases:
         with pytest.raises(ElasticSecurityError) as info:
-            client.get_many_cases(conn)
+            es.cases.get_many_cases(Connection(base_url=kibana_url, auth=auth), GetManyCasesInput())
         err = info.value
         assert (err.status_code, err.kind) == (status, kind)
         if field:
             assert field in err.message
         assert secret not in err.message
         assert secret not in str(err)
+        assert secret not in repr(err)
 
 
-def test_basic_auth_and_spaces(client: ElasticSecurity, kibana_url: str) -> None:
-    soc = connection(kibana_url, username="elastic", password="changeme", space_id="soc-team")
-    default = connection(kibana_url, api_key=API_KEY)
+def test_basic_auth_and_spaces(es: ElasticSecurity, kibana_url: str) -> None:
+    soc = Connection(
+        base_url=kibana_url,
+        auth=AuthBasic(BasicCredentials(username="elastic", password="changeme")),
+        space_id="soc-team",
+    )
+    default = Connection(base_url=kibana_url, auth=AuthApiKey(API_KEY))
     title = unique_title("Space case")
-    case = client.create_case(soc, title)
-    assert client.get_case(soc, case["case-id"])["title"] == title
-    assert client.get_many_cases(soc, search=title, search_fields=["title"])["total"] == 1
-    assert client.get_many_cases(default, search=title, search_fields=["title"])["total"] == 0
+    case = es.cases.create_case(soc, CreateCaseInput(title=title, owner=Owner.CASES))
+    assert es.cases.get_case(soc, GetCaseInput(case_id=case.case_id)).title == title
+    find = GetManyCasesInput(search=title, search_fields=["title"])
+    assert es.cases.get_many_cases(soc, find).total == 1
+    assert es.cases.get_many_cases(default, find).total == 0
 
 
 def test_api_key_from_the_components_environment(kibana_url: str) -> None:
     """`api-key-env`: the key is read from the component's environment, which the
     host sets; a variable that is not set is -1 naming it, nothing sent."""
     with_env = ElasticSecurity(env={"KIBANA_API_KEY": API_KEY})
-    conn = connection(kibana_url, api_key_env="KIBANA_API_KEY")
+    conn = Connection(base_url=kibana_url, auth=AuthApiKeyEnv("KIBANA_API_KEY"))
     title = unique_title("Env key case")
-    case = with_env.create_case(conn, title)
-    assert with_env.get_case(conn, case["case-id"])["title"] == title
+    case = with_env.cases.create_case(conn, CreateCaseInput(title=title, owner=Owner.CASES))
+    assert with_env.cases.get_case(conn, GetCaseInput(case_id=case.case_id)).title == title
     with pytest.raises(ElasticSecurityError) as info:
-        with_env.get_many_cases(connection(kibana_url, api_key_env="NOT_SET_HERE"))
+        with_env.cases.get_many_cases(
+            Connection(base_url=kibana_url, auth=AuthApiKeyEnv("NOT_SET_HERE")), GetManyCasesInput()
+        )
     assert info.value.status_code == -1
     assert "NOT_SET_HERE" in info.value.message
 
 
-def test_unreachable_kibana_is_status_0(client: ElasticSecurity) -> None:
+def test_unreachable_kibana_is_status_0_and_retryable(es: ElasticSecurity) -> None:
     with socket.socket() as sock:  # a free port that nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    conn = connection(f"http://127.0.0.1:{port}", api_key="secret-key-xyz", timeout_ms=2_000)
+    conn = Connection(
+        base_url=f"http://127.0.0.1:{port}", auth=AuthApiKey("secret-key-xyz"), timeout_ms=2_000
+    )
     with pytest.raises(ElasticSecurityError) as info:
-        client.get_many_cases(conn)
+        es.cases.get_many_cases(conn, GetManyCasesInput())
     assert info.value.status_code == 0
-    assert info.value.kind == "unreachable"
+    assert info.value.kind == ErrorKind.UNREACHABLE
     assert info.value.retryable is True  # nothing was sent
     assert "secret-key-xyz" not in info.value.message

@@ -6,12 +6,11 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadComponent, runFlow } from '../flow.mjs';
+import { cases, caseComments, caseTags, connectors } from '@elastic-security-wasm/component';
+import { runFlow } from '../flow.mjs';
 import { STUB_API_KEY, STUB_USER, freePort, startStub } from '../kibana-stub.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const component = await loadComponent();
-const { cases, caseTags, caseComments, connectors } = component;
 
 /**
  * Runs `fn`, which must throw jco's ComponentError carrying the WIT `error`: a
@@ -59,7 +58,7 @@ describe('elastic-security component through jco + preview2-shim', () => {
   });
 
   test('find the cases of an alert, create a case, tag it, comment on it, list cases', () => {
-    const { before, created, tagged, comment, after, listed } = runFlow(component, conn, {
+    const { before, created, tagged, comment, after, listed } = runFlow(conn, {
       title: 'Phishing wave (node --test)',
       alertId: 'node-test-alert',
     });
