@@ -43,7 +43,9 @@ from typing import Any, Callable, Optional
 HERE = Path(__file__).resolve().parent
 WIT = HERE.parent.parent / "wit"
 PACKAGE = "automation:elastic-security"
-VERSION = "0.2.0"
+# The WIT package's version, as Obelisk names the functions (`...@0.2.0.create-case`).
+VERSION = re.search(rf"^package {PACKAGE}@([^;]+);", (WIT / "world.wit").read_text(),
+                    re.M).group(1)
 WORKFLOW = "automation:elastic-security-workflow/alert-triage@0.1.0.open-case-for-alert"
 # The real key: the simulator accepts it; Obelisk reads it from its environment.
 API_KEY = "sim-api-key"
@@ -235,6 +237,20 @@ def deployment_dir(work: Path, component: str, workflow: str, extra: str = "") -
     return deploy
 
 
+def server_env(work: Path, api_port: int, **extra: str) -> dict:
+    """The environment of an Obelisk server: this process's, with its work directory,
+    its API port, the Kibana API key as the secret it reads, and `extra`."""
+    env = dict(os.environ)
+    env.update({
+        "OBELISK_WORK_DIR": str(work),
+        "OBELISK__API__LISTENING_ADDR": f"127.0.0.1:{api_port}",
+        "KIBANA_API_KEY": API_KEY,
+        **extra,
+    })
+    env.pop("OBELISK_API_TOKEN", None)
+    return env
+
+
 def routes(requests: list[dict]) -> list[str]:
     return [f"{r['method']} {r['path']}" for r in requests]
 
@@ -264,13 +280,7 @@ def main() -> int:
             (HERE / "server.toml").read_text() + unswapped.format("outbound_http."))
 
         api_port = free_port()
-        env = dict(os.environ)
-        env.update({
-            "OBELISK_WORK_DIR": str(work),
-            "OBELISK__API__LISTENING_ADDR": f"127.0.0.1:{api_port}",
-            "KIBANA_API_KEY": API_KEY,
-        })
-        env.pop("OBELISK_API_TOKEN", None)
+        env = server_env(work, api_port)
         t0 = time.monotonic()
         obelisk = Obelisk(args.obelisk, work, deploy / "deployment.toml", api_port, env)
         print(f"obelisk server up in {time.monotonic() - t0:.1f} s")

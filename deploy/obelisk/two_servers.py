@@ -95,15 +95,8 @@ def main() -> int:
             work = root / name
             work.mkdir()
             (work / "server.toml").write_text(config)
-            env = dict(os.environ)
-            env.update({
-                "OBELISK_WORK_DIR": str(work),
-                "OBELISK__API__LISTENING_ADDR": f"127.0.0.1:{free_port()}",
-                "KIBANA_API_KEY": e2e.API_KEY,
-                "POSTGRES_HOST": str(sock),
-            })
-            env.pop("OBELISK_API_TOKEN", None)
-            port = int(env["OBELISK__API__LISTENING_ADDR"].rsplit(":", 1)[1])
+            port = free_port()
+            env = e2e.server_env(work, port, POSTGRES_HOST=str(sock))
             t0 = time.monotonic()
             servers.append(Obelisk(args.obelisk, work, deploy / "deployment.toml", port, env))
             print(f"server {name} up in {time.monotonic() - t0:.1f} s")
