@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Union
 
-import oras.client
+import oras.provider
 
 CONFIG_MEDIA_TYPE = "application/vnd.wasm.config.v0+json"
 LAYER_MEDIA_TYPE = "application/wasm"
@@ -36,9 +36,9 @@ ARTIFACTS = (
 )
 
 
-def client(registry: str, ca_file: str | None, plain_http: bool) -> oras.client.OrasClient:
+def client(registry: str, ca_file: str | None, plain_http: bool) -> oras.provider.Registry:
     tls_verify: Union[bool, str] = ca_file if ca_file else True
-    c = oras.client.OrasClient(hostname=registry, insecure=plain_http, tls_verify=tls_verify)
+    c = oras.provider.Registry(hostname=registry, insecure=plain_http, tls_verify=tls_verify)
     username = os.environ.get("REGISTRY_USERNAME")
     if username:
         c.login(
