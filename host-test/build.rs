@@ -138,7 +138,7 @@ fn optimize(component: &[u8], scratch: &Path) -> Result<Vec<u8>, String> {
     std::fs::write(&input, sections[main].data)
         .map_err(|e| format!("writing {}: {e}", input.display()))?;
     let run = Command::new(&wasm_opt)
-        // Functions that differ only in constants merged first (1 KB less).
+        // Functions that differ only in constants merged first.
         .args(["--merge-similar-functions", "-Oz", "--converge"])
         .args(WASM_FEATURES)
         .arg(&input)
