@@ -10,7 +10,8 @@
 //! instance for every call), `async` (the async harness, current-thread runtime),
 //! `native` (the same Rust code natively), `instantiate` (instantiation alone),
 //! `instantiate-compare` (all exports looked up against none),
-//! `threads` and `native-threads` (`THREADS` callers, default 16), `compare`
+//! `threads`, `native-threads` and `async-threads` (`THREADS` callers, default 16;
+//! the async ones tasks on a runtime with a thread per core), `compare`
 //! (fresh-instance calls through several harnesses, interleaved: one per component
 //! of `COMPONENTS=a.wasm,b.wasm` (default: the built one) and per setting of
 //! `KEEP_RESIDENT=bytes,bytes`, or `READ_AHEAD=compare`; `OP=many` for
@@ -40,7 +41,7 @@ pub fn run(args: &[String]) -> Result<()> {
         [mode, calls] => (mode.as_str(), calls.parse::<usize>().context("calls")?),
         [mode] => (mode.as_str(), 10_000),
         _ => bail!(
-            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|compare [calls]"
+            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|async-threads|compare [calls]"
         ),
     };
     let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")?;
@@ -131,6 +132,40 @@ pub fn run(args: &[String]) -> Result<()> {
                 rt.block_on(a.get_case(&conn, &input))?
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
+        }
+        "async-threads" => {
+            // THREADS tasks on a runtime with one thread per core, as the bench's
+            // throughput rows run the async harness.
+            let a = Arc::new(AsyncHarness::new(&h)?);
+            let n = threads();
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(cores)
+                .enable_all()
+                .build()?;
+            let started = Instant::now();
+            rt.block_on(async {
+                let tasks: Vec<_> = (0..n)
+                    .map(|_| {
+                        let (a, conn, input) = (a.clone(), conn.clone(), async_in::get(&id));
+                        tokio::spawn(async move {
+                            for _ in 0..calls {
+                                a.get_case(&conn, &input)
+                                    .await?
+                                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                            }
+                            Ok::<_, anyhow::Error>(())
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await??;
+                }
+                Ok::<_, anyhow::Error>(())
+            })?;
+            let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
+            println!("{n} tasks: {rate:.0} calls per second");
+            counted = n * calls;
         }
         "native" => {
             let t = NativeTransport::new(true)?;
@@ -250,6 +285,14 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// How many callers the `threads` modes run: `THREADS`, 16 by default.
+fn threads() -> usize {
+    std::env::var("THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16)
+}
+
 /// One get-case through the component's own code, natively.
 fn native_get_case(t: &NativeTransport, url: &str, id: &str) -> Result<()> {
     let conn = elastic_security::types::Connection {
@@ -271,10 +314,7 @@ fn native_get_case(t: &NativeTransport, url: &str, id: &str) -> Result<()> {
 /// THREADS callers (default 16), each making `calls` calls of `one`; prints the rate
 /// and returns the number of calls made.
 fn on_threads(calls: usize, one: impl Fn() + Sync) -> usize {
-    let n: usize = std::env::var("THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16);
+    let n = threads();
     let started = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..n {
