@@ -222,8 +222,7 @@ pub fn search_fields(field: &str, items: &[String]) -> Result<Vec<String>, Error
 /// At most `max` characters of a value, for quoting it in a message (`...` when
 /// cut), escaped to printable ASCII (`\n`, `\u{e9}`).
 pub fn shorten(value: &str, max: usize) -> String {
-    // NOTE: `escape_default`, not `escape_debug`, whose Unicode tables made the
-    // component 1.3 KB larger for a rarely seen message.
+    // `escape_default`: messages stay printable ASCII, whatever the value holds.
     let mut out: String = value.chars().take(max).collect();
     if value.chars().nth(max).is_some() {
         out.push_str("...");

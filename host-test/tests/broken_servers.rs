@@ -14,7 +14,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use host_test::harness::bindings::{case_comments, Auth, Connection, ErrorKind};
+use host_test::harness::bindings::{case_comments, cases, connectors, Auth, Connection, ErrorKind};
 use host_test::harness::Failure;
 use host_test::sim::Fault;
 
@@ -558,3 +558,96 @@ fn a_50_mb_answer_is_refused_at_32_mib() {
         &["larger than the 32 MiB"],
     );
 }
+
+// ------------------------------------------------------------------ deep answers
+
+/// `levels` lists, one inside the other.
+fn nested(levels: usize) -> String {
+    format!("{}{}", "[".repeat(levels), "]".repeat(levels))
+}
+
+/// JSON nested as deep as serde_json reads (128 levels, the answer's own
+/// included) where a member may hold any JSON, and far deeper where it is only
+/// skipped: every reader in the component is bounded, and its stack holds the
+/// deepest of them (the test would trap otherwise).
+#[test]
+fn deeply_nested_answers_never_trap() {
+    let kit = Kit::new();
+    let conn = Connection {
+        timeout_ms: Some(TIMEOUT_MS),
+        ..kit.conn()
+    };
+    // A comment's `comment` holds any JSON: read as text, or nothing.
+    kit.sim.inject(Fault::Status(
+        200,
+        format!(r#"{{"id":"c","comment":{}}}"#, nested(126)),
+    ));
+    let comment = kit.h.get_comment(&conn, "case-1", "c");
+    let comment = comment.expect("the component must not trap").expect("read");
+    assert_eq!(comment.comment, "");
+
+    // One level more is refused, as invalid-response, with the member's path.
+    kit.sim.inject(Fault::Status(
+        200,
+        format!(r#"{{"id":"c","comment":{}}}"#, nested(200)),
+    ));
+    let err = failing(TIMEOUT_MS, || kit.h.get_comment(&conn, "case-1", "c"));
+    assert_kind(
+        &err,
+        502,
+        ErrorKind::InvalidResponse,
+        &["comment[0][0]", "recursion limit exceeded"],
+    );
+
+    // An activity's payload is kept as written.
+    let payload = nested(125);
+    kit.sim.inject(Fault::Status(
+        200,
+        format!(r#"{{"userActions":[{{"id":"a","payload":{payload}}}]}}"#),
+    ));
+    let input = cases::GetCaseActivityInput {
+        case_id: "case-1".into(),
+        page: None,
+        per_page: None,
+        sort_order: None,
+        types: vec![],
+    };
+    let page = kit.h.get_case_activity(&conn, &input);
+    let page = page.expect("the component must not trap").expect("read");
+    assert_eq!(page.activity[0].payload, payload);
+
+    // An unknown member that never ends: skipped without recursion however deep;
+    // the error's path is found by walking the answer again, to serde_json's limit.
+    kit.sim.inject(Fault::Status(
+        200,
+        format!(r#"{{"id":"x","extra":{}"#, "[".repeat(100_000)),
+    ));
+    let err = status_err(&conn);
+    assert_kind(&err, 502, ErrorKind::InvalidResponse, &["extra[0][0]"]);
+
+    // Secrets nested as deep as they may be are walked for their strings, which
+    // never show up in a message.
+    let depth = 126;
+    let secrets = format!(
+        "{}\"{SECRET_LEAF}\"{}",
+        r#"{"k":"#.repeat(depth),
+        "}".repeat(depth)
+    );
+    kit.sim.inject(Fault::Status(
+        400,
+        format!(r#"{{"message":"bad {SECRET_LEAF}"}}"#),
+    ));
+    let input = connectors::CreateConnectorInput {
+        name: "deep".into(),
+        connector_type_id: ".webhook".into(),
+        config: None,
+        secrets: Some(secrets),
+        description: None,
+    };
+    let err = failing(TIMEOUT_MS, || kit.h.create_connector(&conn, &input));
+    assert_kind(&err, 400, ErrorKind::BadRequest, &["bad <redacted>"]);
+    assert!(!err.message.contains(SECRET_LEAF), "{}", err.message);
+}
+
+/// A secret deep inside a connector's secrets.
+const SECRET_LEAF: &str = "s3cr3t-leaf";

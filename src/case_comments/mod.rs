@@ -18,7 +18,7 @@ use crate::pages;
 use crate::types::{CaseComment, CommentType, ErrorInfo};
 use crate::validate::{self, invalid};
 use elastic_security_wire::case_comments as wire;
-use elastic_security_wire::loose::{each, Bad, Object};
+use elastic_security_wire::username;
 
 /// `GET /api/cases/{id}/comments/_find`, oldest first.
 fn find_comments(
@@ -34,12 +34,12 @@ fn find_comments(
     client.call(
         &Request::get(path),
         "a valid page of comments",
-        |found: Object| {
+        |found: wire::CommentsPage| {
             Ok(CommentPage {
-                comments: to_case_comments(found.objects("comments")?, case_id)?,
-                page: found.opt_count("page")?.map_or(page, count),
-                per_page: found.opt_count("per_page")?.map_or(per_page, count),
-                total: count(found.count("total")?),
+                comments: to_case_comments(found.comments, case_id),
+                page: found.page.map_or(page, count),
+                per_page: found.per_page.map_or(per_page, count),
+                total: count(found.total.unwrap_or_default()),
             })
         },
     )
@@ -128,8 +128,8 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
     client.call(
         &request,
         "a valid case with its comments",
-        |case: Object| {
-            let comments = to_case_comments(case.optional_objects("comments")?, case_id)?;
+        |case: wire::CaseComments| {
+            let comments = to_case_comments(case.comments.unwrap_or_default(), case_id);
             Ok(newest_comment(comments).ok_or("it has no comments")?)
         },
     )
@@ -174,7 +174,7 @@ pub fn get_comment(
     client.call(
         &Request::get(comment_path(case_id, comment_id)),
         A_COMMENT,
-        |comment: Object| Ok(to_case_comment(&comment, case_id)?),
+        |comment| Ok(to_case_comment(comment, case_id)),
     )
 }
 
@@ -238,35 +238,39 @@ pub fn update_comment(
     client.call(
         &request,
         "a valid case with its comments",
-        |case: Object| {
-            let updated = to_case_comments(case.optional_objects("comments")?, case_id)?
+        |case: wire::CaseComments| {
+            let updated = case
+                .comments
+                .unwrap_or_default()
                 .into_iter()
-                .find(|comment| comment.comment_id == comment_id)
+                .find(|comment| comment.id == comment_id)
                 .ok_or("the updated comment is missing")?;
-            Ok(updated)
+            Ok(to_case_comment(updated, case_id))
         },
     )
 }
 
-/// Kibana's comments → the WIT records (an error names the comment).
-fn to_case_comments(comments: Vec<Object>, case_id: &str) -> Result<Vec<CaseComment>, Bad> {
-    each(comments, |comment| to_case_comment(&comment, case_id))
+/// Kibana's comments → the WIT records.
+fn to_case_comments(comments: Vec<wire::Comment>, case_id: &str) -> Vec<CaseComment> {
+    comments
+        .into_iter()
+        .map(|comment| to_case_comment(comment, case_id))
+        .collect()
 }
 
 /// Kibana's comment → the WIT record. Text only for string `comment`s, alert ids
 /// only from `alertId`; unknown (or no) types are `other`.
-pub fn to_case_comment(comment: &Object, case_id: &str) -> Result<CaseComment, Bad> {
-    let kind: Option<wire::AttachmentType> = comment.opt_name("type")?;
-    Ok(CaseComment {
-        comment_id: comment.id("id")?,
+pub fn to_case_comment(comment: wire::Comment, case_id: &str) -> CaseComment {
+    CaseComment {
+        comment_id: comment.id,
         case_id: case_id.to_owned(),
-        comment_type: kind.unwrap_or_default().into(),
-        comment: comment.loose_text("comment").unwrap_or_default(),
-        alert_ids: comment.texts("alertId")?,
-        created_at: comment.text("created_at")?,
-        created_by: comment.username("created_by")?.unwrap_or_default(),
-        updated_at: comment.opt_text("updated_at")?,
-        updated_by: comment.username("updated_by")?,
-        version: comment.text("version")?,
-    })
+        comment_type: comment.kind.unwrap_or_default().into(),
+        comment: comment.comment.0.unwrap_or_default(),
+        alert_ids: comment.alert_id.unwrap_or_default().0,
+        created_at: comment.created_at.unwrap_or_default(),
+        created_by: username(comment.created_by).unwrap_or_default(),
+        updated_at: comment.updated_at,
+        updated_by: username(comment.updated_by),
+        version: comment.version.unwrap_or_default(),
+    }
 }

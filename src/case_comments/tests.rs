@@ -571,13 +571,14 @@ fn get_many_comments_return_all_ignores_paging_and_stops_at_total() {
     assert!(t.requests().is_empty());
 }
 
-/// A comment read loosely: `alertId` one id or several, `comment` text only when
-/// it is a string, unknown or missing types `other`, errors naming the member.
+/// A comment as Kibana may shape it: `alertId` one id or several, `comment` text
+/// only when it is a string, unknown or missing types `other`, errors naming the
+/// member.
 #[test]
 fn to_case_comment_reads_kibanas_shapes() {
     let read = |text: &str| {
-        let comment: Object = elastic_security_wire::Answer::read(text).unwrap();
-        to_case_comment(&comment, "c").map_err(|bad| bad.to_string())
+        crate::kibana::decode::decode::<wire::Comment>(text.as_bytes())
+            .map(|comment| to_case_comment(comment, "c"))
     };
     let one =
         read(r#"{"id":"a","type":"alert","alertId":"a1","created_by":{"username":"e"}}"#).unwrap();
@@ -600,14 +601,18 @@ fn to_case_comment_reads_kibanas_shapes() {
     );
     assert_eq!(
         read(r#"{"id":"c","alertId":5}"#).unwrap_err(),
-        "alertId: invalid type: integer `5`, expected a string"
+        "alertId: invalid type: integer `5`, expected a string or a list of strings at line 1 column 21"
+    );
+    assert_eq!(
+        read(r#"{"id":"c","alertId":["a",5]}"#).unwrap_err(),
+        "alertId[1]: invalid type: integer `5`, expected a string at line 1 column 26"
     );
     assert_eq!(
         read(r#"{"type":"user"}"#).unwrap_err(),
-        "missing field `id`"
+        "missing field `id` at line 1 column 15"
     );
     assert_eq!(
         read(r#"{"id":"c","type":7}"#).unwrap_err(),
-        "type: invalid type: integer `7`, expected a string"
+        "type: expected value at line 1 column 18"
     );
 }

@@ -11,8 +11,7 @@ use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
 use crate::types::{ErrorInfo, SortOrder};
 use crate::validate;
-use elastic_security_wire::loose::{each, Object};
-use elastic_security_wire::name_of;
+use elastic_security_wire::{name_of, username};
 
 /// `GET /api/cases/{id}/user_actions/_find?page=&perPage=&sortOrder=` with `types`
 /// repeated when given.
@@ -43,24 +42,29 @@ pub fn get_case_activity(
     client.call(
         &Request::get(path),
         "a valid page of user actions",
-        |found: Object| {
-            let activity = each(found.objects("userActions")?, |action| {
-                Ok(CaseActivity {
-                    action_id: action.id("id")?,
-                    action_type: action.text("type")?,
-                    action: action.text("action")?,
-                    created_at: action.text("created_at")?,
-                    created_by: action.username("created_by")?.unwrap_or_default(),
-                    comment_id: action.opt_text("comment_id")?,
-                    payload: action.raw("payload").unwrap_or("{}").to_owned(),
-                })
-            })?;
+        |found: wire::UserActionsPage| {
             Ok(ActivityPage {
-                activity,
-                page: found.opt_count("page")?.map_or(page, count),
-                per_page: found.opt_count("perPage")?.map_or(per_page, count),
-                total: count(found.count("total")?),
+                activity: found.user_actions.into_iter().map(to_activity).collect(),
+                page: found.page.map_or(page, count),
+                per_page: found.per_page.map_or(per_page, count),
+                total: count(found.total.unwrap_or_default()),
             })
         },
     )
+}
+
+/// Kibana's user action → the WIT record; its payload as Kibana's JSON, `{}` when
+/// it has none.
+fn to_activity(action: wire::UserAction) -> CaseActivity {
+    CaseActivity {
+        action_id: action.id,
+        action_type: action.kind.unwrap_or_default(),
+        action: action.action.unwrap_or_default(),
+        created_at: action.created_at.unwrap_or_default(),
+        created_by: username(action.created_by).unwrap_or_default(),
+        comment_id: action.comment_id,
+        payload: action
+            .payload
+            .map_or_else(|| "{}".to_owned(), |payload| payload.get().to_owned()),
+    }
 }

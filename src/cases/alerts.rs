@@ -11,7 +11,6 @@ use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
 use crate::types::ErrorInfo;
 use crate::validate;
-use elastic_security_wire::loose::{each, Object};
 
 /// `GET /api/cases/alerts/{alert-id}`, with `owner` repeated when given.
 pub fn get_cases_by_alert(
@@ -26,23 +25,22 @@ pub fn get_cases_by_alert(
     client.call(
         &Request::get(path),
         "a valid list of cases",
-        |cases: Vec<Object>| {
-            let related = each(cases, |case| {
-                let totals = case.object("totals")?.unwrap_or_default();
-                let total = |name| totals.count(name).map_err(|bad| bad.inside("totals"));
-                Ok(RelatedCase {
-                    case_id: case.id("id")?,
-                    title: case.text("title")?,
-                    description: case.text("description")?,
-                    status: case.name::<wire::Status>("status")?.into(),
-                    created_at: case.text("createdAt")?,
-                    total_alerts: count(total("alerts")?),
-                    total_comments: count(total("userComments")?),
-                })
-            })?;
-            Ok(related)
-        },
+        |cases: Vec<wire::RelatedCase>| Ok(cases.into_iter().map(to_related_case).collect()),
     )
+}
+
+/// Kibana's case of an alert → the WIT record.
+fn to_related_case(case: wire::RelatedCase) -> RelatedCase {
+    let totals = case.totals.unwrap_or_default();
+    RelatedCase {
+        case_id: case.id,
+        title: case.title.unwrap_or_default(),
+        description: case.description.unwrap_or_default(),
+        status: case.status.into(),
+        created_at: case.created_at.unwrap_or_default(),
+        total_alerts: count(totals.alerts.unwrap_or_default()),
+        total_comments: count(totals.user_comments.unwrap_or_default()),
+    }
 }
 
 /// `GET /api/cases/{id}/alerts`.
@@ -51,15 +49,13 @@ pub fn get_case_alerts(client: &Client, case_id: &str) -> Result<Vec<CaseAlert>,
     client.call(
         &Request::get(format!("{}/alerts", case_path(case_id))),
         "a valid list of alerts",
-        |alerts: Vec<Object>| {
-            let alerts = each(alerts, |alert| {
-                Ok(CaseAlert {
-                    alert_id: alert.id("id")?,
-                    index: alert.text("index")?,
-                    attached_at: alert.text("attached_at")?,
-                })
-            })?;
-            Ok(alerts)
+        |alerts: Vec<wire::CaseAlert>| {
+            let alerts = alerts.into_iter().map(|alert| CaseAlert {
+                alert_id: alert.id,
+                index: alert.index.unwrap_or_default(),
+                attached_at: alert.attached_at.unwrap_or_default(),
+            });
+            Ok(alerts.collect())
         },
     )
 }

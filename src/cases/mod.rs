@@ -24,7 +24,6 @@ use crate::pages;
 use crate::types::{CaseConnectorType, ErrorInfo, KibanaCase, Severity, SortField, SortOrder};
 use crate::validate::{self, invalid};
 use elastic_security_wire::cases as wire;
-use elastic_security_wire::loose::Object;
 use elastic_security_wire::{name_of, username};
 
 /// `GET /api/cases/{id}` as Kibana's JSON (for the operations that need the tags or
@@ -328,27 +327,24 @@ pub fn push_case(
         body: None,
     };
     let what = "a valid pushed case";
-    client.call(&request, what, |(case, pushed): (wire::Case, Object)| {
-        let pushed = pushed
-            .object("external_service")?
-            .ok_or("external_service is null")?;
-        let text = |name| {
-            pushed
-                .text(name)
-                .map_err(|bad| bad.inside("external_service"))
-        };
-        Ok(PushedCase {
-            kibana_case: to_kibana_case(case),
-            external_service: ExternalService {
-                connector_id: text("connector_id")?,
-                connector_name: text("connector_name")?,
-                external_id: text("external_id")?,
-                external_title: text("external_title")?,
-                external_url: text("external_url")?,
-                pushed_at: text("pushed_at")?,
-            },
-        })
-    })
+    client.call(
+        &request,
+        what,
+        |(case, pushed): (wire::Case, wire::Pushed)| {
+            let pushed = pushed.external_service.ok_or("external_service is null")?;
+            Ok(PushedCase {
+                kibana_case: to_kibana_case(case),
+                external_service: ExternalService {
+                    connector_id: pushed.connector_id.unwrap_or_default(),
+                    connector_name: pushed.connector_name.unwrap_or_default(),
+                    external_id: pushed.external_id.unwrap_or_default(),
+                    external_title: pushed.external_title.unwrap_or_default(),
+                    external_url: pushed.external_url.unwrap_or_default(),
+                    pushed_at: pushed.pushed_at.unwrap_or_default(),
+                },
+            })
+        },
+    )
 }
 
 /// `PATCH /api/cases` with one case; converts the answer's element for that case.

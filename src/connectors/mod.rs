@@ -15,7 +15,6 @@ use crate::kibana::errors::redact;
 use crate::kibana::{count, Client, Method, Request};
 use crate::types::ErrorInfo;
 use crate::validate::{self, invalid};
-use elastic_security_wire::loose::{Bad, Object};
 
 /// A connector type id: non-blank, starting with `.`.
 fn type_id(type_id: &str) -> Result<&str, ErrorInfo> {
@@ -45,36 +44,33 @@ pub fn get_many_connectors(
     client.call(
         &Request::get("/api/actions/connectors".into()),
         "a valid list of connectors",
-        |all: Vec<Object>| {
-            let mut listed = Vec::new();
-            for (index, c) in all.into_iter().enumerate() {
-                let summary = summary(c).map_err(|bad| bad.at(index))?;
-                if wanted.is_none_or(|wanted| summary.connector_type_id == wanted) {
-                    listed.push(summary);
-                }
-            }
-            Ok(listed)
+        |all: Vec<wire::Connector>| {
+            let listed = all
+                .into_iter()
+                .map(summary)
+                .filter(|summary| wanted.is_none_or(|wanted| summary.connector_type_id == wanted));
+            Ok(listed.collect())
         },
     )
 }
 
 /// An element of Kibana's list of connectors → the WIT record.
-fn summary(c: Object) -> Result<ConnectorSummary, Bad> {
-    Ok(ConnectorSummary {
-        connector_id: c.id("id")?,
-        name: c.text("name")?,
-        connector_type_id: c.text("connector_type_id")?,
-        config: config_text(&c),
-        is_preconfigured: c.flag("is_preconfigured")?,
-        is_deprecated: c.flag("is_deprecated")?,
-        is_missing_secrets: c.flag("is_missing_secrets")?,
-        referenced_by_count: count(c.count("referenced_by_count")?),
-    })
+fn summary(c: wire::Connector) -> ConnectorSummary {
+    ConnectorSummary {
+        config: config_text(c.config),
+        connector_id: c.id,
+        name: c.name.unwrap_or_default(),
+        connector_type_id: c.connector_type_id.unwrap_or_default(),
+        is_preconfigured: c.is_preconfigured.unwrap_or_default(),
+        is_deprecated: c.is_deprecated.unwrap_or_default(),
+        is_missing_secrets: c.is_missing_secrets.unwrap_or_default(),
+        referenced_by_count: count(c.referenced_by_count.unwrap_or_default()),
+    }
 }
 
 /// Kibana's `config` as JSON text, `{}` when it gives none.
-fn config_text(connector: &Object) -> String {
-    connector.raw("config").unwrap_or("{}").to_owned()
+fn config_text(config: Option<Box<RawValue>>) -> String {
+    config.map_or_else(|| "{}".to_owned(), |config| config.get().to_owned())
 }
 
 /// `POST /api/actions/connector` with `{name, connector_type_id, config, secrets}`.
@@ -105,8 +101,8 @@ pub fn create_connector(
     };
     let result =
         Request::json(Method::Post, "/api/actions/connector".into(), &body).and_then(|request| {
-            client.call(&request, "a valid connector", |connector: Object| {
-                Ok(to_connector(connector, input.description.clone())?)
+            client.call(&request, "a valid connector", |connector| {
+                Ok(to_connector(connector, input.description.clone()))
             })
         });
     // Kibana's validation messages name fields, not values; a proxy might echo the
@@ -126,19 +122,19 @@ fn json_object(text: Option<&str>) -> Result<Box<RawValue>, String> {
 }
 
 /// Kibana's connector → the WIT record, with the caller's description echoed.
-pub fn to_connector(connector: Object, description: Option<String>) -> Result<Connector, Bad> {
-    Ok(Connector {
-        connector_id: connector.id("id")?,
-        name: connector.text("name")?,
-        connector_type_id: connector.text("connector_type_id")?,
+pub fn to_connector(connector: wire::Connector, description: Option<String>) -> Connector {
+    Connector {
+        config: config_text(connector.config),
+        connector_id: connector.id,
+        name: connector.name.unwrap_or_default(),
+        connector_type_id: connector.connector_type_id.unwrap_or_default(),
         description,
-        config: config_text(&connector),
-        is_preconfigured: connector.flag("is_preconfigured")?,
-        is_deprecated: connector.flag("is_deprecated")?,
-        is_missing_secrets: connector.flag("is_missing_secrets")?,
-        created_at: connector.loose_text("created_at"),
-        created_by: connector.loose_text("created_by"),
-        updated_at: connector.loose_text("updated_at"),
-        updated_by: connector.loose_text("updated_by"),
-    })
+        is_preconfigured: connector.is_preconfigured.unwrap_or_default(),
+        is_deprecated: connector.is_deprecated.unwrap_or_default(),
+        is_missing_secrets: connector.is_missing_secrets.unwrap_or_default(),
+        created_at: connector.created_at.0,
+        created_by: connector.created_by.0,
+        updated_at: connector.updated_at.0,
+        updated_by: connector.updated_by.0,
+    }
 }

@@ -365,7 +365,7 @@ mod tests {
         let transport = FakeTransport::new().reply(200, "<html>oops</html>");
         let client = Client::new(&conn(), &transport).unwrap();
         let err = client
-            .get_json::<elastic_security_wire::loose::Object>("/api/x".into(), "a valid case")
+            .get_json::<elastic_security_wire::cases::Case>("/api/x".into(), "a valid case")
             .unwrap_err();
         assert_eq!(err.status_code, 502);
         assert_eq!(err.kind, ErrorKind::InvalidResponse);

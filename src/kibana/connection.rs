@@ -313,9 +313,8 @@ fn parse_auth(auth: Option<&Auth>) -> Result<(Option<String>, Vec<String>), Erro
     }
 }
 
-/// Standard base64 with padding (RFC 4648 §4), for HTTP Basic credentials: the
-/// RustCrypto `base64ct` crate, whose encoder is a fraction of the size of the
-/// `base64` crate's general engine (7 KB of the component).
+/// Standard base64 with padding (RFC 4648 §4), for HTTP Basic credentials (the
+/// RustCrypto `base64ct` crate).
 fn base64(bytes: &[u8]) -> String {
     use base64ct::Encoding as _;
     base64ct::Base64::encode_string(bytes)

@@ -6,8 +6,7 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
-use elastic_security_wire::loose::Object;
-use elastic_security_wire::Answer;
+use elastic_security_wire::{Answer, KibanaError};
 
 use super::transport::MAX_RESPONSE_BYTES;
 use crate::types::{ErrorInfo, ErrorKind};
@@ -119,7 +118,7 @@ fn status_line(status: u16, reason: &str) -> String {
 #[cold]
 pub fn status_error(status: u16, body: &[u8]) -> ErrorInfo {
     let message = match error_body(body) {
-        Some(body) => match (body.loose_text("message"), body.loose_text("error")) {
+        Some(body) => match (body.message.0, body.error.0) {
             (Some(text), _) if !text.trim().is_empty() => {
                 truncate_chars(&text, MAX_KIBANA_MESSAGE_CHARS)
             }
@@ -145,14 +144,15 @@ pub fn status_error(status: u16, body: &[u8]) -> ErrorInfo {
 }
 
 /// The body as Kibana's error object, `None` when it is not a JSON object.
-fn error_body(body: &[u8]) -> Option<Object> {
-    // A derived struct would also read a JSON array, element by element.
+fn error_body(body: &[u8]) -> Option<KibanaError> {
+    // Only an object: serde's derive would also read a JSON array, element by
+    // element.
     let first = body.iter().find(|byte| !byte.is_ascii_whitespace())?;
     if *first != b'{' {
         return None;
     }
     let text = core::str::from_utf8(body).ok()?;
-    Object::read(text).ok()
+    KibanaError::read(text).ok()
 }
 
 /// The start of a body as text: whitespace runs collapsed to one space, at most

@@ -12,8 +12,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use super::client::Client;
 use super::enums::names_once;
 use crate::types::{ErrorInfo, Owner};
-use elastic_security_wire::cases;
-use elastic_security_wire::loose::Object;
+use elastic_security_wire::{cases, Owned};
 
 /// Every byte but the unreserved ones (RFC 3986 §2.3).
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -108,8 +107,8 @@ pub fn comment_owner(
 
 /// `GET path`, a case or a comment: its `owner`, which must be there.
 fn owner(client: &Client, path: String, what: &str) -> Result<String, ErrorInfo> {
-    client.call(&super::Request::get(path), what, |item: Object| {
-        Ok(item.id("owner")?)
+    client.call(&super::Request::get(path), what, |item: Owned| {
+        Ok(item.owner)
     })
 }
 

@@ -23,35 +23,46 @@ extern "C" {
     static __heap_base: u8;
 }
 
-/// Where dlmalloc gets its memory: the initial memory's tail once, then
-/// `memory.grow` (as dlmalloc's own wasm `System` does).
+/// Where dlmalloc gets its memory: the initial memory's tail first, a request at a
+/// time, then `memory.grow` (as dlmalloc's own wasm `System` does).
 struct Memory {
-    tail_given: Cell<bool>,
+    /// Where the unused part of the initial memory's tail starts; 0 until the
+    /// first request.
+    next: Cell<usize>,
+    /// Where the initial memory ends (read at the first request).
+    end: Cell<usize>,
 }
 
 // SAFETY: the component is single-threaded (wasm32-wasip2 without threads).
 unsafe impl Send for Memory {}
 
-// SAFETY: each region handed out is memory the allocator owns from then on: the
-// initial memory's tail (below the memory size, above the linker's data and stack,
-// given once, zero at instantiation) or pages fresh from `memory.grow` (zero).
+// SAFETY: each region handed out is memory the allocator owns from then on: a part
+// of the initial memory's tail (below the initial memory size, above the linker's
+// data and stack, each byte handed out once, zero at instantiation) or pages fresh
+// from `memory.grow` (zero).
 unsafe impl dlmalloc::Allocator for Memory {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
-        if !self.tail_given.get() {
-            let base = core::ptr::addr_of!(__heap_base) as usize;
-            let end = wasm32::memory_size(0).saturating_mul(PAGE);
-            if end > base && end - base >= size {
-                self.tail_given.set(true);
-                return (base as *mut u8, end - base, 0);
-            }
+        if self.next.get() == 0 {
+            self.next.set(core::ptr::addr_of!(__heap_base) as usize);
+            self.end.set(wasm32::memory_size(0).saturating_mul(PAGE));
         }
-        let pages = size.div_ceil(PAGE);
+        // The tail as dlmalloc asks for it (64 KiB and more at a time), not all at
+        // once: what a call touches then stays together at the start of the heap,
+        // which keeps it within the pages a pooling host keeps resident, and
+        // dlmalloc's bookkeeping at the end of its region next to it. dlmalloc
+        // joins regions that follow each other into one.
+        let start = self.next.get();
+        let size = size.div_ceil(PAGE).saturating_mul(PAGE);
+        if start.saturating_add(size) <= self.end.get() {
+            self.next.set(start + size);
+            return (start as *mut u8, size, 0);
+        }
+        let pages = size / PAGE;
         let previous = wasm32::memory_grow(0, pages);
         if previous == usize::MAX {
             return (core::ptr::null_mut(), 0, 0);
         }
         let start = previous.saturating_mul(PAGE);
-        let size = pages.saturating_mul(PAGE);
         // Never hand out the very last bytes of the 4 GiB address space: a Rust
         // pointer one past the end may not wrap to 0 (as dlmalloc's own `System`).
         if start.wrapping_add(size) == 0 {
@@ -94,7 +105,8 @@ impl Allocator {
     pub const fn new() -> Self {
         Allocator(UnsafeCell::new(dlmalloc::Dlmalloc::new_with_allocator(
             Memory {
-                tail_given: Cell::new(false),
+                next: Cell::new(0),
+                end: Cell::new(0),
             },
         )))
     }

@@ -1,14 +1,14 @@
-//! Kibana's JSON for cases: the case it answers (also after a push; the cases of
-//! an alert, the alerts and the activity of a case are read loosely, see
-//! [`crate::loose`]), the bodies of `POST /api/cases`
+//! Kibana's JSON for cases: the case it answers (also after a push), the cases of
+//! an alert, the alerts and the activity of a case, the bodies of `POST /api/cases`
 //! and `PATCH /api/cases`, and Kibana's enums of cases, by their JSON names.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
-use crate::{by_name, nullable, User};
+use crate::{nullable, User};
 
 // ---------------------------------------------------------------- answers
 
@@ -35,12 +35,10 @@ pub struct Case {
     pub title: String,
     #[serde(default)]
     pub description: String,
-    #[serde(deserialize_with = "by_name")]
     pub status: Status,
     /// Missing only before Kibana 8.3 had severities: `low` then.
-    #[serde(default, deserialize_with = "by_name")]
+    #[serde(default)]
     pub severity: Severity,
-    #[serde(deserialize_with = "by_name")]
     pub owner: Owner,
     #[serde(default)]
     pub created_at: String,
@@ -62,12 +60,83 @@ pub struct Case {
 /// answer is not a page of them.
 #[derive(Debug, Deserialize)]
 pub struct CasesPage {
-    // u64 as every other count read (u32 would be a reader of its own).
     pub page: Option<u64>,
     pub per_page: Option<u64>,
     #[serde(default)]
     pub total: u64,
     pub cases: Vec<Case>,
+}
+
+/// What a push (`POST /api/cases/{id}/connector/{connector-id}/_push`) adds to
+/// the case it answers: the external incident. (The case itself is read as a
+/// [`Case`].)
+#[derive(Debug, Deserialize)]
+pub struct Pushed {
+    pub external_service: Option<ExternalService>,
+}
+
+/// The external incident of a pushed case.
+#[derive(Debug, Deserialize)]
+pub struct ExternalService {
+    pub connector_id: Option<String>,
+    pub connector_name: Option<String>,
+    pub external_id: Option<String>,
+    pub external_title: Option<String>,
+    pub external_url: Option<String>,
+    pub pushed_at: Option<String>,
+}
+
+/// An element of `GET /api/cases/alerts/{alert-id}`: a case the alert is in.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelatedCase {
+    pub id: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Status,
+    pub created_at: Option<String>,
+    pub totals: Option<Totals>,
+}
+
+/// A related case's `totals`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub alerts: Option<u64>,
+    pub user_comments: Option<u64>,
+}
+
+/// An element of `GET /api/cases/{id}/alerts`: an alert attached to the case.
+#[derive(Debug, Deserialize)]
+pub struct CaseAlert {
+    pub id: String,
+    pub index: Option<String>,
+    pub attached_at: Option<String>,
+}
+
+/// `GET /api/cases/{id}/user_actions/_find`: a page of a case's user actions.
+/// `userActions` is required: without it the answer is not such a page.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserActionsPage {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    pub total: Option<u64>,
+    pub user_actions: Vec<UserAction>,
+}
+
+/// One user action: what was done to a case, by whom. Its `payload` differs with
+/// its type and is kept as the JSON Kibana gives.
+#[derive(Debug, Deserialize)]
+pub struct UserAction {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub action: Option<String>,
+    pub created_at: Option<String>,
+    pub created_by: Option<User>,
+    pub comment_id: Option<String>,
+    pub payload: Option<Box<RawValue>>,
 }
 
 // ---------------------------------------------------------------- requests

@@ -1,15 +1,41 @@
-//! Kibana's JSON for connectors: the body of `POST /api/actions/connector`, and the
-//! strings of a connector's secrets (to keep them out of messages). The connectors
-//! Kibana answers (never with secrets) are read loosely ([`crate::loose`]).
+//! Kibana's JSON for connectors: the connector it answers (created, or an element
+//! of the list; never with secrets), the body of `POST /api/actions/connector`, and
+//! the strings of a connector's secrets (to keep them out of messages).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use serde::Serialize;
+use core::fmt;
+
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
-use crate::loose::{self, Object};
-use crate::Answer;
+use crate::Text;
+
+/// A connector as Kibana answers it: created (`POST /api/actions/connector`) or
+/// listed (`GET /api/actions/connectors`). Its `config` is kept as the JSON Kibana
+/// gives; the timestamps and their users, which not every Kibana sends, are read
+/// when they are strings.
+#[derive(Debug, Deserialize)]
+pub struct Connector {
+    pub id: String,
+    pub name: Option<String>,
+    pub connector_type_id: Option<String>,
+    pub config: Option<Box<RawValue>>,
+    pub is_preconfigured: Option<bool>,
+    pub is_deprecated: Option<bool>,
+    pub is_missing_secrets: Option<bool>,
+    pub referenced_by_count: Option<u64>,
+    #[serde(default)]
+    pub created_at: Text,
+    #[serde(default)]
+    pub created_by: Text,
+    #[serde(default)]
+    pub updated_at: Text,
+    #[serde(default)]
+    pub updated_by: Text,
+}
 
 /// `POST /api/actions/connector`. No `description`: Kibana rejects unknown keys.
 /// `config` and `secrets` are the caller's JSON objects, sent as given. (No
@@ -36,18 +62,49 @@ pub fn secret_strings(secrets: &str) -> Vec<String> {
 fn leaves_of(text: &str, leaves: &mut Vec<String>) {
     match text.as_bytes().first() {
         Some(b'{') => {
-            if let Ok(object) = Object::read(text) {
-                object.values().for_each(|value| leaves_of(value, leaves));
+            if let Ok(Members(values)) = serde_json::from_str(text) {
+                values
+                    .iter()
+                    .for_each(|value| leaves_of(value.get(), leaves));
             }
         }
         Some(b'[') => {
-            if let Ok(items) = loose::items(text) {
+            if let Ok(items) = serde_json::from_str::<Vec<Box<RawValue>>>(text) {
                 items.iter().for_each(|item| leaves_of(item.get(), leaves));
             }
         }
-        Some(b'"') => leaves.extend(loose::string(text)),
+        Some(b'"') => leaves.extend(serde_json::from_str::<String>(text)),
         Some(b'-' | b'0'..=b'9') => leaves.push(text.to_owned()),
         _ => {}
+    }
+}
+
+/// The values of a JSON object's members as written, in order, every one kept:
+/// a map would keep only the last of two members of the same name, and the
+/// other's secret would then go unredacted.
+struct Members(Vec<Box<RawValue>>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut values = Vec::new();
+                while let Some((_, value)) = map.next_entry::<IgnoredAny, Box<RawValue>>()? {
+                    values.push(value);
+                }
+                Ok(Members(values))
+            }
+        }
+
+        deserializer.deserialize_map(MembersVisitor)
     }
 }
 
@@ -64,5 +121,9 @@ mod tests {
             ["bob", "p\"w", "1.50", "-2", "x"]
         );
         assert!(secret_strings("not json").is_empty());
+        assert_eq!(
+            secret_strings(r#"{"k":"one","k":"two","k\\u0041":"three"}"#),
+            ["one", "two", "three"]
+        );
     }
 }

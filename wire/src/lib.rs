@@ -1,24 +1,26 @@
 //! Kibana's JSON as the elastic-security component reads and writes it, in
 //! Kibana's names: one module per interface of the component (`cases`,
 //! `case_comments`, `connectors`) with the answers it reads and the request bodies
-//! it sends, and here what they share: reading an answer, the shapes Kibana uses
-//! across its APIs. The cases have derived decoders (their pages are the hot
-//! path); the answers read once per call, and comments, are read loosely
-//! ([`loose`]); [`path_at`] names the member a decoding error is about.
+//! it sends, each a type with derived serde code, and here what they share:
+//! reading an answer, the shapes Kibana uses across its APIs. [`path_at`] names
+//! the member a decoding error is about.
 //!
-//! NOTE: a crate of its own so that Cargo can build it for speed while the rest of
-//! the component is built for size (`[profile.guest.package.elastic-security-wire]`
-//! in the workspace's Cargo.toml). Reading an answer is the component's one hot
-//! loop, and serde's decoders are compiled in the crate that names the type they
-//! read: at the component's `opt-level = "z"` nothing of serde_json's reader is
-//! inlined (each byte of whitespace, each key compared is a call), and a page of
-//! 100 cases read no faster than with the component's earlier hand-written reader;
-//! at opt-level 2 it reads 14-15 % faster (see BENCHMARKS.md).
+//! NOTE: a crate of its own so that Cargo can build it for speed
+//! (`[profile.guest.package.elastic-security-wire]` in the workspace's Cargo.toml).
+//! Reading an answer is the component's one hot loop, and serde's decoders are
+//! compiled in the crate that names the type they read: at the opt-level `z` the
+//! component was once built at, nothing of serde_json's reader was inlined (each
+//! byte of whitespace, each key compared is a call), and a page of 100 cases read
+//! no faster than with the component's earlier hand-written reader; at opt-level 2
+//! it reads 14-15 % faster (see BENCHMARKS.md).
 //!
 //! Answers are read as Kibana's schema says: unknown members are ignored, members
 //! it marks nullable are `Option`s, and required members may be missing (older
 //! Kibanas predate some) and then read as their default. Only what the outputs
-//! cannot do without (an id, a status, an owner) must be there.
+//! cannot do without (an id, a status, an owner) must be there. The answers read
+//! once per call (an alert's cases, a case's alerts and activity, comments,
+//! connectors) take any member but the ids as optional: a member missing or
+//! `null` reads as its default.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
@@ -26,25 +28,19 @@ extern crate alloc;
 pub mod case_comments;
 pub mod cases;
 pub mod connectors;
-pub mod loose;
 mod path;
 
 pub use path::path_at;
 
 /// What std's prelude brings that `no_std` lacks: each module imports this.
 mod prelude {
-    pub use alloc::{
-        borrow::ToOwned,
-        boxed::Box,
-        string::{String, ToString},
-        vec::Vec,
-    };
+    pub use alloc::{borrow::ToOwned, boxed::Box, string::String, vec::Vec};
 }
 
 #[allow(unused_imports)]
 use prelude::*;
 
-use serde::de::{IgnoredAny, Visitor};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// An answer of Kibana's, read here: its decoder is compiled in this crate, with
@@ -72,8 +68,17 @@ answers!(
     cases::Case,
     Vec<cases::Case>,
     cases::CasesPage,
-    loose::Object,
-    Vec<loose::Object>,
+    cases::Pushed,
+    Vec<cases::RelatedCase>,
+    Vec<cases::CaseAlert>,
+    cases::UserActionsPage,
+    case_comments::Comment,
+    case_comments::CommentsPage,
+    case_comments::CaseComments,
+    connectors::Connector,
+    Vec<connectors::Connector>,
+    KibanaError,
+    Owned,
     Vec<String>,
 );
 
@@ -106,33 +111,6 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
-/// Reads a unit variant of enum `E` from its JSON name. (With
-/// `#[serde(deserialize_with = "by_name")]`.) The same names and errors as the
-/// derive's own decoder, which also reads a variant written as an object
-/// (`{"open": ...}`): a kilobyte of the component per enum, for a form Kibana never
-/// sends.
-pub fn by_name<'de, D, E>(deserializer: D) -> Result<E, D::Error>
-where
-    D: Deserializer<'de>,
-    E: Deserialize<'de>,
-{
-    deserializer.deserialize_str(ByName(core::marker::PhantomData))
-}
-
-struct ByName<E>(core::marker::PhantomData<E>);
-
-impl<'de, E: Deserialize<'de>> Visitor<'de> for ByName<E> {
-    type Value = E;
-
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("a variant name")
-    }
-
-    fn visit_str<Err: serde::de::Error>(self, name: &str) -> Result<E, Err> {
-        E::deserialize(serde::de::value::StrDeserializer::<Err>::new(name))
-    }
-}
-
 /// The JSON name of an enum's unit variant (`in-progress`), for a query parameter.
 pub fn name_of(variant: &impl Serialize) -> String {
     // A unit variant is written as a JSON string without escapes: its name quoted.
@@ -151,6 +129,46 @@ pub fn username(user: Option<User>) -> Option<String> {
     user.and_then(|u| u.username)
 }
 
+/// A member Kibana documents as a string but whose shape may vary (a comment's
+/// `comment` is an object for some attachment types): its text when it is a
+/// string, else nothing. Missing reads as nothing too (with `#[serde(default)]`).
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "TextOrOther")]
+pub struct Text(pub Option<String>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrOther {
+    Text(String),
+    Other(IgnoredAny),
+}
+
+impl From<TextOrOther> for Text {
+    fn from(value: TextOrOther) -> Text {
+        match value {
+            TextOrOther::Text(text) => Text(Some(text)),
+            TextOrOther::Other(_) => Text(None),
+        }
+    }
+}
+
+/// Kibana's error body (`{"statusCode": 404, "error": "Not Found", "message":
+/// "..."}`): its message and error, when they are strings.
+#[derive(Debug, Default, Deserialize)]
+pub struct KibanaError {
+    #[serde(default)]
+    pub message: Text,
+    #[serde(default)]
+    pub error: Text,
+}
+
+/// An answer of which only the `owner` is read (a case, or a comment, whose
+/// owner a write must repeat).
+#[derive(Debug, Deserialize)]
+pub struct Owned {
+    pub owner: String,
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -158,6 +176,20 @@ pub(crate) mod tests {
     /// Reads `text` as an answer, serde_json's error as text.
     pub fn read<T: Answer>(text: &str) -> Result<T, String> {
         T::read(text).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn text_is_a_string_or_nothing() {
+        #[derive(Deserialize)]
+        struct Item {
+            #[serde(default)]
+            t: Text,
+        }
+        let items: Vec<Item> =
+            serde_json::from_str(r#"[{"t":"a \"b\""},{"t":null},{},{"t":{"x":[1]}},{"t":7}]"#)
+                .unwrap();
+        let texts: Vec<Option<&str>> = items.iter().map(|i| i.t.0.as_deref()).collect();
+        assert_eq!(texts, [Some("a \"b\""), None, None, None, None]);
     }
 
     #[test]

@@ -1,9 +1,5 @@
 //! Naming the member a decoding error is about (`cases[3].status`), for the
 //! component's error messages.
-//!
-//! NOTE: here rather than in the component so that the answer is read again by the
-//! same serde_json reader (for text, compiled in this crate) as every answer: in
-//! the component it was a second copy of that reader, for bytes (see BENCHMARKS.md).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -25,8 +21,9 @@ const MAX_PATH_CHARS: usize = 64;
 /// The answer is read again as JSON of any shape, with `serde_path_to_error`
 /// tracking the path, but cut just before that position and ended with a NUL byte,
 /// which no JSON value may hold: the reading fails inside the member the error is
-/// about. This needs no second decoder for each wire type (which made the component
-/// 70 KB larger), and the answers that decode pay nothing for it.
+/// about. Tracking the path while decoding (`serde_path_to_error` around every
+/// wire type) would cost every answer; this way only an answer that fails is read
+/// again.
 pub fn path_at(text: &str, line: usize, column: usize) -> Option<String> {
     let bytes = text.as_bytes();
     let line_start = match line.checked_sub(2) {

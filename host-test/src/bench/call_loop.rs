@@ -9,16 +9,25 @@
 //! Modes: `fresh` (a fresh instance per call, pooled, as the bench), `reused` (one
 //! instance for every call), `async` (the async harness, current-thread runtime),
 //! `native` (the same Rust code natively), `instantiate` (instantiation alone),
-//! `instantiate-compare` (all exports looked up against one interface's),
-//! `threads` and `native-threads` (`THREADS` callers, default 16), `compare`
-//! (fresh-instance calls through several harnesses, interleaved: `COMPONENTS=a.wasm,b.wasm`
-//! or `READ_AHEAD=compare`; `OP=many` for get-many-cases of 100 cases).
-//! `COMPONENT=file.wasm` loads another build, `KEEP_RESIDENT=bytes` sets the pool.
+//! `instantiate-compare` (all exports looked up against none),
+//! `threads`, `native-threads` and `async-threads` (`THREADS` callers, default 16;
+//! the async ones tasks on a runtime with a thread per core), `compare`
+//! (fresh-instance calls through several harnesses, interleaved: one per component
+//! of `COMPONENTS=a.wasm,b.wasm` (default: the built one) and per setting of
+//! `KEEP_RESIDENT=bytes,bytes`, or `READ_AHEAD=compare`; `OP=many` for
+//! get-many-cases of 100 cases).
+//! `COMPONENT=file.wasm` loads another build, `KEEP_RESIDENT=bytes` sets the pool
+//! (the first of a list), `POOLING=off` allocates each instance on demand (as
+//! `valgrind` needs: the pool reserves more address space than it allows).
+//!
+//! Every mode ends with the CPU time (all threads, the simulator's included), page
+//! faults and context switches of the process per call, counted around the calls.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::native::NativeTransport;
+use super::usage::Usage;
 use super::{async_in, host_in, rotation};
 use crate::harness::async_harness::AsyncHarness;
 use crate::harness::bindings::{cases, Auth, Connection};
@@ -32,7 +41,7 @@ pub fn run(args: &[String]) -> Result<()> {
         [mode, calls] => (mode.as_str(), calls.parse::<usize>().context("calls")?),
         [mode] => (mode.as_str(), 10_000),
         _ => bail!(
-            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|compare [calls]"
+            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|async-threads|compare [calls]"
         ),
     };
     let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")?;
@@ -43,15 +52,20 @@ pub fn run(args: &[String]) -> Result<()> {
         space_id: None,
         timeout_ms: Some(10_000),
     };
-    // COMPONENT=file.wasm: another build; KEEP_RESIDENT=bytes: the pool's setting.
+    // COMPONENT=file.wasm: another build; KEEP_RESIDENT=bytes: the pool's setting;
+    // POOLING=off: on-demand allocation.
+    let keep_resident = match std::env::var("KEEP_RESIDENT") {
+        Ok(list) => list
+            .split(',')
+            .map(|bytes| bytes.trim().parse::<usize>().context("KEEP_RESIDENT"))
+            .collect::<Result<Vec<_>>>()?,
+        Err(_) => Vec::new(),
+    };
     let mut config = HarnessConfig {
-        pooling: Some(16),
+        pooling: (std::env::var("POOLING").as_deref() != Ok("off")).then_some(16),
         ..HarnessConfig::default()
     };
-    if let Some(bytes) = std::env::var("KEEP_RESIDENT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(&bytes) = keep_resident.first() {
         config.keep_resident = bytes;
     }
     let h = Arc::new(match std::env::var_os("COMPONENT") {
@@ -80,7 +94,9 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     let many_input = host_in::many();
+    let before = Usage::now();
     let started = Instant::now();
+    let mut counted = calls;
     match mode {
         "fresh" => {
             for _ in 0..calls {
@@ -88,12 +104,14 @@ pub fn run(args: &[String]) -> Result<()> {
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
         }
-        "threads" => on_threads(calls, || {
-            h.get_case(&conn, &input).unwrap().unwrap();
-        }),
+        "threads" => {
+            counted = on_threads(calls, || {
+                h.get_case(&conn, &input).unwrap().unwrap();
+            })
+        }
         "native-threads" => {
             let t = NativeTransport::new(true)?;
-            on_threads(calls, || native_get_case(&t, &url, &id).unwrap());
+            counted = on_threads(calls, || native_get_case(&t, &url, &id).unwrap());
         }
         "reused" => {
             let mut i = h.instantiate(Some(&url))?;
@@ -115,6 +133,40 @@ pub fn run(args: &[String]) -> Result<()> {
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
         }
+        "async-threads" => {
+            // THREADS tasks on a runtime with one thread per core, as the bench's
+            // throughput rows run the async harness.
+            let a = Arc::new(AsyncHarness::new(&h)?);
+            let n = threads();
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(cores)
+                .enable_all()
+                .build()?;
+            let started = Instant::now();
+            rt.block_on(async {
+                let tasks: Vec<_> = (0..n)
+                    .map(|_| {
+                        let (a, conn, input) = (a.clone(), conn.clone(), async_in::get(&id));
+                        tokio::spawn(async move {
+                            for _ in 0..calls {
+                                a.get_case(&conn, &input)
+                                    .await?
+                                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                            }
+                            Ok::<_, anyhow::Error>(())
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await??;
+                }
+                Ok::<_, anyhow::Error>(())
+            })?;
+            let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
+            println!("{n} tasks: {rate:.0} calls per second");
+            counted = n * calls;
+        }
         "native" => {
             let t = NativeTransport::new(true)?;
             for _ in 0..calls {
@@ -127,8 +179,9 @@ pub fn run(args: &[String]) -> Result<()> {
             }
         }
         "instantiate-compare" => {
-            // All 14 exports looked up (`instantiate`) against one interface's
-            // (`instantiate_interface`), interleaved; medians.
+            // All 20 exports looked up (`instantiate`) against none
+            // (`instantiate_bare`, which an operation's call starts from),
+            // interleaved; medians.
             let mut times = [Vec::with_capacity(calls), Vec::with_capacity(calls)];
             for i in 0..calls {
                 for k in rotation(2, i) {
@@ -136,48 +189,67 @@ pub fn run(args: &[String]) -> Result<()> {
                     if k == 0 {
                         drop(h.instantiate(Some(&url))?);
                     } else {
-                        drop(h.instantiate_interface::<cases::Guest>(Some(&url))?);
+                        drop(h.instantiate_bare(Some(&url))?);
                     }
                     times[k].push(t.elapsed().as_secs_f64() * 1e6);
                 }
             }
-            for (name, mut t) in ["all exports", "one interface"].into_iter().zip(times) {
+            for (name, mut t) in ["all exports", "no export"].into_iter().zip(times) {
                 t.sort_by(f64::total_cmp);
                 println!("{name}: median {:.1} µs", t[t.len() / 2]);
             }
+            counted = calls * 2;
         }
         "compare" => {
-            // COMPONENTS=a.wasm,b.wasm: fresh-instance get-case through each, calls
-            // interleaved; medians, so that the machine's noise falls on all alike.
-            // Or READ_AHEAD=compare: the built component with and without read-ahead.
-            let harnesses = if std::env::var("READ_AHEAD").as_deref() == Ok("compare") {
-                [true, false]
-                    .into_iter()
-                    .map(|read_ahead| {
-                        let config = HarnessConfig {
-                            read_ahead,
-                            ..h.config().clone()
-                        };
-                        Ok((
-                            format!("read_ahead={read_ahead}"),
-                            Harness::with_config(config)?,
-                        ))
-                    })
-                    .collect::<Result<Vec<_>>>()?
+            // Fresh-instance calls through each harness, interleaved; medians, so
+            // that the machine's noise falls on all alike. One harness per component
+            // of COMPONENTS (default: the built one) and per setting of
+            // KEEP_RESIDENT; or READ_AHEAD=compare: the built component with and
+            // without read-ahead.
+            let mut harnesses = Vec::new();
+            if std::env::var("READ_AHEAD").as_deref() == Ok("compare") {
+                for read_ahead in [true, false] {
+                    let config = HarnessConfig {
+                        read_ahead,
+                        ..h.config().clone()
+                    };
+                    harnesses.push((
+                        format!("read_ahead={read_ahead}"),
+                        Harness::with_config(config)?,
+                    ));
+                }
             } else {
-                let files = std::env::var("COMPONENTS").context("COMPONENTS=a.wasm,b.wasm")?;
-                files
-                    .split(',')
-                    .map(|f| {
-                        let h = Harness::from_file_with(f.as_ref(), h.config().clone())?;
-                        Ok((f.to_owned(), h))
-                    })
-                    .collect::<Result<Vec<_>>>()?
-            };
+                let files = std::env::var("COMPONENTS").ok();
+                let files: Vec<Option<&str>> = match &files {
+                    Some(list) => list.split(',').map(Some).collect(),
+                    None => vec![None],
+                };
+                let settings = match keep_resident.as_slice() {
+                    [] | [_] => vec![None],
+                    list => list.iter().copied().map(Some).collect(),
+                };
+                for file in &files {
+                    for setting in &settings {
+                        let mut config = h.config().clone();
+                        let mut name = file.unwrap_or("the built component").to_owned();
+                        if let Some(bytes) = setting {
+                            config.keep_resident = *bytes;
+                            name = format!("{name}, keep_resident={bytes}");
+                        }
+                        let harness = match file {
+                            Some(file) => Harness::from_file_with(file.as_ref(), config)?,
+                            None => Harness::with_config(config)?,
+                        };
+                        harnesses.push((name, harness));
+                    }
+                }
+            }
             let mut times = vec![Vec::with_capacity(calls); harnesses.len()];
+            let mut faults = vec![0u64; harnesses.len()];
             for i in 0..calls {
                 for k in rotation(harnesses.len(), i) {
                     let h = &harnesses[k].1;
+                    let before = Usage::now();
                     let t = Instant::now();
                     if many {
                         h.get_many_cases(&conn, &many_input)?
@@ -187,20 +259,38 @@ pub fn run(args: &[String]) -> Result<()> {
                             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
                     }
                     times[k].push(t.elapsed().as_secs_f64() * 1e6);
+                    if let (Some(before), Some(after)) = (before, Usage::now()) {
+                        faults[k] += after.since(&before).minor_faults;
+                    }
                 }
             }
-            for ((file, _), mut t) in harnesses.iter().zip(times) {
+            for (((name, _), mut t), faults) in harnesses.iter().zip(times).zip(faults) {
                 t.sort_by(f64::total_cmp);
                 let median = t[t.len() / 2];
                 let p90 = t[t.len() * 9 / 10];
-                println!("{file}: median {median:.1} µs, p90 {p90:.1} µs");
+                let faults = faults as f64 / calls as f64;
+                println!(
+                    "{name}: median {median:.1} µs, p90 {p90:.1} µs, {faults:.2} page faults per call"
+                );
             }
+            counted = calls * harnesses.len();
         }
         other => bail!("unknown mode {other}"),
     }
-    let per_call = started.elapsed().as_secs_f64() * 1e6 / calls as f64;
-    println!("{mode}: {calls} calls, {per_call:.1} µs per call (mean)");
+    let per_call = started.elapsed().as_secs_f64() * 1e6 / counted as f64;
+    println!("{mode}: {counted} calls, {per_call:.1} µs per call (mean)");
+    if let (Some(before), Some(after)) = (before, Usage::now()) {
+        println!("{mode}: {}", after.since(&before).per_call(counted));
+    }
     Ok(())
+}
+
+/// How many callers the `threads` modes run: `THREADS`, 16 by default.
+fn threads() -> usize {
+    std::env::var("THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16)
 }
 
 /// One get-case through the component's own code, natively.
@@ -221,12 +311,10 @@ fn native_get_case(t: &NativeTransport, url: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// THREADS callers (default 16), each making `calls` calls of `one`; prints the rate.
-fn on_threads(calls: usize, one: impl Fn() + Sync) {
-    let n: usize = std::env::var("THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16);
+/// THREADS callers (default 16), each making `calls` calls of `one`; prints the rate
+/// and returns the number of calls made.
+fn on_threads(calls: usize, one: impl Fn() + Sync) -> usize {
+    let n = threads();
     let started = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..n {
@@ -235,4 +323,5 @@ fn on_threads(calls: usize, one: impl Fn() + Sync) {
     });
     let rate = (n * calls) as f64 / started.elapsed().as_secs_f64();
     println!("{n} threads: {rate:.0} calls per second");
+    n * calls
 }

@@ -31,12 +31,13 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use wasmtime::component::Linker;
+use wasmtime::component::{
+    ComponentExportIndex, ComponentNamedList, Instance as ComponentInstance, Lift, Linker, Lower,
+};
 use wasmtime::Store;
 
-use super::bindings::{CaseComment, Connection, KibanaCase, Owner};
-use super::operations::settle;
-use super::operations::with_operations;
+use super::bindings::{CaseComment, Connection, Error, KibanaCase, Owner};
+use super::operations::{settle, with_operations, Exports};
 use super::outbound::Outbound;
 use super::{outbound_for, Harness, HarnessConfig, HostState, Op};
 
@@ -49,8 +50,6 @@ mod generated {
             "automation:elastic-security/types": crate::harness::bindings::automation::elastic_security::types,
         },
     });
-
-    interface_loaders!();
 }
 
 pub use generated::exports::automation::elastic_security::{
@@ -70,23 +69,17 @@ pub struct AsyncInstance {
 pub struct AsyncHarness {
     harness: Arc<Harness>,
     pre: generated::ElasticSecurityPre<HostState>,
+    exports: Exports,
     outbound: Arc<Outbound>,
 }
 
-/// One method per operation: a fresh instance, the call, the peak memory recorded.
+/// One method per operation: [`AsyncHarness::call`] with the operation's function.
 /// The outer `Result` is a host failure or a trap; the inner one is the operation's.
 macro_rules! async_operations {
-    ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+    ($($name:ident: $iface:ident $func:literal ($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
         $(
             pub async fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
-                let (mut store, guest) =
-                    self.instantiate_interface::<$iface::Guest>(Some(&conn.base_url)).await?;
-                let result = guest
-                    .$call(&mut store, conn, $($arg),*)
-                    .await
-                    .map_err(anyhow::Error::from);
-                self.harness.record_peak(&store);
-                settle(result?)
+                settle(self.call(conn, &self.exports.$name, (conn, $($arg),*)).await?)
             }
         )*
     };
@@ -103,6 +96,7 @@ impl AsyncHarness {
         Ok(Self {
             harness: harness.clone(),
             pre,
+            exports: Exports::find(harness.component())?,
             outbound: outbound_for(harness.config())?,
         })
     }
@@ -125,19 +119,38 @@ impl AsyncHarness {
     }
 
     /// A fresh store and instance as [`AsyncHarness::instantiate`] makes them, with
-    /// only interface `I`'s exports looked up.
-    pub async fn instantiate_interface<I: generated::Interface>(
+    /// no export looked up yet: what each operation's call starts from.
+    pub async fn instantiate_bare(
         &self,
         base_url: Option<&str>,
-    ) -> Result<(Store<HostState>, I)> {
+    ) -> Result<(Store<HostState>, ComponentInstance)> {
         let mut store = self.harness.new_store(base_url, self.outbound.clone());
         let instance = self
             .pre
             .instance_pre()
             .instantiate_async(&mut store)
             .await?;
-        let guest = I::load(&self.pre, &mut store, &instance)?;
-        Ok((store, guest))
+        Ok((store, instance))
+    }
+
+    /// Calls the function at `index` with `params` in a fresh instance, as
+    /// [`Harness`]'s calls do, with `call_async`.
+    async fn call<P, T>(
+        &self,
+        conn: &Connection,
+        index: &ComponentExportIndex,
+        params: P,
+    ) -> Result<std::result::Result<T, Error>>
+    where
+        P: ComponentNamedList + Lower + Send + Sync,
+        (std::result::Result<T, Error>,): ComponentNamedList + Lift + Send + Sync + 'static,
+    {
+        let (mut store, instance) = self.instantiate_bare(Some(&conn.base_url)).await?;
+        let func =
+            instance.get_typed_func::<P, (std::result::Result<T, Error>,)>(&mut store, index)?;
+        let result = func.call_async(&mut store, params).await;
+        self.harness.record_peak(&store);
+        Ok(result?.0)
     }
 
     with_operations!(async_operations);

@@ -7,5 +7,3 @@ wasmtime::component::bindgen!({
 
 pub use automation::elastic_security::types::*;
 pub use exports::automation::elastic_security::{case_comments, case_tags, cases, connectors};
-
-interface_loaders!();

@@ -4,51 +4,6 @@
 //! is the `send_request` hook that decides what a call may reach; [`bindings`] are
 //! the host-side types generated from `wit/`.
 
-/// Declares `trait Interface` for a generated world (its `ElasticSecurityPre` and
-/// `exports` in scope) and implements it for the world's four exported interfaces.
-///
-/// The generated `ElasticSecurityPre::instantiate` looks up and type-checks all 20
-/// exports again at every instantiation, though `InstancePre` checked them once; an
-/// instance made with `InstancePre` and then `Interface::load` for the interface a call
-/// uses skips the other three (about 5 µs of a pooled instantiation's 30 µs,
-/// measured with `examples/call_loop.rs instantiate-compare`). It reads the world's
-/// private export indices, so it is expanded inside the module of each world; a wrong
-/// pairing of index and interface does not compile.
-macro_rules! interface_loaders {
-    // The world's exports in the order `world.wit` declares them.
-    () => {
-        interface_loaders!(
-            interface0 => cases,
-            interface1 => case_comments,
-            interface2 => case_tags,
-            interface3 => connectors,
-        );
-    };
-    ($($field:ident => $module:ident),* $(,)?) => {
-        /// One exported interface, loaded on its own (see `interface_loaders!`).
-        pub trait Interface: Sized {
-            /// This interface's functions in `instance`, a fresh instance of `pre`'s
-            /// component.
-            fn load<T: 'static>(
-                pre: &ElasticSecurityPre<T>,
-                store: impl wasmtime::AsContextMut<Data = T>,
-                instance: &wasmtime::component::Instance,
-            ) -> wasmtime::Result<Self>;
-        }
-        $(
-            impl Interface for exports::automation::elastic_security::$module::Guest {
-                fn load<T: 'static>(
-                    pre: &ElasticSecurityPre<T>,
-                    store: impl wasmtime::AsContextMut<Data = T>,
-                    instance: &wasmtime::component::Instance,
-                ) -> wasmtime::Result<Self> {
-                    pre.indices.$field.load(store, instance)
-                }
-            }
-        )*
-    };
-}
-
 pub mod async_harness;
 pub mod bindings;
 mod operations;
@@ -62,7 +17,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::{
+    Component, ComponentExportIndex, ComponentNamedList, Instance as ComponentInstance, Lift,
+    Linker, Lower, ResourceTable,
+};
 
 use wasmtime::{
     Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Precompiled,
@@ -73,17 +31,17 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use bindings::{
     case_comments, case_tags, cases, connectors, CaseComment, Connection, ElasticSecurity,
-    ElasticSecurityPre, Interface, KibanaCase, Owner,
+    ElasticSecurityPre, Error, KibanaCase, Owner,
 };
-use operations::with_operations;
+use operations::{with_operations, Exports};
 use outbound::{Origin, Outbound, OutboundHooks};
 
-/// One method per operation: [`Harness::call_interface`] with the generated `call_*`.
+/// One method per operation: [`Harness::call`] with the operation's function.
 macro_rules! sync_operations {
-    ($($name:ident: $iface:ident.$call:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+    ($($name:ident: $iface:ident $func:literal ($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
         $(
             pub fn $name(&self, conn: &Connection, $($arg: $ty),*) -> Op<$out> {
-                settle(self.call_interface(conn, |g: &$iface::Guest, s| g.$call(s, conn, $($arg),*))?)
+                settle(self.call(conn, &self.exports.$name, (conn, $($arg),*))?)
             }
         )*
     };
@@ -98,9 +56,12 @@ pub const BUILT_COMPONENT_PATH: &str = env!("ELASTIC_SECURITY_COMPONENT");
 /// How often the epoch ticks: the resolution of `call_deadline`.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 
-/// The default of [`HarnessConfig::keep_resident`]. An ordinary call writes about ten
-/// pages (40 KiB); every resident page is reset at each reuse of the slot, so the cap
-/// bounds what a slot costs after a large call (get-many-cases writes hundreds).
+/// The default of [`HarnessConfig::keep_resident`]: the first 256 KiB of the
+/// component's memory, which hold all that a small call touches (its 128 KiB stack,
+/// its data, the start of its heap). Measured with `call_loop` (BENCHMARKS.md): a
+/// small call takes 0.45 page faults at 256 KiB, 4.4 at 128 KiB, 8.3 at 0; 512 KiB
+/// or more costs small calls the reset of pages they never touch, and saves a page
+/// of 100 cases 33 of its 36 faults.
 pub const DEFAULT_KEEP_RESIDENT: usize = 256 << 10;
 
 /// What the host grants one call, and how it reaches Kibana.
@@ -122,11 +83,13 @@ pub struct HarnessConfig {
     pub pooling: Option<u32>,
     /// With pooling: how much of a slot's linear memory stays mapped between calls
     /// (bytes). On Linux 6.7 and later wasmtime asks the kernel which of the slot's
-    /// pages are resident (written by this call or an earlier one, `PAGEMAP_SCAN`) and
-    /// resets up to this much of them in place, returning the rest to the kernel;
-    /// the next call then takes no page faults on them. Elsewhere it resets the first
-    /// this-many bytes with `memset`. 0: return everything to the kernel after each
-    /// call.
+    /// pages were written (`PAGEMAP_SCAN`), from the start of memory, and resets up to
+    /// this much of them in place, returning the rest to the kernel; the next call
+    /// then takes no page faults on them. Elsewhere it resets the first this-many
+    /// bytes with `memset`. 0: return everything to the kernel after each call.
+    /// (Some kernels, this project's 6.18 among them, report every page of a 2 MiB
+    /// range that has a page table as written, so that the first this-many bytes are
+    /// reset whatever was written.)
     pub keep_resident: usize,
     /// Read each answer's body on the runtime's thread before handing the response
     /// to the component (one wake-up of the calling thread per request instead of
@@ -233,6 +196,7 @@ pub struct Harness {
     engine: Engine,
     component: Component,
     pre: ElasticSecurityPre<HostState>,
+    exports: Exports,
     config: HarnessConfig,
     outbound: Arc<Outbound>,
     peak_memory: AtomicUsize,
@@ -300,12 +264,14 @@ impl Harness {
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
         let instance_pre = linker.instantiate_pre(&component)?;
         let pre = ElasticSecurityPre::new(instance_pre)?;
+        let exports = Exports::find(&component)?;
         let outbound = outbound_for(&config)?;
         start_epoch_ticker(&engine);
         Ok(Self {
             engine,
             component,
             pre,
+            exports,
             config,
             outbound,
             peak_memory: AtomicUsize::new(0),
@@ -374,31 +340,38 @@ impl Harness {
         Ok(Instance { store, bindings })
     }
 
-    /// A fresh store and instance as [`Harness::instantiate`] makes them, with only
-    /// interface `I`'s exports looked up (cheaper: see [`Interface`]).
-    pub fn instantiate_interface<I: Interface>(
+    /// A fresh store and instance as [`Harness::instantiate`] makes them, with no
+    /// export looked up yet: what each operation's call starts from.
+    pub fn instantiate_bare(
         &self,
         base_url: Option<&str>,
-    ) -> Result<(Store<HostState>, I)> {
+    ) -> Result<(Store<HostState>, ComponentInstance)> {
         let mut store = self.new_store(base_url, self.outbound.clone());
         let instance = self.pre.instance_pre().instantiate(&mut store)?;
-        let guest = I::load(&self.pre, &mut store, &instance)?;
-        Ok((store, guest))
+        Ok((store, instance))
     }
 
-    /// Runs `f` against interface `I` of a fresh instance that may reach the origin of
-    /// `conn.base-url`, with only `I`'s exports looked up (see [`Interface`]). An `Err`
-    /// here is a host failure or a trap (a memory limit or the deadline), never an
-    /// operation's own error (those come back inside `R`).
-    pub fn call_interface<I: Interface, R>(
+    /// Calls the function at `index` with `params` in a fresh instance that may
+    /// reach the origin of `conn.base-url`, looking up and type-checking only that
+    /// function (see [`Exports`]). An `Err` here is a host failure or a trap (a
+    /// memory limit or the deadline), never an operation's own error (that is the
+    /// inner `Result`).
+    fn call<P, T>(
         &self,
         conn: &Connection,
-        f: impl FnOnce(&I, &mut Store<HostState>) -> wasmtime::Result<R>,
-    ) -> Result<R> {
-        let (mut store, guest) = self.instantiate_interface::<I>(Some(&conn.base_url))?;
-        let result = f(&guest, &mut store).map_err(anyhow::Error::from);
+        index: &ComponentExportIndex,
+        params: P,
+    ) -> Result<std::result::Result<T, Error>>
+    where
+        P: ComponentNamedList + Lower,
+        (std::result::Result<T, Error>,): ComponentNamedList + Lift,
+    {
+        let (mut store, instance) = self.instantiate_bare(Some(&conn.base_url))?;
+        let func =
+            instance.get_typed_func::<P, (std::result::Result<T, Error>,)>(&mut store, index)?;
+        let result = func.call(&mut store, params);
         self.record_peak(&store);
-        result
+        Ok(result?.0)
     }
 
     /// The largest linear memory any call asked for since the last time this was

@@ -1,7 +1,11 @@
 //! The 20 operations as typed methods of both harnesses, from one list: the
 //! synchronous [`Harness`](super::Harness) and the async
 //! [`AsyncHarness`](super::async_harness::AsyncHarness) each expand
-//! [`with_operations!`] with their own way of making a call.
+//! [`with_operations!`] with their own way of making a call, and [`Exports`] says
+//! where each operation's function is in the component.
+
+use anyhow::{Context, Result};
+use wasmtime::component::{Component, ComponentExportIndex};
 
 use super::bindings::{Error, ErrorInfo, ErrorKind};
 
@@ -55,33 +59,76 @@ pub fn settle<T>(result: std::result::Result<T, Error>) -> Op<T> {
 }
 
 /// Hands the list of operations to `$expand!`: for each, the method's name, the
-/// exported interface, the generated `call_*` function, the arguments after the
+/// exported interface and the function's name in it, the arguments after the
 /// connection, and what the operation returns. The paths (`cases::...`) are resolved
 /// where `$expand!` is expanded, so that each harness gets its own bindings' types.
 macro_rules! with_operations {
     ($expand:ident) => {
         $expand! {
-            create_case: cases.call_create_case(input: &cases::CreateCaseInput) -> KibanaCase;
-            delete_case: cases.call_delete_case(input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
-            get_case: cases.call_get_case(input: &cases::GetCaseInput) -> KibanaCase;
-            get_many_cases: cases.call_get_many_cases(input: &cases::GetManyCasesInput) -> cases::CasePage;
-            get_case_status: cases.call_get_case_status(case_id: &str) -> cases::CaseStatusInfo;
-            update_case: cases.call_update_case(input: &cases::UpdateCaseInput) -> KibanaCase;
-            get_cases_by_alert: cases.call_get_cases_by_alert(input: &cases::GetCasesByAlertInput) -> Vec<cases::RelatedCase>;
-            get_case_alerts: cases.call_get_case_alerts(case_id: &str) -> Vec<cases::CaseAlert>;
-            push_case: cases.call_push_case(case_id: &str, connector_id: &str) -> cases::PushedCase;
-            get_case_activity: cases.call_get_case_activity(input: &cases::GetCaseActivityInput) -> cases::ActivityPage;
-            add_comment: case_comments.call_add_comment(input: &case_comments::AddCommentInput) -> CaseComment;
-            get_comment: case_comments.call_get_comment(case_id: &str, comment_id: &str) -> CaseComment;
-            get_many_comments: case_comments.call_get_many_comments(input: &case_comments::GetManyCommentsInput) -> case_comments::CommentPage;
-            remove_comment: case_comments.call_remove_comment(case_id: &str, comment_id: &str) -> case_comments::RemoveCommentOutput;
-            update_comment: case_comments.call_update_comment(input: &case_comments::UpdateCommentInput) -> CaseComment;
-            add_tag: case_tags.call_add_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
-            remove_tag: case_tags.call_remove_tag(case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
-            get_case_tags: case_tags.call_get_case_tags(owners: &[Owner]) -> Vec<String>;
-            create_connector: connectors.call_create_connector(input: &connectors::CreateConnectorInput) -> connectors::Connector;
-            get_many_connectors: connectors.call_get_many_connectors(connector_type_id: Option<&str>) -> Vec<connectors::ConnectorSummary>;
+            create_case: cases "create-case" (input: &cases::CreateCaseInput) -> KibanaCase;
+            delete_case: cases "delete-case" (input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
+            get_case: cases "get-case" (input: &cases::GetCaseInput) -> KibanaCase;
+            get_many_cases: cases "get-many-cases" (input: &cases::GetManyCasesInput) -> cases::CasePage;
+            get_case_status: cases "get-case-status" (case_id: &str) -> cases::CaseStatusInfo;
+            update_case: cases "update-case" (input: &cases::UpdateCaseInput) -> KibanaCase;
+            get_cases_by_alert: cases "get-cases-by-alert" (input: &cases::GetCasesByAlertInput) -> Vec<cases::RelatedCase>;
+            get_case_alerts: cases "get-case-alerts" (case_id: &str) -> Vec<cases::CaseAlert>;
+            push_case: cases "push-case" (case_id: &str, connector_id: &str) -> cases::PushedCase;
+            get_case_activity: cases "get-case-activity" (input: &cases::GetCaseActivityInput) -> cases::ActivityPage;
+            add_comment: case_comments "add-comment" (input: &case_comments::AddCommentInput) -> CaseComment;
+            get_comment: case_comments "get-comment" (case_id: &str, comment_id: &str) -> CaseComment;
+            get_many_comments: case_comments "get-many-comments" (input: &case_comments::GetManyCommentsInput) -> case_comments::CommentPage;
+            remove_comment: case_comments "remove-comment" (case_id: &str, comment_id: &str) -> case_comments::RemoveCommentOutput;
+            update_comment: case_comments "update-comment" (input: &case_comments::UpdateCommentInput) -> CaseComment;
+            add_tag: case_tags "add-tag" (case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
+            remove_tag: case_tags "remove-tag" (case_id: &str, tags: &[String]) -> case_tags::TagsOutput;
+            get_case_tags: case_tags "get-case-tags" (owners: &[Owner]) -> Vec<String>;
+            create_connector: connectors "create-connector" (input: &connectors::CreateConnectorInput) -> connectors::Connector;
+            get_many_connectors: connectors "get-many-connectors" (connector_type_id: Option<&str>) -> Vec<connectors::ConnectorSummary>;
         }
     };
 }
 pub(crate) use with_operations;
+
+/// Declares [`Exports`] from the list of operations.
+macro_rules! exports {
+    ($($name:ident: $iface:ident $func:literal ($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+        /// Where each operation's function is in the component, found once when a
+        /// harness is made. A call then instantiates the component and looks up and
+        /// type-checks only the function it makes: the generated bindings'
+        /// `instantiate` type-checks all 20 exports at every instantiation (about an
+        /// eighth of a small call's instructions).
+        #[derive(Clone)]
+        pub(crate) struct Exports {
+            $(pub(crate) $name: ComponentExportIndex,)*
+        }
+
+        impl Exports {
+            pub(crate) fn find(component: &Component) -> Result<Self> {
+                Ok(Self {
+                    $($name: function(component, stringify!($iface), $func)?,)*
+                })
+            }
+        }
+    };
+}
+with_operations!(exports);
+
+/// The index of function `func` of the exported interface `iface` (`cases`,
+/// `case_comments`) of the package `automation:elastic-security`, whatever its
+/// version.
+fn function(component: &Component, iface: &str, func: &str) -> Result<ComponentExportIndex> {
+    let prefix = format!("automation:elastic-security/{}@", iface.replace('_', "-"));
+    let ty = component.component_type();
+    let name = ty
+        .exports(component.engine())
+        .map(|(name, _)| name)
+        .find(|name| name.starts_with(&prefix))
+        .with_context(|| format!("the component exports no interface {prefix}..."))?;
+    let interface = component
+        .get_export_index(None, name)
+        .with_context(|| format!("the component exports no interface {name}"))?;
+    component
+        .get_export_index(Some(&interface), func)
+        .with_context(|| format!("the component's {name} has no function {func}"))
+}
