@@ -4,6 +4,7 @@
 //! complete their names.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueHint};
@@ -68,9 +69,10 @@ Run the Kibana simulator alone until interrupted (Ctrl-C), so that `call` can be
 against it from another shell. It accepts the API key `sim-api-key` and the user \
 `elastic` / `changeme`; spaces `default`, `security` and `soc-team` exist.",
         after_help = "\
-Example:
+Examples:
     elastic-security stub &
-    elastic-security call get-many-cases --url http://127.0.0.1:5601 --api-key sim-api-key"
+    elastic-security call get-many-cases --url http://127.0.0.1:5601 --api-key sim-api-key
+    elastic-security stub --latency 20ms     # answers as slow as a remote Kibana's"
     )]
     Stub {
         /// Address to listen on
@@ -81,6 +83,10 @@ Example:
         /// process
         #[arg(long)]
         control: bool,
+        /// Delay every answer this long, as a Kibana across a network would (e.g.
+        /// 20ms, 0.25s); requests on different connections are served together
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        latency: Option<Duration>,
     },
 
     /// List the 20 operations with their inputs and Kibana routes
