@@ -60,9 +60,11 @@ def run_flow(client: ElasticSecurity, conn: dict, title: str, alert_id: str = "p
     after = client.get_cases_by_alert(conn, alert_id)
     alerts = client.call("cases", "get-case-alerts", conn, case_id)
 
-    # Every matching case, page after page, as one list.
+    # Every matching case, page after page (up to 4 requests in flight together once
+    # the first page gives the total), as one list.
     listed = client.get_many_cases(
-        conn, search=title, search_fields=["title"], sort_order="desc", return_all=True
+        conn, search=title, search_fields=["title"], sort_order="desc", return_all=True,
+        max_in_flight=4,
     )
 
     full = client.get_case(conn, case_id, include_comments=True)

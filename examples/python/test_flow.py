@@ -116,6 +116,25 @@ def test_list_cases_sees_every_new_case(client: ElasticSecurity, conn: dict) -> 
     assert {c["case-id"] for c in page["cases"] + rest["cases"]} == ids
 
 
+def test_return_all_with_pages_in_flight_together(client: ElasticSecurity, conn: dict) -> None:
+    marker = uuid.uuid4().hex[:12]
+    made = [
+        client.create_case(conn, f"Batch {marker} #{i}", owner="cases", tags=[marker])["case-id"]
+        for i in range(250)
+    ]
+    filters = {"search": marker, "search_fields": ["title"], "return_all": True}
+    # 3 pages: page 1, then pages 2 and 3 together; the newest case first.
+    listed = client.get_many_cases(conn, max_in_flight=4, **filters)
+    assert listed["total"] == 250
+    assert [c["case-id"] for c in listed["cases"]] == made[::-1]
+    one_by_one = client.get_many_cases(conn, max_in_flight=1, **filters)
+    assert [c["case-id"] for c in one_by_one["cases"]] == made[::-1]
+    with pytest.raises(ElasticSecurityError) as info:
+        client.get_many_cases(conn, max_in_flight=0, **filters)
+    assert (info.value.status_code, info.value.kind) == (-1, "invalid-input")
+    assert info.value.message.startswith("max-in-flight: must be between 1 and 16")
+
+
 def test_raw_error_is_the_error_variant(client: ElasticSecurity, conn: dict) -> None:
     """Without the wrapper: a Record in; out, the `ok` Record itself or the
     error as Variant("permanent"|"retryable", Record)."""
@@ -126,6 +145,7 @@ def test_raw_error_is_the_error_variant(client: ElasticSecurity, conn: dict) -> 
     raw_input = component.Record()
     setattr(raw_input, "case-id", "does-not-exist")
     setattr(raw_input, "include-comments", False)
+    setattr(raw_input, "max-in-flight", None)
 
     result = fn(client.store, raw_conn, raw_input)
 

@@ -117,6 +117,7 @@ macro_rules! inputs {
                 cases::GetCaseInput {
                     case_id: id.into(),
                     include_comments: false,
+                    max_in_flight: None,
                 }
             }
 
@@ -134,6 +135,7 @@ macro_rules! inputs {
                     assignees: vec![],
                     return_all: false,
                     limit: None,
+                    max_in_flight: None,
                 }
             }
 
