@@ -333,6 +333,39 @@ mod tests {
         assert_eq!(transport.most_in_flight(), 2);
     }
 
+    proptest::proptest! {
+        /// Whatever each page holds and reports, in whatever order the answers
+        /// come: no panic, at most `limit` items, in the pages' order, at most
+        /// `max_in_flight` requests at once and no page past `limit`'s.
+        #[test]
+        fn read_all_any_answers(
+            lengths in proptest::collection::vec(0u32..160, 1..110),
+            totals in proptest::collection::vec(proptest::prelude::any::<u32>(), 1..110),
+            limit in 1u32..=10_000,
+            max_in_flight in 1u32..=16,
+            newest_first in proptest::prelude::any::<bool>(),
+        ) {
+            let transport = FakeTransport::new()
+                .serve(move |request| {
+                    let page = page_of(&request.path_and_query);
+                    let at = |list: &Vec<u32>| list[(page as usize - 1) % list.len()];
+                    let items: Vec<u32> = (0..at(&lengths)).map(|i| page * 1000 + i).collect();
+                    Ok(Response {
+                        status: 200,
+                        body: serde_json::to_vec(&json!({"items": items, "total": at(&totals)}))
+                            .unwrap(),
+                    })
+                })
+                .answering(if newest_first { Order::Newest } else { Order::Oldest });
+            let (items, _) = read(&transport, limit, max_in_flight).unwrap();
+            proptest::prop_assert!(items.len() <= limit as usize);
+            proptest::prop_assert!(items.windows(2).all(|w| w[0] < w[1]));
+            proptest::prop_assert!(transport.most_in_flight() <= max_in_flight as usize);
+            let last = limit.div_ceil(PER_PAGE).min(MAX_PAGES);
+            proptest::prop_assert!(started(&transport).iter().all(|&p| p <= last));
+        }
+    }
+
     #[test]
     fn read_all_stops_at_a_short_page_and_bounds_each_page() {
         // Kibana says 1000, but page 2 comes back short (cases deleted meanwhile):
