@@ -86,7 +86,7 @@ fn titles(page: &cases::CasePage) -> Vec<String> {
 }
 
 /// Matches the `_find` request for page `page`.
-fn for_page(page: u32) -> impl Fn(&RecordedRequest) -> bool + Send + 'static {
+fn for_page(page: u32) -> impl Fn(&RecordedRequest) -> bool + Send + Sync + 'static {
     move |r| r.path.ends_with("/_find") && r.query.starts_with(&format!("page={page}&"))
 }
 

@@ -32,7 +32,7 @@ mod tests;
 use std::collections::{HashMap, VecDeque};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -102,7 +102,7 @@ impl Simulator {
         let shared = Arc::new(Shared {
             latency_nanos: AtomicU64::new(nanos(config.latency)),
             config,
-            state: Mutex::new(State::default()),
+            state: RwLock::new(State::default()),
             shutdown: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(0),
@@ -148,7 +148,7 @@ impl Simulator {
     /// together. Such faults are looked at before the queue of [`Simulator::inject`].
     pub fn inject_where(
         &self,
-        matches: impl Fn(&RecordedRequest) -> bool + Send + 'static,
+        matches: impl Fn(&RecordedRequest) -> bool + Send + Sync + 'static,
         fault: Fault,
     ) {
         self.shared
@@ -236,7 +236,10 @@ pub(crate) struct Shared {
     pub(crate) serving: AtomicUsize,
     /// When the simulator started: requests' times are kept from it.
     pub(crate) started: Instant,
-    pub(crate) state: Mutex<State>,
+    /// Written under the write lock; `_find` of cases, the heaviest read and what
+    /// return-all sends together, reads under the read lock, so that pages asked for
+    /// together are worked out together.
+    pub(crate) state: RwLock<State>,
     pub(crate) shutdown: AtomicBool,
     /// A handle on every open connection, to close them when the simulator stops.
     pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
@@ -244,8 +247,12 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn lock_state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    pub(crate) fn lock_state(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn read_state(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn latency(&self) -> Duration {
@@ -258,7 +265,7 @@ impl Shared {
 }
 
 /// A fault for the first request a predicate matches.
-pub(crate) type Targeted = (Box<dyn Fn(&RecordedRequest) -> bool + Send>, Fault);
+pub(crate) type Targeted = (Box<dyn Fn(&RecordedRequest) -> bool + Send + Sync>, Fault);
 
 /// All mutable simulator state, behind one mutex.
 #[derive(Default)]

@@ -247,14 +247,15 @@ fn wants_keep_alive(version: Version, headers: &HeaderMap) -> bool {
 
 /// A handler's answer as hyper sends it, with the headers Kibana adds.
 fn to_http(response: Response, keep_alive: bool) -> http::Response<Body> {
-    let body = Full::new(Bytes::from(response.body))
+    let (status, content_type) = (response.status, response.content_type);
+    let body = Full::new(Bytes::from(response.into_body()))
         .map_err(|never| match never {})
         .boxed_unsync();
     let mut answer = http::Response::new(body);
     *answer.status_mut() =
-        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = answer.headers_mut();
-    if let Some(content_type) = response.content_type {
+    if let Some(content_type) = content_type {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
     headers.insert(
