@@ -2,10 +2,12 @@
 //! compiled natively ([`native`]), on the same work, in the same run, against the
 //! in-process simulator. Calls of the two sides alternate, so that the machine's
 //! noise falls on both alike; the ratios are what to read, not the absolute times.
-//! [`call_loop`] runs one operation in a loop, for profilers.
+//! [`return_all`] reads thousands of cases from a simulator with latency, with pages
+//! in flight together. [`call_loop`] runs one operation in a loop, for profilers.
 
 pub mod call_loop;
 pub mod native;
+pub mod return_all;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use crate::harness::bindings as host;
 use crate::harness::{Harness, HarnessConfig, BUILT_COMPONENT};
 use crate::sim::{SimConfig, Simulator};
 use native::NativeTransport;
+use return_all::ReturnAllOptions;
 
 /// How much to run.
 #[derive(Clone, Debug)]
@@ -35,6 +38,8 @@ pub struct BenchOptions {
     pub instantiations: usize,
     /// Loads timed per form (compiled, precompiled).
     pub loads: usize,
+    /// The return-all section.
+    pub return_all: ReturnAllOptions,
 }
 
 impl BenchOptions {
@@ -46,6 +51,7 @@ impl BenchOptions {
             callers: vec![1, 4, 16],
             instantiations: 5000,
             loads: 3,
+            return_all: ReturnAllOptions::full(return_all::DEFAULT_LATENCY),
         }
     }
 
@@ -58,6 +64,7 @@ impl BenchOptions {
             callers: vec![1, 4],
             instantiations: 20,
             loads: 1,
+            return_all: ReturnAllOptions::smoke(),
         }
     }
 }
@@ -136,6 +143,16 @@ macro_rules! inputs {
                     return_all: false,
                     limit: None,
                     max_in_flight: None,
+                }
+            }
+
+            /// Every case, up to `limit`, with `max_in_flight` pages together.
+            pub fn all(limit: u32, max_in_flight: u32) -> cases::GetManyCasesInput {
+                cases::GetManyCasesInput {
+                    return_all: true,
+                    limit: Some(limit),
+                    max_in_flight: Some(max_in_flight),
+                    ..many()
                 }
             }
 
@@ -842,6 +859,8 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
         op(&mut probe, 2_000_000)?;
         let _ = writeln!(out, "| {name} | {} |", h.take_peak_memory());
     }
+
+    return_all::run(&opts.return_all, &mut out)?;
 
     let _ = writeln!(out, "\nComponent size: {} bytes.", BUILT_COMPONENT.len());
     Ok(out)

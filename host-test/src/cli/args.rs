@@ -119,10 +119,12 @@ add-tag and get-many-cases (100 cases), through the synchronous and the async ha
 page faults per call; get-case by host setting (resident memory, read-ahead, allocator); \
 calls per second with 1, 4 and 16 concurrent callers (with and without keep-alive); \
 instantiation time (on-demand and pooling allocator); load time compiled vs precompiled; \
-peak linear memory per call; and the component's size. The native client is the \
-component's own Rust code compiled natively, over the same HTTP stack. Prints Markdown \
-tables (BENCHMARKS.md keeps them). Build with --release for meaningful numbers: about a \
-minute.",
+peak linear memory per call; return-all of 2,000 and 10,000 cases against the simulator \
+with a latency on every answer (--latency), 1, 4 and 8 pages in flight together, against \
+its floor and against native code doing the same, with the memory of the call; and the \
+component's size. The native client is the component's own Rust code compiled natively, \
+over the same HTTP stack. Prints Markdown tables (BENCHMARKS.md keeps them). Build with \
+--release for meaningful numbers: a few minutes.",
         after_help = "Example:\n    cargo run --release -- bench"
     )]
     Bench {
@@ -134,6 +136,10 @@ minute.",
         /// sides at every call)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=10_000))]
         block: Option<u16>,
+        /// Return-all section: the latency of every answer of the simulator (default
+        /// 20ms)
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        latency: Option<Duration>,
     },
 
     /// Print the completion script of a shell for elastic-security

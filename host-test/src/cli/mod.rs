@@ -60,7 +60,11 @@ pub fn main() -> ExitCode {
             latency,
         }) => run_stub(&listen, control, latency.unwrap_or_default()),
         Some(Command::Precompile { out }) => run_precompile(cli.component.as_deref(), &out),
-        Some(Command::Bench { smoke, block }) => run_bench(smoke, block.map(usize::from)),
+        Some(Command::Bench {
+            smoke,
+            block,
+            latency,
+        }) => run_bench(smoke, block.map(usize::from), latency),
     };
     let _ = std::io::stdout().flush();
     match result {
@@ -226,7 +230,7 @@ fn run_call(call: &CallArgs, component: Option<&Path>) -> Result<u8> {
     Ok(if outcome.ok { 0 } else { EXIT_FAILED })
 }
 
-fn run_bench(smoke: bool, block: Option<usize>) -> Result<u8> {
+fn run_bench(smoke: bool, block: Option<usize>, latency: Option<Duration>) -> Result<u8> {
     let mut options = if smoke {
         crate::bench::BenchOptions::smoke()
     } else {
@@ -234,6 +238,9 @@ fn run_bench(smoke: bool, block: Option<usize>) -> Result<u8> {
     };
     if let Some(block) = block {
         options.block = block;
+    }
+    if let Some(latency) = latency {
+        options.return_all.latency = latency;
     }
     print!("{}", crate::bench::run(&options)?);
     Ok(0)
