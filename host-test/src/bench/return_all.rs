@@ -37,7 +37,7 @@ impl ReturnAllOptions {
             latency,
             sizes: vec![2_000, 10_000],
             in_flight: vec![1, 4, 8],
-            repeats: 5,
+            repeats: 9,
         }
     }
 
