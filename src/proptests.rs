@@ -423,11 +423,13 @@ proptest! {
     }
 
     #[test]
-    fn get_case_requests(case_id in text(), include_comments in any::<bool>()) {
+    fn get_case_requests(
+        case_id in text(), include_comments in any::<bool>(), max_in_flight in opt_u32(),
+    ) {
         let transport = FakeTransport::new()
             .reply_json(200, &case_example())
             .reply_json(200, &cases_fixture("find_case_comments_response"));
-        let input = GetCaseInput { case_id: case_id.clone(), include_comments };
+        let input = GetCaseInput { case_id: case_id.clone(), include_comments, max_in_flight };
         let result = run(&transport, |client| cases::get_case(client, input));
         let sent = sent_well_formed(&transport, &result, &[Method::Get])?;
         if let Some(first) = sent.first() {
@@ -449,14 +451,13 @@ proptest! {
         sort_order in prop::option::of(prop::sample::select(vec![SortOrder::Asc, SortOrder::Desc])),
         search in opt_text(), search_fields in texts(), status in prop::option::of(status()),
         owners in prop::collection::vec(owner(), 0..4), assignees in texts(),
+        return_all in any::<bool>(), limit in opt_u32(), max_in_flight in opt_u32(),
     ) {
         let transport = FakeTransport::new()
             .reply_json(200, &cases_fixture("find_case_response"));
         let input = GetManyCasesInput {
             page, per_page, sort_field, sort_order, search, search_fields, status, owners,
-            assignees,
-            return_all: false,
-            limit: None,
+            assignees, return_all, limit, max_in_flight,
         };
         let result = run(&transport, |client| cases::get_many_cases(client, input));
         let sent = sent_well_formed(&transport, &result, &[Method::Get])?;
@@ -476,13 +477,15 @@ proptest! {
     }
 
     #[test]
-    fn delete_case_requests(case_ids in texts(), bulk_fails in any::<bool>()) {
+    fn delete_case_requests(
+        case_ids in texts(), bulk_fails in any::<bool>(), max_in_flight in opt_u32(),
+    ) {
         let transport = if bulk_fails {
             FakeTransport::new().reply_json(404, &cases_fixture("response_404"))
         } else {
             FakeTransport::new().reply(204, "")
         };
-        let input = DeleteCaseInput { case_ids };
+        let input = DeleteCaseInput { case_ids, max_in_flight };
         let result = run(&transport, |client| cases::delete_case(client, input));
         sent_well_formed(&transport, &result, &[Method::Delete])?;
         for req in transport.requests() {
@@ -565,7 +568,7 @@ proptest! {
     ) {
         let transport = FakeTransport::new()
             .reply_json(200, &cases_fixture("find_case_comments_response"));
-        let input = GetManyCommentsInput { case_id: case_id.clone(), page, per_page, return_all: false, limit: None };
+        let input = GetManyCommentsInput { case_id: case_id.clone(), page, per_page, return_all: false, limit: None, max_in_flight: None };
         let result = run(&transport, |client| case_comments::get_many_comments(client, input));
         sent_well_formed(&transport, &result, &[Method::Get])?;
 
@@ -623,7 +626,7 @@ proptest! {
         let transport = FakeTransport::new()
             .reply_bytes(status, body.clone())
             .reply_json(200, &cases_fixture("find_case_comments_response"));
-        let input = GetCaseInput { case_id: "case-1".into(), include_comments: true };
+        let input = GetCaseInput { case_id: "case-1".into(), include_comments: true, max_in_flight: None };
         let result = run(&transport, |client| cases::get_case(client, input));
         bounded_error(&result, status)?;
 
@@ -649,6 +652,7 @@ proptest! {
             search_fields: vec![], status: None, owners: vec![], assignees: vec![],
             return_all: false,
             limit: None,
+            max_in_flight: None,
         };
         let result = run(&transport, |client| cases::get_many_cases(client, input));
         bounded_error(&result, status)?;
@@ -683,7 +687,7 @@ proptest! {
         bounded_error(&result, status)?;
 
         let transport = FakeTransport::new().reply_bytes(status, page);
-        let input = GetManyCommentsInput { case_id: "case-1".into(), page: None, per_page: None, return_all: false, limit: None };
+        let input = GetManyCommentsInput { case_id: "case-1".into(), page: None, per_page: None, return_all: false, limit: None, max_in_flight: None };
         let result = run(&transport, |client| case_comments::get_many_comments(client, input));
         bounded_error(&result, status)?;
 

@@ -1,12 +1,13 @@
 //! Test helpers: a fake [`Transport`] that records requests and answers from a
-//! queue, Kibana's example payloads, and a default connection.
+//! queue or a function, with requests in flight together answered in the order a
+//! test chooses; Kibana's example payloads, and a default connection.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 use serde_json::Value;
 
-use crate::kibana::{Method, Outgoing, Response, Scheme, Transport, TransportError};
+use crate::kibana::{InFlight, Method, Outgoing, Response, Scheme, Transport, TransportError};
 use crate::types::{Auth, Connection, ErrorInfo};
 
 /// The API key of [`conn`].
@@ -113,11 +114,29 @@ impl Recorded {
     }
 }
 
-/// Records every request; answers from a queue (an empty queue is unreachable).
+/// Which of the requests in flight together the fake answers first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// The one started first (as a server answering in turn would).
+    #[default]
+    Oldest,
+    /// The one started last: every answer but the last overtakes an earlier request.
+    Newest,
+}
+
+type Serve = Box<dyn Fn(&Recorded) -> Result<Response, TransportError>>;
+
+/// Records every request; answers from a queue (an empty queue is unreachable), or
+/// with a function of the request ([`FakeTransport::serve`]).
 #[derive(Default)]
 pub struct FakeTransport {
     requests: RefCell<Vec<Recorded>>,
     answers: RefCell<VecDeque<Result<Response, TransportError>>>,
+    serve: Option<Serve>,
+    order: Order,
+    events: RefCell<Vec<String>>,
+    open: Cell<usize>,
+    most_open: Cell<usize>,
 }
 
 impl FakeTransport {
@@ -145,6 +164,21 @@ impl FakeTransport {
         self
     }
 
+    /// Answers every request with `serve(request)` instead of the queue.
+    pub fn serve(
+        mut self,
+        serve: impl Fn(&Recorded) -> Result<Response, TransportError> + 'static,
+    ) -> Self {
+        self.serve = Some(Box::new(serve));
+        self
+    }
+
+    /// Answers requests in flight together in this order.
+    pub fn answering(mut self, order: Order) -> Self {
+        self.order = order;
+        self
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.borrow().clone()
     }
@@ -159,11 +193,21 @@ impl FakeTransport {
     pub fn lines(&self) -> Vec<String> {
         self.requests().iter().map(Recorded::line).collect()
     }
-}
 
-impl Transport for FakeTransport {
-    fn send(&self, request: &Outgoing<'_>) -> Result<Response, TransportError> {
-        self.requests.borrow_mut().push(Recorded {
+    /// `start`, `answer` or `abandon` (dropped unanswered) and `METHOD path` of
+    /// every request, in the order they happened.
+    pub fn events(&self) -> Vec<String> {
+        self.events.borrow().clone()
+    }
+
+    /// The most requests that were in flight together.
+    pub fn most_in_flight(&self) -> usize {
+        self.most_open.get()
+    }
+
+    /// Records `request` as started; its answer.
+    fn start(&self, request: &Outgoing<'_>) -> (String, Result<Response, TransportError>) {
+        let recorded = Recorded {
             method: request.method,
             scheme: request.scheme,
             authority: request.authority.to_owned(),
@@ -171,11 +215,82 @@ impl Transport for FakeTransport {
             headers: request.headers.to_vec(),
             body: request.body.map(<[u8]>::to_vec),
             timeout_ms: request.timeout_ms,
-        });
-        self.answers
-            .borrow_mut()
-            .pop_front()
-            .unwrap_or_else(|| Err(TransportError::Unreachable("no answer queued".into())))
+        };
+        let line = recorded.line();
+        self.events.borrow_mut().push(format!("start {line}"));
+        self.open.set(self.open.get() + 1);
+        self.most_open
+            .set(self.most_open.get().max(self.open.get()));
+        let answer = match &self.serve {
+            Some(serve) => serve(&recorded),
+            None => self
+                .answers
+                .borrow_mut()
+                .pop_front()
+                .unwrap_or_else(|| Err(TransportError::Unreachable("no answer queued".into()))),
+        };
+        self.requests.borrow_mut().push(recorded);
+        (line, answer)
+    }
+
+    /// Records the answer to the request `line` as given.
+    fn answered(&self, line: &str) {
+        self.events.borrow_mut().push(format!("answer {line}"));
+        self.open.set(self.open.get() - 1);
+    }
+}
+
+impl Transport for FakeTransport {
+    fn send(&self, request: &Outgoing<'_>) -> Result<Response, TransportError> {
+        let (line, answer) = self.start(request);
+        self.answered(&line);
+        answer
+    }
+
+    fn in_flight(&self) -> Box<dyn InFlight + '_> {
+        Box::new(FakeFlight {
+            fake: self,
+            open: Vec::new(),
+        })
+    }
+}
+
+/// Requests in flight together through a [`FakeTransport`], answered in its
+/// [`Order`]. Dropped with requests open, those are never answered.
+struct FakeFlight<'f> {
+    fake: &'f FakeTransport,
+    open: Vec<(usize, String, Result<Response, TransportError>)>,
+}
+
+impl InFlight for FakeFlight<'_> {
+    fn start(&mut self, tag: usize, request: &Outgoing<'_>) {
+        let (line, answer) = self.fake.start(request);
+        self.open.push((tag, line, answer));
+    }
+
+    fn next(&mut self) -> Option<(usize, Result<Response, TransportError>)> {
+        let index = match self.fake.order {
+            Order::Oldest => 0,
+            Order::Newest => self.open.len().checked_sub(1)?,
+        };
+        if index >= self.open.len() {
+            return None;
+        }
+        let (tag, line, answer) = self.open.remove(index);
+        self.fake.answered(&line);
+        Some((tag, answer))
+    }
+}
+
+impl Drop for FakeFlight<'_> {
+    fn drop(&mut self) {
+        for (_, line, _) in self.open.drain(..) {
+            self.fake
+                .events
+                .borrow_mut()
+                .push(format!("abandon {line}"));
+            self.fake.open.set(self.fake.open.get() - 1);
+        }
     }
 }
 

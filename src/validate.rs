@@ -21,6 +21,10 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 /// `limit` of the operations that return all: the default, and at most Kibana's
 /// window.
 pub const DEFAULT_LIMIT: u32 = 1000;
+/// `max-in-flight` of the operations that send requests together: the default,
+/// and at most this many (1 sends one request after the other).
+pub const DEFAULT_IN_FLIGHT: u32 = 4;
+pub const MAX_IN_FLIGHT: u32 = 16;
 /// Elasticsearch's limit for a document `_id` (512 bytes): no Kibana case, comment,
 /// alert or user profile id is longer. Also keeps every path short.
 pub const MAX_ID_BYTES: usize = 512;
@@ -296,9 +300,37 @@ pub fn limit(limit: Option<u32>) -> Result<u32, ErrorInfo> {
     Ok(limit)
 }
 
+/// `max-in-flight`: how many requests may be in flight together (default 4, 1 to
+/// 16).
+pub fn max_in_flight(max_in_flight: Option<u32>) -> Result<u32, ErrorInfo> {
+    let max = max_in_flight.unwrap_or(DEFAULT_IN_FLIGHT);
+    if !(1..=MAX_IN_FLIGHT).contains(&max) {
+        return Err(invalid(
+            "max-in-flight",
+            format!("must be between 1 and {MAX_IN_FLIGHT} (got {max})"),
+        ));
+    }
+    Ok(max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_in_flight_defaults_to_4_from_1_to_16() {
+        assert_eq!(max_in_flight(None).unwrap(), 4);
+        assert_eq!(max_in_flight(Some(1)).unwrap(), 1);
+        assert_eq!(max_in_flight(Some(16)).unwrap(), 16);
+        for bad in [0, 17, u32::MAX] {
+            let err = max_in_flight(Some(bad)).unwrap_err();
+            assert_eq!((err.status_code, err.kind), (-1, ErrorKind::InvalidInput));
+            assert_eq!(
+                err.message,
+                format!("max-in-flight: must be between 1 and 16 (got {bad})")
+            );
+        }
+    }
 
     #[test]
     fn limit_defaults_to_1000_within_the_window() {

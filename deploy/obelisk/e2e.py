@@ -216,6 +216,10 @@ class Simulator:
         status, body = http("POST", f"{self.url}/_sim/faults", spec)
         check(status == 200, "fault queued", body)
 
+    def latency(self, millis: int) -> None:
+        status, body = http("POST", f"{self.url}/_sim/latency", {"millis": millis})
+        check(status == 200, "latency set", body)
+
     def case_count(self, space: str = "default") -> int:
         return http("GET", f"{self.url}/_sim/cases")[1].get(space, 0)
 
@@ -390,6 +394,23 @@ def main() -> int:
         check(not not_run, "every operation ran", not_run)
         print(f"{len(ran)} operations ran through Obelisk; {len(log)} requests, "
               "all with the real API key")
+
+        # ---- requests in flight together within one activity: delete-case's call
+        # per id once the bulk call is refused (unknown ids), 4 at a time, each
+        # answer taking 200 ms
+        sim.clear()
+        sim.latency(200)
+        unknown = [f"unknown-{i}" for i in range(6)]
+        deleted = op("cases", "delete-case", [{"case_ids": unknown, "max_in_flight": 4}])
+        sim.latency(0)
+        check(deleted["failed_count"] == 6 and deleted["status_code"] == 404
+              and [f["case_id"] for f in deleted["failed_items"]] == unknown,
+              "delete-case: each unknown id failed, in their order", deleted)
+        log = sim.requests()
+        check(len(log) == 7 and log[0]["serving"] == 1
+              and max(r["serving"] for r in log) == 4,
+              "delete-case: the calls per id 4 at a time", log)
+        print("delete-case through Obelisk: 6 calls per id, 4 in flight together")
 
         # ---- the retry rule, as Obelisk applies it
         sim.clear()

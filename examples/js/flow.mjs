@@ -49,7 +49,8 @@ export function runFlow(
   caseComments.addComment(conn, { caseId: created.caseId, commentType: 'alert', alertId });
   const after = cases.getCasesByAlert(conn, { alertId, owners: [] });
 
-  // Every case, page after page (100 per request), as one list.
+  // Every case, page after page (100 per request, up to 4 requests in flight
+  // together once the first page gives the total), as one list.
   const listed = cases.getManyCases(conn, {
     sortField: 'created-at',
     sortOrder: 'desc',
@@ -58,6 +59,7 @@ export function runFlow(
     assignees: [],
     returnAll: true,
     limit: 500,
+    maxInFlight: 4,
   });
 
   return { before, created, tagged, comment, after, listed };

@@ -87,9 +87,11 @@ def run_flow(es: ElasticSecurity, conn: Connection, title: str, alert_id: str = 
     ))
     after = es.cases.get_cases_by_alert(conn, GetCasesByAlertInput(alert_id=alert_id))
     alerts = es.cases.get_case_alerts(conn, created.case_id)
-    # Every matching case, page after page, as one list.
+    # Every matching case, page after page (up to 4 requests in flight together once
+    # the first page gives the total), as one list.
     listed = es.cases.get_many_cases(conn, GetManyCasesInput(
-        search=title, search_fields=["title"], sort_order=SortOrder.DESC, return_all=True
+        search=title, search_fields=["title"], sort_order=SortOrder.DESC, return_all=True,
+        max_in_flight=4,
     ))
     case = es.cases.get_case(conn, GetCaseInput(case_id=created.case_id, include_comments=True))
     # A failed operation raises ElasticSecurityError: here a 404.

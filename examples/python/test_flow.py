@@ -142,6 +142,30 @@ def test_list_cases_sees_every_new_case(es: ElasticSecurity, conn: Connection) -
     assert {c.case_id for c in page.cases + rest.cases} == ids
 
 
+def test_return_all_with_pages_in_flight_together(es: ElasticSecurity, conn: Connection) -> None:
+    marker = uuid.uuid4().hex[:12]
+    made = [
+        es.cases.create_case(conn, CreateCaseInput(
+            title=f"Batch {marker} #{i}", owner=Owner.CASES, tags=[marker]
+        )).case_id
+        for i in range(250)
+    ]
+    def find(max_in_flight: int) -> GetManyCasesInput:
+        return GetManyCasesInput(
+            search=marker, search_fields=["title"], return_all=True, max_in_flight=max_in_flight
+        )
+    # 3 pages: page 1, then pages 2 and 3 together; the newest case first.
+    listed = es.cases.get_many_cases(conn, find(4))
+    assert listed.total == 250
+    assert [c.case_id for c in listed.cases] == made[::-1]
+    one_by_one = es.cases.get_many_cases(conn, find(1))
+    assert [c.case_id for c in one_by_one.cases] == made[::-1]
+    with pytest.raises(ElasticSecurityError) as info:
+        es.cases.get_many_cases(conn, find(0))
+    assert (info.value.status_code, info.value.kind) == (-1, "invalid-input")
+    assert info.value.message.startswith("max-in-flight: must be between 1 and 16")
+
+
 def test_missing_case_is_not_found(es: ElasticSecurity, conn: Connection) -> None:
     with pytest.raises(ElasticSecurityError) as info:
         es.cases.get_case(conn, GetCaseInput(case_id="no-such-case"))

@@ -28,6 +28,7 @@ fn get_input(case_id: &str) -> cases::GetCaseInput {
     cases::GetCaseInput {
         case_id: case_id.into(),
         include_comments: false,
+        max_in_flight: None,
     }
 }
 
@@ -108,6 +109,7 @@ fn operations_run_inside_a_tokio_runtime_and_change_kibana() {
             &host_test::harness::bindings::cases::GetCaseInput {
                 case_id: created.case_id.clone(),
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()

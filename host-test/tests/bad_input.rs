@@ -172,6 +172,7 @@ fn all_operations(case_id: &str, version: &str, comment_id: &str) -> Vec<(&'stat
                 c,
                 &cases::DeleteCaseInput {
                     case_ids: vec![i.clone()],
+                    max_in_flight: None,
                 },
             ))
         }),
@@ -185,6 +186,7 @@ fn all_operations(case_id: &str, version: &str, comment_id: &str) -> Vec<(&'stat
                 &cases::GetCaseInput {
                     case_id: i.clone(),
                     include_comments: true,
+                    max_in_flight: None,
                 },
             ))
         }),
@@ -225,6 +227,7 @@ fn all_operations(case_id: &str, version: &str, comment_id: &str) -> Vec<(&'stat
                     per_page: None,
                     return_all: false,
                     limit: None,
+                    max_in_flight: None,
                 },
             ))
         }),
@@ -615,10 +618,55 @@ fn bad_case_fields() {
                     c,
                     &cases::DeleteCaseInput {
                         case_ids: ids.clone(),
+                        max_in_flight: None,
                     },
                 ))
             },
         ));
+    }
+
+    // max-in-flight of the operations that send requests together: validated
+    // whether or not they would send more than one.
+    for bad in [0, 17, u32::MAX] {
+        rows.push(row(
+            format!("delete-case max-in-flight {bad}"),
+            "max-in-flight",
+            move |h, c| {
+                out(h.delete_case(
+                    c,
+                    &cases::DeleteCaseInput {
+                        case_ids: strings(&["a", "b"]),
+                        max_in_flight: Some(bad),
+                    },
+                ))
+            },
+        ));
+        let get = cases::GetCaseInput {
+            case_id: id.clone(),
+            include_comments: true,
+            max_in_flight: Some(bad),
+        };
+        rows.push(row(
+            format!("get-case max-in-flight {bad}"),
+            "max-in-flight",
+            move |h, c| out(h.get_case(c, &get)),
+        ));
+        for return_all in [true, false] {
+            rows.push(row(
+                format!("get-many-cases return-all {return_all} max-in-flight {bad}"),
+                "max-in-flight",
+                move |h, c| {
+                    out(h.get_many_cases(
+                        c,
+                        &cases::GetManyCasesInput {
+                            return_all,
+                            max_in_flight: Some(bad),
+                            ..many_cases()
+                        },
+                    ))
+                },
+            ));
+        }
     }
 
     // get-case, get-case-status
@@ -637,6 +685,7 @@ fn bad_case_fields() {
                     &cases::GetCaseInput {
                         case_id: cid.clone(),
                         include_comments: false,
+                        max_in_flight: None,
                     },
                 ))
             },
@@ -930,6 +979,7 @@ fn bad_comment_fields() {
                     per_page: pp,
                     return_all: false,
                     limit: None,
+                    max_in_flight: None,
                 },
             ))
         })
@@ -939,6 +989,21 @@ fn bad_comment_fields() {
     rows.push(page("per-page 101", "per-page", None, Some(101)));
     rows.push(page("page 101 x 100", "page", Some(101), Some(100)));
     rows.push(page("page 10001 x 1", "page", Some(10_001), Some(1)));
+    for bad in [0, 17, u32::MAX] {
+        let input = case_comments::GetManyCommentsInput {
+            case_id: id.clone(),
+            page: None,
+            per_page: None,
+            return_all: true,
+            limit: None,
+            max_in_flight: Some(bad),
+        };
+        rows.push(row(
+            format!("get-many-comments max-in-flight {bad}"),
+            "max-in-flight",
+            move |h, c| out(h.get_many_comments(c, &input)),
+        ));
+    }
     for case_id in ["", " ", &huge()] {
         let input = case_comments::GetManyCommentsInput {
             case_id: case_id.into(),
@@ -946,6 +1011,7 @@ fn bad_comment_fields() {
             per_page: None,
             return_all: false,
             limit: None,
+            max_in_flight: None,
         };
         rows.push(row(
             format!("get-many-comments case-id of {} bytes", case_id.len()),

@@ -392,6 +392,7 @@ fn valid_json_of_the_wrong_shape_is_invalid_response() {
         per_page: None,
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let err = failing(TIMEOUT_MS, || kit.h.get_many_comments(&conn, &input));
     assert_kind(&err, 502, ErrorKind::InvalidResponse, &["comments"]);

@@ -90,6 +90,7 @@ fn add_comment_alert_defaults_index_and_rule() {
             &cases::GetCaseInput {
                 case_id: c.case_id,
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -254,6 +255,7 @@ fn get_many_comments_pages() {
         per_page: Some(2),
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let page = kit
         .h
@@ -278,6 +280,7 @@ fn get_many_comments_pages() {
         per_page: None,
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let page = kit
         .h
@@ -293,6 +296,7 @@ fn get_many_comments_pages() {
         per_page: Some(0),
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     assert_invalid(
         &kit,
@@ -423,6 +427,7 @@ fn remove_comment_204_then_404() {
                 per_page: None,
                 return_all: false,
                 limit: None,
+                max_in_flight: None,
             },
         )
         .unwrap()

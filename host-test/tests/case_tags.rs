@@ -84,6 +84,7 @@ fn add_tag_hostile_values_round_trip() {
             &cases::GetCaseInput {
                 case_id: c.case_id,
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -157,6 +158,7 @@ fn concurrent_taggers_lose_nothing() {
             &cases::GetCaseInput {
                 case_id: c.case_id.clone(),
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()

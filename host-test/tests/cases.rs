@@ -248,6 +248,7 @@ fn get_case_reads_every_field() {
             &cases::GetCaseInput {
                 case_id: created.case_id.clone(),
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -295,6 +296,7 @@ fn get_case_include_comments_uses_routes_of_8_and_9() {
                 &cases::GetCaseInput {
                     case_id: created.case_id.clone(),
                     include_comments: true,
+                    max_in_flight: None,
                 },
             )
             .unwrap()
@@ -327,6 +329,7 @@ fn get_case_404() {
             &cases::GetCaseInput {
                 case_id: "no-such-case".into(),
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -348,6 +351,7 @@ fn get_case_hostile_id_is_one_encoded_segment() {
             &cases::GetCaseInput {
                 case_id: id.into(),
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -388,6 +392,7 @@ fn get_many_cases_pages_sorts_and_filters() {
         assignees: vec![],
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let page = kit
         .h
@@ -430,6 +435,7 @@ fn get_many_cases_pages_sorts_and_filters() {
         assignees: vec![],
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     kit.sim.clear_requests();
     kit.h
@@ -613,6 +619,7 @@ fn update_case_stale_version_409_changes_nothing() {
             &cases::GetCaseInput {
                 case_id: c.case_id,
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -655,6 +662,7 @@ fn delete_case_deletes_all() {
             &kit.conn(),
             &cases::DeleteCaseInput {
                 case_ids: vec![format!("{}, {}", a.case_id, b.case_id)],
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -692,6 +700,7 @@ fn delete_case_reports_truth_per_id() {
             &kit.conn(),
             &cases::DeleteCaseInput {
                 case_ids: strings(&[&a.case_id, "missing-1"]),
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -719,16 +728,25 @@ fn delete_case_status_is_the_first_failure_in_the_order_of_the_ids() {
     let kit = Kit::new();
     let a = kit.case("a");
     kit.sim.inject(Fault::Status(404, "{}".into())); // the bulk call
-    kit.sim.inject(Fault::Status(
-        409,
-        r#"{"statusCode":409,"error":"Conflict","message":"busy"}"#.into(),
-    ));
+                                                     // The calls per id are in flight together: the fault waits for `locked`'s.
+    kit.sim.inject_where(
+        |r| {
+            r.query_pairs()
+                .first()
+                .is_some_and(|(_, ids)| ids == r#"["locked"]"#)
+        },
+        Fault::Status(
+            409,
+            r#"{"statusCode":409,"error":"Conflict","message":"busy"}"#.into(),
+        ),
+    );
     let out = kit
         .h
         .delete_case(
             &kit.conn(),
             &cases::DeleteCaseInput {
                 case_ids: strings(&["locked", "missing-2", &a.case_id]),
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -753,6 +771,7 @@ fn delete_case_invalid_input_sends_nothing() {
             &kit.conn(),
             &cases::DeleteCaseInput {
                 case_ids: strings(&[" , "]),
+                max_in_flight: None,
             },
         )
         .unwrap();
@@ -760,7 +779,13 @@ fn delete_case_invalid_input_sends_nothing() {
     let many = (0..101).map(|i| format!("id-{i}")).collect();
     let r = kit
         .h
-        .delete_case(&kit.conn(), &cases::DeleteCaseInput { case_ids: many })
+        .delete_case(
+            &kit.conn(),
+            &cases::DeleteCaseInput {
+                case_ids: many,
+                max_in_flight: None,
+            },
+        )
         .unwrap();
     assert_invalid(&kit, r, "case-ids");
 }
@@ -785,6 +810,7 @@ fn spaces_are_kept_apart() {
     let get = cases::GetCaseInput {
         case_id: c.case_id.clone(),
         include_comments: false,
+        max_in_flight: None,
     };
     assert_eq!(
         kit.h
@@ -831,6 +857,7 @@ fn server_errors_are_reported() {
                 &cases::GetCaseInput {
                     case_id: "x".into(),
                     include_comments: false,
+                    max_in_flight: None,
                 },
             )
             .unwrap();

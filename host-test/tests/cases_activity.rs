@@ -48,6 +48,7 @@ fn busy_case(kit: &Kit, conn: &host_test::harness::bindings::Connection) -> Stri
             &cases::GetCaseInput {
                 case_id: case.case_id.clone(),
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()

@@ -33,6 +33,7 @@ fn read_case(kit: &Kit, case_id: &str) -> KibanaCase {
             &cases::GetCaseInput {
                 case_id: case_id.into(),
                 include_comments: true,
+                max_in_flight: None,
             },
         )
         .unwrap()

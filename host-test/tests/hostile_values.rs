@@ -164,6 +164,7 @@ fn get_case(kit: &Kit, id: &str, comments: bool) -> host_test::harness::bindings
             &cases::GetCaseInput {
                 case_id: id.into(),
                 include_comments: comments,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -281,6 +282,7 @@ fn hostile_search_finds_the_case_and_is_percent_encoded() {
                 assignees: strings(&["u/../x?y#z %+&="]),
                 return_all: false,
                 limit: None,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -308,6 +310,7 @@ fn hostile_search_finds_the_case_and_is_percent_encoded() {
                 assignees: vec![],
                 return_all: false,
                 limit: None,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -332,6 +335,7 @@ fn hostile_nonexistent_ids_are_one_segment_and_404() {
                 &cases::GetCaseInput {
                     case_id: (*id).into(),
                     include_comments: false,
+                    max_in_flight: None,
                 },
             )
             .unwrap()
@@ -375,6 +379,7 @@ fn hostile_nonexistent_ids_are_one_segment_and_404() {
                     per_page: None,
                     return_all: false,
                     limit: None,
+                    max_in_flight: None,
                 },
             )
             .unwrap()
@@ -434,6 +439,8 @@ fn hostile_ids_in_delete_case_are_one_json_array_value() {
             &conn(&kit),
             &cases::DeleteCaseInput {
                 case_ids: ids.clone(),
+                // One call per id after the other, so that they come in order.
+                max_in_flight: Some(1),
             },
         )
         .unwrap()
@@ -511,6 +518,7 @@ fn hostile_comments_round_trip() {
                 per_page: None,
                 return_all: false,
                 limit: None,
+                max_in_flight: None,
             },
         )
         .unwrap()

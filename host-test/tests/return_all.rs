@@ -27,6 +27,7 @@ fn all_comments(case_id: &str, limit: Option<u32>) -> case_comments::GetManyComm
         per_page: Some(0),
         return_all: true,
         limit,
+        max_in_flight: None,
     }
 }
 

@@ -171,6 +171,7 @@ fn ordinary_calls_run_in_the_initial_memory_and_large_answers_grow_it() {
     let read = cases::GetCaseInput {
         case_id: made.case_id,
         include_comments: false,
+        max_in_flight: None,
     };
     h.take_peak_memory();
     for _ in 0..3 {
@@ -378,6 +379,7 @@ mod tls {
                 &cases::GetCaseInput {
                     case_id: made.case_id.clone(),
                     include_comments: false,
+                    max_in_flight: None,
                 },
             )
             .unwrap()

@@ -165,6 +165,7 @@ fn every_operation(
             &cases::GetCaseInput {
                 case_id: case_id.into(),
                 include_comments: true,
+                max_in_flight: None,
             },
         ),
     );
@@ -184,6 +185,7 @@ fn every_operation(
                 assignees: vec![],
                 return_all: false,
                 limit: None,
+                max_in_flight: None,
             },
         ),
     );
@@ -245,6 +247,7 @@ fn every_operation(
                 per_page: None,
                 return_all: false,
                 limit: None,
+                max_in_flight: None,
             },
         ),
     );
@@ -312,6 +315,7 @@ fn every_operation(
                 per_page: None,
                 return_all: true,
                 limit: None,
+                max_in_flight: None,
             },
         ),
     );
@@ -325,6 +329,7 @@ fn every_operation(
             conn,
             &cases::DeleteCaseInput {
                 case_ids: vec![case_id.into(), "no-such-case".into()],
+                max_in_flight: None,
             },
         ),
     );
@@ -361,6 +366,7 @@ fn fixture(kit: &Kit) -> (String, String, String) {
             &cases::GetCaseInput {
                 case_id: c.case_id,
                 include_comments: false,
+                max_in_flight: None,
             },
         )
         .unwrap()
@@ -556,6 +562,7 @@ fn run_one(
                 &cases::GetCaseInput {
                     case_id: case_id.into(),
                     include_comments: true,
+                    max_in_flight: None,
                 },
             ),
         ),
@@ -599,6 +606,7 @@ fn run_one(
                     per_page: None,
                     return_all: false,
                     limit: None,
+                    max_in_flight: None,
                 },
             ),
         ),
@@ -638,6 +646,7 @@ fn run_one(
                 conn,
                 &cases::DeleteCaseInput {
                     case_ids: vec!["no-such-1".into(), "no-such-2".into()],
+                    max_in_flight: None,
                 },
             ),
         ),

@@ -50,6 +50,7 @@ fn soak_mixed_operations_have_no_transport_errors() {
         let get = cases::GetCaseInput {
             case_id: c.case_id.clone(),
             include_comments: round % 2 == 0,
+            max_in_flight: None,
         };
         tally.check("get-case", kit.h.get_case(&conn, &get).unwrap().map(drop));
         tally.check(
@@ -78,6 +79,7 @@ fn soak_mixed_operations_have_no_transport_errors() {
             per_page: None,
             return_all: false,
             limit: None,
+            max_in_flight: None,
         };
         tally.check(
             "get-many-comments",
@@ -101,6 +103,7 @@ fn soak_mixed_operations_have_no_transport_errors() {
                     &conn,
                     &cases::DeleteCaseInput {
                         case_ids: vec![c.case_id.clone()],
+                        max_in_flight: None,
                     },
                 )
                 .unwrap()

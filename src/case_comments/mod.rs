@@ -13,7 +13,7 @@ use crate::api::case_comments::{
 };
 use crate::kibana::count;
 use crate::kibana::routes::{self, comment_path, comments_path, A_COMMENT};
-use crate::kibana::{Client, Method, Request};
+use crate::kibana::{Client, Method, Request, Response};
 use crate::pages;
 use crate::types::{CaseComment, CommentType, ErrorInfo};
 use crate::validate::{self, invalid};
@@ -21,18 +21,23 @@ use elastic_security_wire::case_comments as wire;
 use elastic_security_wire::username;
 
 /// `GET /api/cases/{id}/comments/_find`, oldest first.
-fn find_comments(
+fn find_comments(case_id: &str, page: u32, per_page: u32) -> Request {
+    Request::get(format!(
+        "{}/_find?page={page}&perPage={per_page}&sortOrder=asc",
+        comments_path(case_id)
+    ))
+}
+
+/// A page of comments as Kibana answered `find_comments(case_id, page, per_page)`.
+fn read_comments(
     client: &Client,
     case_id: &str,
     page: u32,
     per_page: u32,
+    response: Response,
 ) -> Result<CommentPage, ErrorInfo> {
-    let path = format!(
-        "{}/_find?page={page}&perPage={per_page}&sortOrder=asc",
-        comments_path(case_id)
-    );
-    client.call(
-        &Request::get(path),
+    client.read(
+        response,
         "a valid page of comments",
         |found: wire::CommentsPage| {
             Ok(CommentPage {
@@ -46,16 +51,24 @@ fn find_comments(
 }
 
 /// Every comment of a case, oldest first, through `_find` page by page (Kibana 9
-/// no longer returns comments with the case), at most `limit`; and Kibana's total.
+/// no longer returns comments with the case), up to `max_in_flight` pages
+/// together, at most `limit`; and Kibana's total.
 pub fn read_all_comments(
     client: &Client,
     case_id: &str,
     limit: u32,
+    max_in_flight: u32,
 ) -> Result<(Vec<CaseComment>, u32), ErrorInfo> {
-    pages::read_all(limit, |page| {
-        find_comments(client, case_id, page, pages::PER_PAGE)
-            .map(|found| (found.comments, found.total))
-    })
+    pages::read_all(
+        client,
+        limit,
+        max_in_flight,
+        |page| find_comments(case_id, page, pages::PER_PAGE),
+        |page, response| {
+            read_comments(client, case_id, page, pages::PER_PAGE, response)
+                .map(|found| (found.comments, found.total))
+        },
+    )
 }
 
 /// `GET` the case for its owner, then `POST /api/cases/{id}/comments`.
@@ -185,13 +198,15 @@ pub fn get_many_comments(
     input: GetManyCommentsInput,
 ) -> Result<CommentPage, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
+    let max_in_flight = validate::max_in_flight(input.max_in_flight)?;
     if !input.return_all {
         let (page, per_page) = validate::paging(input.page, input.per_page)?;
-        return find_comments(client, case_id, page, per_page);
+        let response = client.send(&find_comments(case_id, page, per_page))?;
+        return read_comments(client, case_id, page, per_page, response);
     }
     // Page and per-page are ignored then, even when they are out of range.
     let limit = validate::limit(input.limit)?;
-    let (comments, total) = read_all_comments(client, case_id, limit)?;
+    let (comments, total) = read_all_comments(client, case_id, limit, max_in_flight)?;
     Ok(CommentPage {
         page: 1,
         per_page: count(comments.len() as u64),

@@ -344,6 +344,7 @@ fn get_many_comments_defaults_and_fixture() {
         per_page: None,
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let page = run(&t, |c| get_many_comments(c, input)).unwrap();
     let req = t.only_request();
@@ -369,6 +370,7 @@ fn get_many_comments_paging() {
         per_page: Some(100),
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let page = run(&t, |c| get_many_comments(c, input)).unwrap();
     assert_eq!(
@@ -383,6 +385,7 @@ fn get_many_comments_paging() {
         per_page: Some(101),
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     assert_invalid(
         &run(&t, |c| get_many_comments(c, input)).unwrap_err(),
@@ -400,6 +403,7 @@ fn get_many_comments_invalid_json_is_502() {
         per_page: None,
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let err = run(&t, |c| get_many_comments(c, input)).unwrap_err();
     assert_eq!(err.status_code, 502);
@@ -542,6 +546,7 @@ fn get_many_comments_return_all_ignores_paging_and_stops_at_total() {
         per_page: Some(500),
         return_all: true,
         limit: None,
+        max_in_flight: None,
     };
     let page = run(&t, |c| get_many_comments(c, input)).unwrap();
     assert_eq!(
@@ -562,6 +567,7 @@ fn get_many_comments_return_all_ignores_paging_and_stops_at_total() {
         per_page: None,
         return_all: true,
         limit: Some(0),
+        max_in_flight: None,
     };
     let t = FakeTransport::new();
     assert_invalid(
@@ -615,4 +621,25 @@ fn to_case_comment_reads_kibanas_shapes() {
         read(r#"{"id":"c","type":7}"#).unwrap_err(),
         "type: expected value at line 1 column 18"
     );
+}
+
+#[test]
+fn get_many_comments_max_in_flight_out_of_range_is_unsent() {
+    let t = FakeTransport::new();
+    for bad in [0, 17] {
+        let input = GetManyCommentsInput {
+            case_id: "c".into(),
+            page: None,
+            per_page: None,
+            return_all: true,
+            limit: None,
+            max_in_flight: Some(bad),
+        };
+        let err = run(&t, |c| get_many_comments(c, input)).unwrap_err();
+        assert_invalid(
+            &err,
+            &format!("max-in-flight: must be between 1 and 16 (got {bad})"),
+        );
+    }
+    assert!(t.requests().is_empty());
 }

@@ -77,9 +77,11 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
     client.call(&request, A_CASE, |case| Ok(to_kibana_case(case)))
 }
 
-/// `DELETE /api/cases?ids=[...]`; when Kibana refuses the batch, one call per id.
+/// `DELETE /api/cases?ids=[...]`; when Kibana refuses the batch, one call per id
+/// (up to `max-in-flight` of them in flight together).
 pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCaseOutput, ErrorInfo> {
     let ids = validate::case_ids("case-ids", &input.case_ids)?;
+    let max_in_flight = validate::max_in_flight(input.max_in_flight)?;
     let bulk_request = delete_request(&ids)?;
     if bulk_request.path_and_query.len() > validate::MAX_QUERY_BYTES {
         return Err(invalid(
@@ -108,14 +110,19 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
     }
     // Kibana's bulk delete is all-or-nothing (one unknown id refuses all): find out
     // id by id which can be deleted.
+    let requests = ids
+        .iter()
+        .map(|id| delete_request(core::slice::from_ref(id)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let answers = client.send_all(&requests, max_in_flight);
     let mut output = DeleteCaseOutput {
         status_code: 204,
         deleted_count: 0,
         failed_count: 0,
         failed_items: Vec::new(),
     };
-    for id in &ids {
-        match delete_request(core::slice::from_ref(id)).and_then(|request| client.send(&request)) {
+    for (id, answer) in ids.into_iter().zip(answers) {
+        match answer {
             Ok(_) => output.deleted_count += 1,
             Err(err) => {
                 if output.failed_items.is_empty() {
@@ -123,7 +130,7 @@ pub fn delete_case(client: &Client, input: DeleteCaseInput) -> Result<DeleteCase
                 }
                 output.failed_count += 1;
                 output.failed_items.push(DeleteFailure {
-                    case_id: id.clone(),
+                    case_id: id,
                     status_code: err.status_code,
                     error_message: err.message,
                 });
@@ -144,13 +151,14 @@ fn delete_request(ids: &[String]) -> Result<Request, ErrorInfo> {
 /// `GET /api/cases/{id}`, plus every comment through `comments/_find` when asked.
 pub fn get_case(client: &Client, input: GetCaseInput) -> Result<KibanaCase, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
+    let max_in_flight = validate::max_in_flight(input.max_in_flight)?;
     let mut case = client.call(&Request::get(case_path(case_id)), A_CASE, |case| {
         Ok(to_kibana_case(case))
     })?;
     if input.include_comments {
         // Every comment Kibana serves: its window is 10000 items.
         let limit = validate::MAX_PAGE_WINDOW as u32;
-        case.comments = case_comments::read_all_comments(client, case_id, limit)?.0;
+        case.comments = case_comments::read_all_comments(client, case_id, limit, max_in_flight)?.0;
     }
     Ok(case)
 }
@@ -167,6 +175,7 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
         true => Some(validate::limit(input.limit)?),
         false => None,
     };
+    let max_in_flight = validate::max_in_flight(input.max_in_flight)?;
     let mut filters: Vec<(&str, String)> = vec![
         (
             "sortField",
@@ -214,9 +223,13 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
         ));
     }
     let find = |page: u32, per_page: u32| {
-        let path = format!("/api/cases/_find?page={page}&perPage={per_page}&{encoded}");
-        client.call(
-            &Request::get(path),
+        Request::get(format!(
+            "/api/cases/_find?page={page}&perPage={per_page}&{encoded}"
+        ))
+    };
+    let read = |page: u32, per_page: u32, response| {
+        client.read(
+            response,
             "a valid page of cases",
             |found: wire::CasesPage| {
                 Ok(CasePage {
@@ -229,11 +242,17 @@ pub fn get_many_cases(client: &Client, input: GetManyCasesInput) -> Result<CaseP
         )
     };
     let Some(limit) = limit else {
-        return find(page, per_page);
+        return read(page, per_page, client.send(&find(page, per_page))?);
     };
-    let (cases, total) = pages::read_all(limit, |page| {
-        find(page, pages::PER_PAGE).map(|found| (found.cases, found.total))
-    })?;
+    let (cases, total) = pages::read_all(
+        client,
+        limit,
+        max_in_flight,
+        |page| find(page, pages::PER_PAGE),
+        |page, response| {
+            read(page, pages::PER_PAGE, response).map(|found| (found.cases, found.total))
+        },
+    )?;
     Ok(CasePage {
         page: 1,
         per_page: count(cases.len() as u64),

@@ -3,7 +3,7 @@
 
 use super::*;
 use super::{activity, alerts};
-use crate::kibana::TransportError;
+use crate::kibana::{Response, TransportError};
 use crate::test_support::*;
 use crate::types::{CaseStatus, ErrorKind, Owner, SortField, SortOrder};
 use serde_json::json;
@@ -48,6 +48,7 @@ fn many_input() -> GetManyCasesInput {
         assignees: vec![],
         return_all: false,
         limit: None,
+        max_in_flight: None,
     }
 }
 
@@ -267,6 +268,7 @@ fn get_case_decodes_fixture() {
     let input = GetCaseInput {
         case_id: "31cdada0-02c1-11ed-85f2-4f7c222ca2fa".into(),
         include_comments: false,
+        max_in_flight: None,
     };
     let case = run(&t, |c| get_case(c, input)).unwrap();
     let req = t.only_request();
@@ -293,6 +295,7 @@ fn get_case_observability_in_progress() {
     let input = GetCaseInput {
         case_id: "c3ff".into(),
         include_comments: false,
+        max_in_flight: None,
     };
     let case = run(&t, |c| get_case(c, input)).unwrap();
     assert_eq!(case.owner, Owner::Observability);
@@ -305,6 +308,7 @@ fn get_case_hostile_id_is_one_segment() {
     let input = GetCaseInput {
         case_id: "a/../b?c#d".into(),
         include_comments: false,
+        max_in_flight: None,
     };
     let err = run(&t, |c| get_case(c, input)).unwrap_err();
     assert_eq!(
@@ -316,6 +320,7 @@ fn get_case_hostile_id_is_one_segment() {
     let input = GetCaseInput {
         case_id: "..".into(),
         include_comments: false,
+        max_in_flight: None,
     };
     run(&t, |c| get_case(c, input)).unwrap_err();
     assert_eq!(t.only_request().path_and_query, "/api/cases/%2E%2E");
@@ -344,6 +349,7 @@ fn get_case_with_comments_pages_through_find() {
     let input = GetCaseInput {
         case_id: "case-1".into(),
         include_comments: true,
+        max_in_flight: None,
     };
     let case = get_case(&client, input).unwrap();
     assert_eq!(
@@ -368,6 +374,7 @@ fn get_case_with_comments_fixture_and_error() {
     let input = GetCaseInput {
         case_id: "x".into(),
         include_comments: true,
+        max_in_flight: None,
     };
     let case = run(&t, |c| get_case(c, input)).unwrap();
     assert_eq!(case.comments.len(), 1);
@@ -382,6 +389,7 @@ fn get_case_with_comments_fixture_and_error() {
     let input = GetCaseInput {
         case_id: "x".into(),
         include_comments: true,
+        max_in_flight: None,
     };
     let err = run(&t, |c| get_case(c, input)).unwrap_err();
     assert_eq!(err.status_code, 403);
@@ -393,6 +401,7 @@ fn get_case_blank_id_sends_nothing() {
     let input = GetCaseInput {
         case_id: " ".into(),
         include_comments: true,
+        max_in_flight: None,
     };
     assert_invalid(
         &run(&t, |c| get_case(c, input)).unwrap_err(),
@@ -436,6 +445,7 @@ fn get_many_cases_all_filters_in_order() {
         assignees: vec!["u1,u 2".into()],
         return_all: false,
         limit: None,
+        max_in_flight: None,
     };
     let page = run(&t, |c| get_many_cases(c, input)).unwrap();
     assert_eq!(
@@ -760,6 +770,7 @@ fn delete_case_bulk_success() {
     let t = FakeTransport::new().reply(204, "");
     let input = DeleteCaseInput {
         case_ids: vec!["a, b".into(), "a".into(), "c\"d".into()],
+        max_in_flight: None,
     };
     let out = run(&t, |c| delete_case(c, input)).unwrap();
     let req = t.only_request();
@@ -787,6 +798,7 @@ fn delete_case_falls_back_per_id() {
         .reply(204, "");
     let input = DeleteCaseInput {
         case_ids: vec!["a,b,c,d".into()],
+        max_in_flight: None,
     };
     let out = run(&t, |c| delete_case(c, input)).unwrap();
     assert_eq!(
@@ -819,6 +831,102 @@ fn delete_case_falls_back_per_id() {
 }
 
 #[test]
+fn delete_case_falls_back_per_id_in_flight_together() {
+    // Answered newest first: each id's answer overtakes the ids sent before it. The
+    // output still follows the order of the ids.
+    let t = FakeTransport::new()
+        .serve(|request| {
+            // The bulk call (ids with a comma between them), b and e: not found.
+            let (_, ids) = request.path_and_query.split_once("?ids=").unwrap();
+            let missing = ids.contains("%2C") || ["%5B%22b%22%5D", "%5B%22e%22%5D"].contains(&ids);
+            let status = if missing { 404 } else { 204 };
+            Ok(Response {
+                status,
+                body: match status {
+                    404 => {
+                        br#"{"statusCode":404,"error":"Not Found","message":"not found"}"#.to_vec()
+                    }
+                    _ => Vec::new(),
+                },
+            })
+        })
+        .answering(Order::Newest);
+    let input = DeleteCaseInput {
+        case_ids: vec!["a,b,c,d,e,f".into()],
+        max_in_flight: Some(3),
+    };
+    let out = run(&t, |c| delete_case(c, input)).unwrap();
+    let one = |id: &str| format!("DELETE /api/cases?ids=%5B%22{id}%22%5D");
+    let mut expected = vec![
+        "DELETE /api/cases?ids=%5B%22a%22%2C%22b%22%2C%22c%22%2C%22d%22%2C%22e%22%2C%22f%22%5D"
+            .to_owned(),
+    ];
+    expected.extend(["a", "b", "c", "d", "e", "f"].map(one));
+    assert_eq!(t.lines(), expected);
+    assert_eq!(t.most_in_flight(), 3);
+    let answered: Vec<String> = t
+        .events()
+        .into_iter()
+        .filter_map(|e| e.strip_prefix("answer ").map(str::to_owned))
+        .skip(1)
+        .collect();
+    assert_eq!(
+        answered,
+        ["c", "d", "e", "f", "b", "a"].map(one),
+        "answers out of order"
+    );
+    assert_eq!((out.deleted_count, out.failed_count), (4, 2));
+    assert_eq!(out.status_code, 404);
+    let failed: Vec<(&str, i32)> = out
+        .failed_items
+        .iter()
+        .map(|f| (f.case_id.as_str(), f.status_code))
+        .collect();
+    assert_eq!(failed, [("b", 404), ("e", 404)]);
+}
+
+#[test]
+fn bulk_operations_refuse_max_in_flight_out_of_range_unsent() {
+    for bad in [0, 17] {
+        let t = FakeTransport::new();
+        let err = run(&t, |c| {
+            delete_case(
+                c,
+                DeleteCaseInput {
+                    case_ids: vec!["a".into()],
+                    max_in_flight: Some(bad),
+                },
+            )
+        })
+        .unwrap_err();
+        assert_invalid(&err, "max-in-flight: must be between 1 and 16");
+        let err = run(&t, |c| {
+            get_case(
+                c,
+                GetCaseInput {
+                    case_id: "a".into(),
+                    include_comments: true,
+                    max_in_flight: Some(bad),
+                },
+            )
+        })
+        .unwrap_err();
+        assert_invalid(&err, "max-in-flight: must be between 1 and 16");
+        let input = GetManyCasesInput {
+            return_all: true,
+            max_in_flight: Some(bad),
+            ..many_input()
+        };
+        let err = run(&t, |c| get_many_cases(c, input)).unwrap_err();
+        assert_invalid(
+            &err,
+            &format!("max-in-flight: must be between 1 and 16 (got {bad})"),
+        );
+        assert!(t.requests().is_empty());
+    }
+}
+
+#[test]
 fn delete_case_401_403_0_stop_at_bulk() {
     for answer in [
         FakeTransport::new().reply_json(401, &cases_fixture("response_401")),
@@ -827,6 +935,7 @@ fn delete_case_401_403_0_stop_at_bulk() {
     ] {
         let input = DeleteCaseInput {
             case_ids: vec!["a".into(), "b".into()],
+            max_in_flight: None,
         };
         let err = run(&answer, |c| delete_case(c, input)).unwrap_err();
         assert!(matches!(err.status_code, 0 | 401 | 403));
@@ -839,6 +948,7 @@ fn delete_case_validation() {
     let t = FakeTransport::new();
     let input = DeleteCaseInput {
         case_ids: vec![" , ".into()],
+        max_in_flight: None,
     };
     assert_invalid(
         &run(&t, |c| delete_case(c, input)).unwrap_err(),
@@ -846,6 +956,7 @@ fn delete_case_validation() {
     );
     let input = DeleteCaseInput {
         case_ids: (0..101).map(|i| i.to_string()).collect(),
+        max_in_flight: None,
     };
     assert_invalid(
         &run(&t, |c| delete_case(c, input)).unwrap_err(),
@@ -859,6 +970,7 @@ fn delete_case_id_lengths() {
     let t = FakeTransport::new();
     let input = DeleteCaseInput {
         case_ids: vec!["a".repeat(513)],
+        max_in_flight: None,
     };
     assert_invalid(
         &run(&t, |c| delete_case(c, input)).unwrap_err(),
@@ -869,6 +981,7 @@ fn delete_case_id_lengths() {
         case_ids: (0..100)
             .map(|i| format!("{i:03}{}", "/".repeat(509)))
             .collect(),
+        max_in_flight: None,
     };
     assert_invalid(
         &run(&t, |c| delete_case(c, input)).unwrap_err(),
@@ -881,6 +994,7 @@ fn delete_case_id_lengths() {
         case_ids: (0..100)
             .map(|i| format!("{i:08}-94fa-11ea-a78c-6ffb38a34414"))
             .collect(),
+        max_in_flight: None,
     };
     let out = run(&t, |c| delete_case(c, input)).unwrap();
     assert_eq!(out.deleted_count, 100);

@@ -1,6 +1,13 @@
 //! The one place that sends: a [`Client`] holds a checked connection and a
 //! [`Transport`], adds the headers every Kibana request needs, maps every failure
 //! to the WIT `error` and decodes 2xx JSON answers into wire types.
+//!
+//! Several requests may be in flight together within one call ([`Flight`]): each is
+//! started without waiting for the others' answers, and the answers come back one
+//! at a time in the order Kibana gives them, each checked and mapped as
+//! [`Client::send`] does. The component stays single-threaded: in `wasi:http` a
+//! started request is a `future-incoming-response`, and waiting is one
+//! `wasi:io/poll.poll` on all of them (`super::wasi`).
 
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
@@ -11,7 +18,9 @@ use serde::Serialize;
 use super::connection::Settings;
 use super::decode::decode;
 use super::errors::{invalid_response, redact, status_error, too_large};
-use super::transport::{Method, Outgoing, Response, Transport, TransportError, MAX_RESPONSE_BYTES};
+use super::transport::{
+    InFlight, Method, Outgoing, Response, Transport, TransportError, MAX_RESPONSE_BYTES,
+};
 use crate::types::{Connection, ErrorInfo, ErrorKind};
 use crate::validate::invalid;
 
@@ -138,8 +147,55 @@ impl<'a> Client<'a> {
 
     /// Sends `request`. 2xx → the response; anything else → the mapped `error`.
     pub fn send(&self, request: &Request) -> Result<Response, ErrorInfo> {
-        let settings = &self.settings;
-        let path = format!("{}{}", settings.prefix, request.path_and_query);
+        let (path, headers) = self.prepare(request)?;
+        let answer = self
+            .transport
+            .send(&self.outgoing(request, &path, &headers));
+        self.answer(answer)
+    }
+
+    /// Requests in flight together through this client (see [`Flight`]).
+    pub fn in_flight(&self) -> Flight<'_> {
+        Flight::new(self, self.transport.in_flight())
+    }
+
+    /// Sends every request with at most `max_in_flight` in flight together (started
+    /// in their order); their answers in the order of `requests`, whatever the
+    /// order they came in.
+    pub fn send_all(
+        &self,
+        requests: &[Request],
+        max_in_flight: u32,
+    ) -> Vec<Result<Response, ErrorInfo>> {
+        let max = usize::try_from(max_in_flight.max(1)).unwrap_or(1);
+        let mut answers: Vec<Option<Result<Response, ErrorInfo>>> =
+            requests.iter().map(|_| None).collect();
+        let mut flight = self.in_flight();
+        let mut waiting = requests.iter().enumerate();
+        loop {
+            while flight.len() < max {
+                let Some((tag, request)) = waiting.next() else {
+                    break;
+                };
+                flight.start(tag, request);
+            }
+            let Some((tag, answer)) = flight.next() else {
+                break;
+            };
+            if let Some(slot) = answers.get_mut(tag) {
+                *slot = Some(answer);
+            }
+        }
+        answers
+            .into_iter()
+            .map(|answer| answer.unwrap_or_else(|| Err(unanswered())))
+            .collect()
+    }
+
+    /// The full path and query of `request` and its headers; `invalid-input` when
+    /// the URL would be too long (then nothing is sent).
+    fn prepare(&self, request: &Request) -> Result<(String, Vec<(String, String)>), ErrorInfo> {
+        let path = format!("{}{}", self.settings.prefix, request.path_and_query);
         if path.len() > MAX_PATH_AND_QUERY_BYTES {
             // Not sent: Kibana (or the runtime) would refuse it without an answer
             // that says why.
@@ -151,18 +207,33 @@ impl<'a> Client<'a> {
                 ),
             ));
         }
-        let body = request.body.as_deref();
-        let headers = self.headers(request.method, body);
-        let outgoing = Outgoing {
+        let headers = self.headers(request.method, request.body.as_deref());
+        Ok((path, headers))
+    }
+
+    /// What a transport is given for `request`, with its [`Client::prepare`]d parts.
+    fn outgoing<'r>(
+        &'r self,
+        request: &'r Request,
+        path: &'r str,
+        headers: &'r [(String, String)],
+    ) -> Outgoing<'r> {
+        Outgoing {
             method: request.method,
-            scheme: settings.scheme,
-            authority: &settings.authority,
-            path_and_query: &path,
-            headers: &headers,
-            body,
-            timeout_ms: settings.timeout_ms,
-        };
-        let result = match self.transport.send(&outgoing) {
+            scheme: self.settings.scheme,
+            authority: &self.settings.authority,
+            path_and_query: path,
+            headers,
+            body: request.body.as_deref(),
+            timeout_ms: self.settings.timeout_ms,
+        }
+    }
+
+    /// A transport's answer: 2xx → the response; anything else → the mapped
+    /// (redacted) `error`.
+    fn answer(&self, answer: Result<Response, TransportError>) -> Result<Response, ErrorInfo> {
+        let settings = &self.settings;
+        let result = match answer {
             Err(TransportError::Timeout) => Err(ErrorInfo {
                 status_code: 0,
                 kind: ErrorKind::Timeout,
@@ -198,7 +269,17 @@ impl<'a> Client<'a> {
         what: &str,
         convert: impl FnOnce(W) -> Result<T, String>,
     ) -> Result<T, ErrorInfo> {
-        let response = self.send(request)?;
+        self.read(self.send(request)?, what, convert)
+    }
+
+    /// Decodes a 2xx `response` as `W` and converts it with `convert`, as
+    /// [`Client::call`] does.
+    pub fn read<W: Answer, T>(
+        &self,
+        response: Response,
+        what: &str,
+        convert: impl FnOnce(W) -> Result<T, String>,
+    ) -> Result<T, ErrorInfo> {
         decode(&response.body)
             .and_then(convert)
             .map_err(|detail| self.invalid_answer(response.status, what, &detail))
@@ -220,6 +301,74 @@ impl<'a> Client<'a> {
     fn redact(&self, err: ErrorInfo) -> ErrorInfo {
         let secrets: Vec<&str> = self.settings.secrets.iter().map(String::as_str).collect();
         redact(err, &secrets)
+    }
+}
+
+/// Requests in flight together; dropping it abandons those still unanswered.
+pub struct Flight<'c> {
+    client: &'c Client<'c>,
+    requests: Box<dyn InFlight + 'c>,
+    /// Requests refused before anything was sent (a URL too long), answered first.
+    refused: Vec<(usize, ErrorInfo)>,
+    /// Requests handed to the transport and not yet answered.
+    open: usize,
+}
+
+impl<'c> Flight<'c> {
+    fn new(client: &'c Client<'c>, requests: Box<dyn InFlight + 'c>) -> Self {
+        Flight {
+            client,
+            requests,
+            refused: Vec::new(),
+            open: 0,
+        }
+    }
+
+    /// Starts `request`; `tag` names it in its answer.
+    pub fn start(&mut self, tag: usize, request: &Request) {
+        match self.client.prepare(request) {
+            Ok((path, headers)) => {
+                let outgoing = self.client.outgoing(request, &path, &headers);
+                self.requests.start(tag, &outgoing);
+                self.open += 1;
+            }
+            Err(err) => self.refused.push((tag, err)),
+        }
+    }
+
+    /// Requests started and not yet answered.
+    pub fn len(&self) -> usize {
+        self.open + self.refused.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The answers of the started requests: each (2xx, or the mapped `error`) with its
+/// tag, in the order they come; `None` when none is in flight (more may be started
+/// and waited for after that).
+impl Iterator for Flight<'_> {
+    type Item = (usize, Result<Response, ErrorInfo>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some((tag, err)) = self.refused.pop() {
+            return Some((tag, Err(err)));
+        }
+        let (tag, answer) = self.requests.next()?;
+        self.open = self.open.saturating_sub(1);
+        Some((tag, self.client.answer(answer)))
+    }
+}
+
+/// A started request the transport never answered (no transport does that).
+#[cold]
+fn unanswered() -> ErrorInfo {
+    ErrorInfo {
+        status_code: 0,
+        kind: ErrorKind::ConnectionLost,
+        message: "the runtime gave no answer to the request".into(),
     }
 }
 
@@ -358,6 +507,39 @@ mod tests {
             err.message
         );
         assert!(transport.requests().is_empty());
+    }
+
+    #[test]
+    fn send_all_answers_in_the_order_of_the_requests_and_refuses_an_overlong_url() {
+        let transport = FakeTransport::new()
+            .serve(|request| {
+                let status = match request.path_and_query.ends_with("/b") {
+                    true => 404,
+                    false => 200,
+                };
+                Ok(Response {
+                    status,
+                    body: b"{}".to_vec(),
+                })
+            })
+            .answering(Order::Newest);
+        let client = Client::new(&conn(), &transport).unwrap();
+        let requests = [
+            Request::get("/api/a".into()),
+            Request::get(format!("/api/{}", "x".repeat(15 * 1024))),
+            Request::get("/api/b".into()),
+        ];
+        let answers = client.send_all(&requests, 4);
+        assert_eq!(answers.len(), 3);
+        assert_eq!(answers[0].as_ref().unwrap().status, 200);
+        assert_invalid(
+            answers[1].as_ref().unwrap_err(),
+            "request: the URL would be",
+        );
+        assert_eq!(answers[2].as_ref().unwrap_err().status_code, 404);
+        // The overlong one was never sent; the other two were in flight together.
+        assert_eq!(transport.lines(), ["GET /api/a", "GET /api/b"]);
+        assert_eq!(transport.most_in_flight(), 2);
     }
 
     #[test]

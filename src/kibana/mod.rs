@@ -15,9 +15,9 @@ pub mod transport;
 #[cfg(target_arch = "wasm32")]
 pub mod wasi;
 
-pub use client::{Client, Request};
+pub use client::{Client, Flight, Request};
 pub use transport::{
-    Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
+    InFlight, Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
 };
 
 /// A count from Kibana as a WIT `u32` (saturating; Kibana's counts are far lower).

@@ -15,6 +15,14 @@
 //! - Only a body the host will not take up front (over 2 MiB, or no write permits)
 //!   is streamed after `handle`, in chunks of at most 4 KiB, ignoring `Closed`.
 //! - Once the request is handed over, only the response future decides success.
+//!
+//! Requests in flight together ([`WasiFlight`]) are each handed over at once and
+//! kept as their `future-incoming-response`; one `wasi:io/poll.poll` on all of
+//! their pollables waits for the first head to arrive, and that answer's body is
+//! then read whole before the next wait. The host drives every request meanwhile,
+//! so the others' waits overlap; reading one body at a time keeps the memory of a
+//! call to one answer's body beside what has been decoded. Each request keeps its
+//! own timeouts (its `request-options`).
 
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
@@ -24,10 +32,11 @@ use wasi::http::types::{
     ErrorCode, Fields, FutureIncomingResponse, IncomingBody, Method as WasiMethod, OutgoingBody,
     OutgoingRequest, RequestOptions, Scheme as WasiScheme,
 };
+use wasi::io::poll::{poll, Pollable};
 use wasi::io::streams::{OutputStream, StreamError};
 
 use super::transport::{
-    Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
+    InFlight, Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
 };
 
 /// Bodies larger than this do not fit the host's buffer before `handle`.
@@ -49,37 +58,104 @@ impl Transport for WasiTransport {
     }
 
     fn send(&self, request: &Outgoing<'_>) -> Result<Response, TransportError> {
-        let headers = Fields::new();
-        for (name, value) in request.headers {
-            // Never quote the value: it may be the authorization header.
-            headers
-                .append(name, value.as_bytes())
-                .map_err(|_| refused(&format!("the header `{name}` is not valid")))?;
-        }
-        let outgoing = OutgoingRequest::new(headers);
-        outgoing
-            .set_method(&wasi_method(request.method))
-            .map_err(|()| refused("the method"))?;
-        outgoing
-            .set_scheme(Some(&wasi_scheme(request.scheme)))
-            .map_err(|()| refused("the scheme"))?;
-        outgoing
-            .set_authority(Some(request.authority))
-            .map_err(|()| refused("the host"))?;
-        outgoing
-            .set_path_with_query(Some(request.path_and_query))
-            .map_err(|()| refused("the path"))?;
-        let options = request_options(request.timeout_ms);
-
-        let future = match request.body {
-            // Taking the body of a body-less request makes it chunked (or an empty
-            // write after `handle` fails): never take it.
-            None => handle(outgoing, options)?,
-            Some(body) => send_with_body(outgoing, options, body)?,
-        };
+        let future = start(request)?;
         // The future outlives the body read: its response is read while it lives.
         let response = wait_for(&future)?;
         read_response(response)
+    }
+
+    fn in_flight(&self) -> Box<dyn InFlight + '_> {
+        Box::new(WasiFlight::default())
+    }
+}
+
+/// Requests in flight together through `wasi:http` (see the module's notes).
+#[derive(Default)]
+pub struct WasiFlight {
+    /// Handed over, the answer's head not yet taken.
+    waiting: Vec<Waiting>,
+    /// Refused before they were handed over.
+    refused: Vec<(usize, TransportError)>,
+}
+
+/// A request handed over: its future and the pollable of that future.
+struct Waiting {
+    tag: usize,
+    // Declared before `future`, so dropped before it: a pollable is a child of the
+    // resource it came from.
+    pollable: Pollable,
+    future: FutureIncomingResponse,
+}
+
+impl InFlight for WasiFlight {
+    fn start(&mut self, tag: usize, request: &Outgoing<'_>) {
+        match start(request) {
+            Ok(future) => self.waiting.push(Waiting {
+                tag,
+                pollable: future.subscribe(),
+                future,
+            }),
+            Err(error) => self.refused.push((tag, error)),
+        }
+    }
+
+    fn next(&mut self) -> Option<(usize, Result<Response, TransportError>)> {
+        if let Some((tag, error)) = self.refused.pop() {
+            return Some((tag, Err(error)));
+        }
+        loop {
+            if self.waiting.is_empty() {
+                return None;
+            }
+            let pollables: Vec<&Pollable> = self.waiting.iter().map(|w| &w.pollable).collect();
+            let ready = poll(&pollables);
+            drop(pollables);
+            for index in ready {
+                let index = usize::try_from(index).unwrap_or(usize::MAX);
+                let Some(head) = self.waiting.get(index).and_then(|w| head(&w.future)) else {
+                    continue;
+                };
+                // `swap_remove`: the order of `waiting` does not matter. The future
+                // outlives the body read, as in `send`.
+                let waiting = self.waiting.swap_remove(index);
+                let answer = head.and_then(read_response);
+                drop(waiting.pollable);
+                drop(waiting.future);
+                return Some((waiting.tag, answer));
+            }
+        }
+    }
+}
+
+/// Builds `request` and hands it over (its body written the measured way).
+fn start(request: &Outgoing<'_>) -> Result<FutureIncomingResponse, TransportError> {
+    let headers = Fields::new();
+    for (name, value) in request.headers {
+        // Never quote the value: it may be the authorization header.
+        headers
+            .append(name, value.as_bytes())
+            .map_err(|_| refused(&format!("the header `{name}` is not valid")))?;
+    }
+    let outgoing = OutgoingRequest::new(headers);
+    outgoing
+        .set_method(&wasi_method(request.method))
+        .map_err(|()| refused("the method"))?;
+    outgoing
+        .set_scheme(Some(&wasi_scheme(request.scheme)))
+        .map_err(|()| refused("the scheme"))?;
+    outgoing
+        .set_authority(Some(request.authority))
+        .map_err(|()| refused("the host"))?;
+    outgoing
+        .set_path_with_query(Some(request.path_and_query))
+        .map_err(|()| refused("the path"))?;
+    let options = request_options(request.timeout_ms);
+
+    match request.body {
+        // Taking the body of a body-less request makes it chunked (or an empty
+        // write after `handle` fails): never take it.
+        None => handle(outgoing, options),
+        Some(body) => send_with_body(outgoing, options, body),
     }
 }
 
@@ -168,20 +244,27 @@ fn wait_for(
     future: &FutureIncomingResponse,
 ) -> Result<wasi::http::types::IncomingResponse, TransportError> {
     loop {
-        match future.get() {
-            Some(Ok(Ok(response))) => return Ok(response),
-            Some(Ok(Err(code))) => return Err(map_error_code(&code)),
-            Some(Err(())) => {
-                return Err(TransportError::ConnectionLost(
-                    "the response was already taken".into(),
-                ))
-            }
+        match head(future) {
+            Some(head) => return head,
             None => {
                 let pollable = future.subscribe();
                 pollable.block();
             }
         }
     }
+}
+
+/// The response head, if it has arrived (or the request failed).
+fn head(
+    future: &FutureIncomingResponse,
+) -> Option<Result<wasi::http::types::IncomingResponse, TransportError>> {
+    Some(match future.get()? {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(code)) => Err(map_error_code(&code)),
+        Err(()) => Err(TransportError::ConnectionLost(
+            "the response was already taken".into(),
+        )),
+    })
 }
 
 /// The status and the whole body, at most [`MAX_RESPONSE_BYTES`].

@@ -130,6 +130,31 @@ describe('elastic-security component through jco + preview2-shim', () => {
     assertNoSecret(error, STUB_API_KEY);
   });
 
+  test('return all with pages in flight together: every case, in Kibana\'s order', () => {
+    const marker = `batch${Date.now()}`;
+    const made = [];
+    for (let i = 0; i < 250; i += 1) {
+      made.push(cases.createCase(conn, {
+        title: `${marker} ${i}`, owner: 'cases', tags: [], assignees: [],
+      }).caseId);
+    }
+    const input = {
+      search: marker, searchFields: ['title'], owners: ['cases'], assignees: [], returnAll: true,
+    };
+    // 3 pages: page 1, then pages 2 and 3 together; the newest case first.
+    const all = cases.getManyCases(conn, { ...input, maxInFlight: 4 });
+    assert.equal(all.total, 250);
+    assert.deepEqual(all.cases.map((c) => c.caseId), made.toReversed());
+    // One page after the other reads the same list.
+    const one = cases.getManyCases(conn, { ...input, maxInFlight: 1 });
+    assert.deepEqual(one.cases.map((c) => c.caseId), made.toReversed());
+
+    const error = componentError(() => cases.getManyCases(conn, { ...input, maxInFlight: 17 }));
+    assert.equal(error.payload.statusCode, -1);
+    assert.equal(error.payload.kind, 'invalid-input');
+    assert.match(error.payload.message, /^max-in-flight: must be between 1 and 16/);
+  });
+
   test('err result: invalid input is status -1, kind invalid-input, nothing sent', () => {
     const error = componentError(() => cases.createCase(conn, {
       title: '   ', owner: 'security-solution', tags: [], assignees: [],

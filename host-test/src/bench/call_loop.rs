@@ -306,6 +306,7 @@ fn native_get_case(t: &NativeTransport, url: &str, id: &str) -> Result<()> {
     let input = elastic_security::api::cases::GetCaseInput {
         case_id: id.into(),
         include_comments: false,
+        max_in_flight: None,
     };
     elastic_security::cases::get_case(&client, input).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(())

@@ -2,10 +2,12 @@
 //! compiled natively ([`native`]), on the same work, in the same run, against the
 //! in-process simulator. Calls of the two sides alternate, so that the machine's
 //! noise falls on both alike; the ratios are what to read, not the absolute times.
-//! [`call_loop`] runs one operation in a loop, for profilers.
+//! [`return_all`] reads thousands of cases from a simulator with latency, with pages
+//! in flight together. [`call_loop`] runs one operation in a loop, for profilers.
 
 pub mod call_loop;
 pub mod native;
+pub mod return_all;
 pub mod usage;
 
 use std::fmt::Write as _;
@@ -20,6 +22,7 @@ use crate::harness::bindings as host;
 use crate::harness::{Harness, HarnessConfig, BUILT_COMPONENT};
 use crate::sim::{SimConfig, Simulator};
 use native::NativeTransport;
+use return_all::ReturnAllOptions;
 use usage::Usage;
 
 /// How much to run.
@@ -37,6 +40,8 @@ pub struct BenchOptions {
     pub instantiations: usize,
     /// Loads timed per form (compiled, precompiled).
     pub loads: usize,
+    /// The return-all section.
+    pub return_all: ReturnAllOptions,
 }
 
 impl BenchOptions {
@@ -48,6 +53,7 @@ impl BenchOptions {
             callers: vec![1, 4, 16],
             instantiations: 5000,
             loads: 3,
+            return_all: ReturnAllOptions::full(return_all::DEFAULT_LATENCY),
         }
     }
 
@@ -60,6 +66,7 @@ impl BenchOptions {
             callers: vec![1, 4],
             instantiations: 20,
             loads: 1,
+            return_all: ReturnAllOptions::smoke(),
         }
     }
 }
@@ -119,6 +126,7 @@ macro_rules! inputs {
                 cases::GetCaseInput {
                     case_id: id.into(),
                     include_comments: false,
+                    max_in_flight: None,
                 }
             }
 
@@ -136,6 +144,17 @@ macro_rules! inputs {
                     assignees: vec![],
                     return_all: false,
                     limit: None,
+                    max_in_flight: None,
+                }
+            }
+
+            /// Every case, up to `limit`, with `max_in_flight` pages together.
+            pub fn all(limit: u32, max_in_flight: u32) -> cases::GetManyCasesInput {
+                cases::GetManyCasesInput {
+                    return_all: true,
+                    limit: Some(limit),
+                    max_in_flight: Some(max_in_flight),
+                    ..many()
                 }
             }
 
@@ -825,6 +844,8 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
         op(&mut probe, 2_000_000)?;
         let _ = writeln!(out, "| {name} | {} |", h.take_peak_memory());
     }
+
+    return_all::run(&opts.return_all, &mut out)?;
 
     let _ = writeln!(out, "\nComponent size: {} bytes.", BUILT_COMPONENT.len());
     Ok(out)

@@ -4,14 +4,18 @@
 //! the same keep-alive policy and TLS). The difference between the two is what running
 //! as a WebAssembly component costs: instantiation, wasm execution, host crossings.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use elastic_security::kibana::{
-    Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
+    InFlight, Method, Outgoing, Response, Scheme, Transport, TransportError, MAX_RESPONSE_BYTES,
 };
 use http_body_util::{BodyExt, Full};
+use wasmtime_wasi::runtime::AbortOnDropJoinHandle;
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions};
 
 use crate::harness::outbound::{Origin, Outbound};
@@ -22,9 +26,13 @@ pub struct NativeTransport {
 
 impl NativeTransport {
     pub fn new(keep_alive: bool) -> anyhow::Result<Self> {
-        Ok(Self {
-            outbound: Arc::new(Outbound::new(None, keep_alive)?),
-        })
+        Ok(Self::over(Arc::new(Outbound::new(None, keep_alive)?)))
+    }
+
+    /// Over an outbound side shared with others (a harness's: the same pool of
+    /// connections).
+    pub fn over(outbound: Arc<Outbound>) -> Self {
+        Self { outbound }
     }
 
     pub fn outbound(&self) -> &Outbound {
@@ -34,6 +42,28 @@ impl NativeTransport {
 
 impl Transport for NativeTransport {
     fn send(&self, req: &Outgoing<'_>) -> Result<Response, TransportError> {
+        let exchange = self.exchange(req);
+        wasmtime_wasi::runtime::in_tokio(async move { exchange?.await })
+    }
+
+    fn in_flight(&self) -> Box<dyn InFlight + '_> {
+        let (answered, answers) = mpsc::channel();
+        Box::new(NativeFlight {
+            transport: self,
+            tasks: Vec::new(),
+            answered,
+            answers,
+            open: 0,
+        })
+    }
+}
+
+/// One request and its whole answer, as a future to run on the runtime.
+type Exchange = Pin<Box<dyn Future<Output = Result<Response, TransportError>> + Send>>;
+
+impl NativeTransport {
+    /// The request as hyper takes it, sent and read whole by the future returned.
+    fn exchange(&self, req: &Outgoing<'_>) -> Result<Exchange, TransportError> {
         let scheme = match req.scheme {
             Scheme::Http => "http",
             Scheme::Https => "https",
@@ -69,7 +99,7 @@ impl Transport for NativeTransport {
             between_bytes_timeout: timeout,
         };
         let outbound = self.outbound.clone();
-        wasmtime_wasi::runtime::in_tokio(async move {
+        Ok(Box::pin(async move {
             let response = outbound
                 .send(origin, request, Some(options))
                 .await
@@ -90,7 +120,45 @@ impl Transport for NativeTransport {
                 status,
                 body: bytes,
             })
-        })
+        }))
+    }
+}
+
+/// Requests in flight together natively: each a task on the runtime that drives
+/// the connections (the one wasi:http uses), its answer sent back over a channel.
+/// Dropping it aborts the tasks still running.
+struct NativeFlight<'t> {
+    transport: &'t NativeTransport,
+    tasks: Vec<AbortOnDropJoinHandle<()>>,
+    answered: Sender<(usize, Result<Response, TransportError>)>,
+    answers: Receiver<(usize, Result<Response, TransportError>)>,
+    open: usize,
+}
+
+impl InFlight for NativeFlight<'_> {
+    fn start(&mut self, tag: usize, request: &Outgoing<'_>) {
+        self.open += 1;
+        let exchange = match self.transport.exchange(request) {
+            Ok(exchange) => exchange,
+            Err(error) => {
+                let _ = self.answered.send((tag, Err(error)));
+                return;
+            }
+        };
+        let answered = self.answered.clone();
+        self.tasks.push(wasmtime_wasi::runtime::spawn(async move {
+            let _ = answered.send((tag, exchange.await));
+        }));
+    }
+
+    fn next(&mut self) -> Option<(usize, Result<Response, TransportError>)> {
+        if self.open == 0 {
+            return None;
+        }
+        self.open -= 1;
+        let answer = self.answers.recv().ok();
+        self.tasks.retain(|task| !task.is_finished());
+        answer
     }
 }
 

@@ -4,6 +4,7 @@
 //! complete their names.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueHint};
@@ -68,9 +69,10 @@ Run the Kibana simulator alone until interrupted (Ctrl-C), so that `call` can be
 against it from another shell. It accepts the API key `sim-api-key` and the user \
 `elastic` / `changeme`; spaces `default`, `security` and `soc-team` exist.",
         after_help = "\
-Example:
+Examples:
     elastic-security stub &
-    elastic-security call get-many-cases --url http://127.0.0.1:5601 --api-key sim-api-key"
+    elastic-security call get-many-cases --url http://127.0.0.1:5601 --api-key sim-api-key
+    elastic-security stub --latency 20ms     # answers as slow as a remote Kibana's"
     )]
     Stub {
         /// Address to listen on
@@ -81,6 +83,10 @@ Example:
         /// process
         #[arg(long)]
         control: bool,
+        /// Delay every answer this long, as a Kibana across a network would (e.g.
+        /// 20ms, 0.25s); requests on different connections are served together
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        latency: Option<Duration>,
     },
 
     /// List the 20 operations with their inputs and Kibana routes
@@ -113,10 +119,12 @@ add-tag and get-many-cases (100 cases), through the synchronous and the async ha
 page faults per call; get-case by host setting (resident memory, read-ahead, allocator); \
 calls per second with 1, 4 and 16 concurrent callers (with and without keep-alive); \
 instantiation time (on-demand and pooling allocator); load time compiled vs precompiled; \
-peak linear memory per call; and the component's size. The native client is the \
-component's own Rust code compiled natively, over the same HTTP stack. Prints Markdown \
-tables (BENCHMARKS.md keeps them). Build with --release for meaningful numbers: about a \
-minute.",
+peak linear memory per call; return-all of 2,000 and 10,000 cases against the simulator \
+with a latency on every answer (--latency), 1, 4 and 8 pages in flight together, against \
+its floor and against native code doing the same, with the memory of the call; and the \
+component's size. The native client is the component's own Rust code compiled natively, \
+over the same HTTP stack. Prints Markdown tables (BENCHMARKS.md keeps them). Build with \
+--release for meaningful numbers: a few minutes.",
         after_help = "Example:\n    cargo run --release -- bench"
     )]
     Bench {
@@ -128,6 +136,10 @@ minute.",
         /// sides at every call)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=10_000))]
         block: Option<u16>,
+        /// Return-all section: the latency of every answer of the simulator (default
+        /// 20ms)
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        latency: Option<Duration>,
     },
 
     /// Print the completion script of a shell for elastic-security

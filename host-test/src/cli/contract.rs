@@ -89,10 +89,12 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
         }),
         "delete-case" => Call::DeleteCase(cases::DeleteCaseInput {
             case_ids: i.list("CaseIds")?,
+            max_in_flight: i.opt_u32("MaxInFlight")?,
         }),
         "get-case" => Call::GetCase(cases::GetCaseInput {
             case_id: i.req_str("CaseId")?,
             include_comments: i.opt_bool("IncludeComments")?.unwrap_or(false),
+            max_in_flight: i.opt_u32("MaxInFlight")?,
         }),
         "get-many-cases" => Call::GetManyCases(cases::GetManyCasesInput {
             page: i.opt_u32("Page")?,
@@ -106,6 +108,7 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
             assignees: i.list("Assignees")?,
             return_all: i.opt_bool("ReturnAll")?.unwrap_or(false),
             limit: i.opt_u32("Limit")?,
+            max_in_flight: i.opt_u32("MaxInFlight")?,
         }),
         "get-case-status" => Call::GetCaseStatus(i.req_str("CaseId")?),
         "update-case" => Call::UpdateCase(cases::UpdateCaseInput {
@@ -147,6 +150,7 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
             per_page: i.opt_u32("PerPage")?,
             return_all: i.opt_bool("ReturnAll")?.unwrap_or(false),
             limit: i.opt_u32("Limit")?,
+            max_in_flight: i.opt_u32("MaxInFlight")?,
         }),
         "remove-comment" => Call::RemoveComment(i.req_str("CaseId")?, i.req_str("CommentId")?),
         "update-comment" => Call::UpdateComment(case_comments::UpdateCommentInput {
@@ -393,6 +397,7 @@ fn cli_field_names(message: &str) -> String {
         ("config", "Config"),
         ("secrets", "Secrets"),
         ("limit", "Limit"),
+        ("max-in-flight", "MaxInFlight"),
         ("types", "Types"),
     ];
     if let Some((field, rest)) = message.split_once(':') {

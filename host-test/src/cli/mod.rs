@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::error::ErrorKind;
@@ -53,9 +54,17 @@ pub fn main() -> ExitCode {
         Some(Command::Call(call)) => run_call(&call, cli.component.as_deref()),
         Some(Command::Demo) => harness(cli.component.as_deref(), None)
             .and_then(|h| demo::run(&h, &component_label(cli.component.as_deref()))),
-        Some(Command::Stub { listen, control }) => run_stub(&listen, control),
+        Some(Command::Stub {
+            listen,
+            control,
+            latency,
+        }) => run_stub(&listen, control, latency.unwrap_or_default()),
         Some(Command::Precompile { out }) => run_precompile(cli.component.as_deref(), &out),
-        Some(Command::Bench { smoke, block }) => run_bench(smoke, block.map(usize::from)),
+        Some(Command::Bench {
+            smoke,
+            block,
+            latency,
+        }) => run_bench(smoke, block.map(usize::from), latency),
     };
     let _ = std::io::stdout().flush();
     match result {
@@ -221,7 +230,7 @@ fn run_call(call: &CallArgs, component: Option<&Path>) -> Result<u8> {
     Ok(if outcome.ok { 0 } else { EXIT_FAILED })
 }
 
-fn run_bench(smoke: bool, block: Option<usize>) -> Result<u8> {
+fn run_bench(smoke: bool, block: Option<usize>, latency: Option<Duration>) -> Result<u8> {
     let mut options = if smoke {
         crate::bench::BenchOptions::smoke()
     } else {
@@ -229,6 +238,9 @@ fn run_bench(smoke: bool, block: Option<usize>) -> Result<u8> {
     };
     if let Some(block) = block {
         options.block = block;
+    }
+    if let Some(latency) = latency {
+        options.return_all.latency = latency;
     }
     print!("{}", crate::bench::run(&options)?);
     Ok(0)
@@ -252,9 +264,10 @@ fn run_precompile(component: Option<&Path>, out: &Path) -> Result<u8> {
     Ok(0)
 }
 
-fn run_stub(listen: &str, control: bool) -> Result<u8> {
+fn run_stub(listen: &str, control: bool, latency: Duration) -> Result<u8> {
     let config = SimConfig {
         control,
+        latency,
         ..SimConfig::default()
     };
     let sim = Simulator::start_with(config, listen)
@@ -263,6 +276,12 @@ fn run_stub(listen: &str, control: bool) -> Result<u8> {
     println!(
         "API key: sim-api-key   Basic: elastic / changeme   spaces: default, security, soc-team"
     );
+    if !latency.is_zero() {
+        println!(
+            "Latency: every answer takes {}",
+            humantime::format_duration(latency)
+        );
+    }
     println!(
         "Try: elastic-security call get-many-cases --url {} --api-key sim-api-key",
         sim.url()

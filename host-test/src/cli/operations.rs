@@ -23,6 +23,10 @@ const LIMIT: (&str, &str) = (
     "optional, with ReturnAll: default 1000, 1 to 10000",
 );
 const OWNERS: (&str, &str) = ("Owner", "optional: one or more owners");
+const MAX_IN_FLIGHT: (&str, &str) = (
+    "MaxInFlight",
+    "optional, with ReturnAll: pages requested together once the first gives the total, default 4, 1 to 16 (1: one after the other)",
+);
 
 /// What get-comment and remove-comment take: one comment of one case.
 const ONE_COMMENT: &[(&str, &str)] = &[("CaseId", "required"), ("CommentId", "required"), SPACE];
@@ -63,14 +67,23 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "delete-case",
         title: "Delete a Case",
-        inputs: &[("CaseIds", "required: one or more ids, comma-separated or array"), SPACE],
+        inputs: &[
+            ("CaseIds", "required: one or more ids, comma-separated or array"),
+            ("MaxInFlight", "optional: when Kibana refuses the batch, requests per id sent together, default 4, 1 to 16"),
+            SPACE,
+        ],
         route: "DELETE /api/cases?ids=[...]",
         example: r#"{"CaseIds":"<case id>,<case id>"}"#,
     },
     Operation {
         name: "get-case",
         title: "Get a Case",
-        inputs: &[("CaseId", "required"), ("IncludeComments", "optional: true | false (default)"), SPACE],
+        inputs: &[
+            ("CaseId", "required"),
+            ("IncludeComments", "optional: true | false (default)"),
+            ("MaxInFlight", "optional, with IncludeComments: pages of comments requested together, default 4, 1 to 16"),
+            SPACE,
+        ],
         route: "GET /api/cases/{id} (+ comments/_find)",
         example: r#"{"CaseId":"<case id>","IncludeComments":true}"#,
     },
@@ -89,6 +102,7 @@ pub const OPERATIONS: &[Operation] = &[
             ("Assignees", "optional: user profile uids"),
             RETURN_ALL,
             LIMIT,
+            MAX_IN_FLIGHT,
             SPACE,
         ],
         route: "GET /api/cases/_find",
@@ -179,7 +193,15 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "get-many-comments",
         title: "Get many Case Comments",
-        inputs: &[("CaseId", "required"), ("Page", "optional: default 1"), ("PerPage", "optional: default 20"), RETURN_ALL, LIMIT, SPACE],
+        inputs: &[
+            ("CaseId", "required"),
+            ("Page", "optional: default 1"),
+            ("PerPage", "optional: default 20"),
+            RETURN_ALL,
+            LIMIT,
+            MAX_IN_FLIGHT,
+            SPACE,
+        ],
         route: "GET /api/cases/{id}/comments/_find",
         example: r#"{"CaseId":"<case id>","Page":2,"PerPage":50}"#,
     },

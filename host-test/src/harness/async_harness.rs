@@ -23,6 +23,7 @@
 //! let input = host_test::harness::async_harness::cases::GetCaseInput {
 //!     case_id: "7ab6...".into(),
 //!     include_comments: false,
+//!     max_in_flight: None,
 //! };
 //! let case = h.get_case(&conn, &input).await?;
 //! # Ok(()) }

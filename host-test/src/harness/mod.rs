@@ -332,6 +332,12 @@ impl Harness {
         &self.outbound
     }
 
+    /// The outbound side, shared: a native client sending through it uses the same
+    /// pool of connections as the calls (the benchmark's).
+    pub fn shared_outbound(&self) -> Arc<Outbound> {
+        self.outbound.clone()
+    }
+
     /// A fresh store and instance that may reach `base_url`'s origin and nothing else
     /// (`None`: no outbound request at all).
     pub fn instantiate(&self, base_url: Option<&str>) -> Result<Instance> {

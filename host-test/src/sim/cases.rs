@@ -11,7 +11,7 @@ use super::saved_objects::{
     case_not_found, now_ms, render_case, timestamp, version_string, Case, CommentsMode, OWNERS,
 };
 use super::user_actions::{self, Change};
-use super::State;
+use super::{SpaceData, State};
 
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 const STATUSES: &[&str] = &["open", "in-progress", "closed"];
@@ -343,18 +343,30 @@ fn cmp_opt<T: Ord>(a: Option<T>, b: Option<T>, desc: bool) -> Ordering {
     }
 }
 
+/// What `_find` sorts cases by (its `sortField`).
+#[derive(Clone, Copy)]
+enum SortField {
+    CreatedAt,
+    UpdatedAt,
+    ClosedAt,
+    Title,
+    Status,
+    Severity,
+    Category,
+}
+
 /// `GET /api/cases/_find`
-pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
+pub(crate) fn find(ctx: &Ctx, state: &State) -> Handled {
     ctx.check_query_keys(FIND_KEYS)?;
     let (page, per_page) = ctx.paging()?;
     let sort_field = match ctx.query_one("sortField") {
-        None | Some("createdAt" | "created_at") => "createdAt",
-        Some("updatedAt" | "updated_at") => "updatedAt",
-        Some("closedAt" | "closed_at") => "closedAt",
-        Some("title") => "title",
-        Some("status") => "status",
-        Some("severity") => "severity",
-        Some("category") => "category",
+        None | Some("createdAt" | "created_at") => SortField::CreatedAt,
+        Some("updatedAt" | "updated_at") => SortField::UpdatedAt,
+        Some("closedAt" | "closed_at") => SortField::ClosedAt,
+        Some("title") => SortField::Title,
+        Some("status") => SortField::Status,
+        Some("severity") => SortField::Severity,
+        Some("category") => SortField::Category,
         Some(other) => return Err(j::invalid("sortField", Some(&json!(other)))),
     };
     let desc = ctx.sort_desc(true)?;
@@ -372,7 +384,8 @@ pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
         .filter(|s| !s.is_empty())
         .map(str::to_lowercase);
 
-    let space = state.spaces.entry(ctx.space.clone()).or_default();
+    let none = SpaceData::default();
+    let space = state.spaces.get(&ctx.space).unwrap_or(&none);
     let matches = |c: &&Case| -> bool {
         if !severities.is_empty() && !severities.contains(&c.severity.as_str()) {
             return false;
@@ -430,18 +443,21 @@ pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
         .into_iter()
         .filter(|c| statuses.is_empty() || statuses.contains(&c.status.as_str()))
         .collect();
-    hits.sort_by(|a, b| {
+    // `seq` breaks every tie: an unstable sort gives the one order.
+    hits.sort_unstable_by(|a, b| {
         let primary = match sort_field {
-            "updatedAt" => cmp_opt(a.updated_at, b.updated_at, desc),
-            "closedAt" => cmp_opt(a.closed_at, b.closed_at, desc),
-            "title" => directed(a.title.cmp(&b.title), desc),
-            "status" => directed(status_rank(&a.status).cmp(&status_rank(&b.status)), desc),
-            "severity" => directed(
+            SortField::UpdatedAt => cmp_opt(a.updated_at, b.updated_at, desc),
+            SortField::ClosedAt => cmp_opt(a.closed_at, b.closed_at, desc),
+            SortField::Title => directed(a.title.cmp(&b.title), desc),
+            SortField::Status => {
+                directed(status_rank(&a.status).cmp(&status_rank(&b.status)), desc)
+            }
+            SortField::Severity => directed(
                 severity_rank(&a.severity).cmp(&severity_rank(&b.severity)),
                 desc,
             ),
-            "category" => cmp_opt(a.category.as_ref(), b.category.as_ref(), desc),
-            _ => directed(a.created_at.cmp(&b.created_at), desc),
+            SortField::Category => cmp_opt(a.category.as_ref(), b.category.as_ref(), desc),
+            SortField::CreatedAt => directed(a.created_at.cmp(&b.created_at), desc),
         };
         primary.then_with(|| directed(a.seq.cmp(&b.seq), desc))
     });
@@ -449,15 +465,19 @@ pub(crate) fn find(ctx: &Ctx, state: &mut State) -> Handled {
         .iter()
         .map(|c| render_case(c, &space.comments, CommentsMode::Empty))
         .collect();
-    Ok(Response::ok(&json!({
-        "page": page,
-        "per_page": per_page,
-        "total": hits.len(),
-        "cases": cases,
-        "count_open_cases": open,
-        "count_in_progress_cases": in_progress,
-        "count_closed_cases": closed,
-    })))
+    // Up to 100 cases: written out by the server, once the state is released.
+    Ok(Response::json_later(
+        200,
+        json!({
+            "page": page,
+            "per_page": per_page,
+            "total": hits.len(),
+            "cases": cases,
+            "count_open_cases": open,
+            "count_in_progress_cases": in_progress,
+            "count_closed_cases": closed,
+        }),
+    ))
 }
 
 /// `GET /api/cases/status` (8.x only)

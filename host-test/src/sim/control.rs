@@ -7,8 +7,11 @@
 //!   fault for the next requests (`times`, default 1). Faults: `pass`, `status`
 //!   (with Kibana's JSON error body; optional `message`), `drop`, `slow`,
 //!   `late-answer` and `stall-body` (with `millis`), `invalid-json` (a 200).
+//! - `POST /_sim/latency` `{"millis": 20}`: every answer takes that long from now on
+//!   (0: none).
 //! - `GET /_sim/requests`: the requests received, oldest first, as
-//!   `{method, path, query, auth}`; `auth` says whether the credentials were
+//!   `{method, path, query, auth, serving}` (`serving`: how many requests the
+//!   simulator was serving when it came, itself included); `auth` says whether the credentials were
 //!   accepted, never what they were (`api-key accepted`, `api-key refused`,
 //!   `basic accepted`, ..., `none`). A refused API key also gives its first 15
 //!   characters (`auth-key-prefix`), enough to tell a host's placeholder
@@ -74,6 +77,13 @@ fn one() -> usize {
     1
 }
 
+/// The latency `POST /_sim/latency` sets.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Latency {
+    millis: u64,
+}
+
 impl FaultSpec {
     fn into_faults(self) -> (Fault, usize) {
         match self {
@@ -122,6 +132,14 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
             }
             Response::json(200, &json!({"queued": state.faults.len()}))
         }
+        ("POST", "latency") => {
+            let spec: Latency = match serde_json::from_slice(&req.body) {
+                Ok(spec) => spec,
+                Err(e) => return Response::bad_request(format!("latency: {e}")),
+            };
+            shared.set_latency(Duration::from_millis(spec.millis));
+            Response::json(200, &json!({"millis": spec.millis}))
+        }
         ("DELETE", "faults") => {
             shared.lock_state().faults.clear();
             Response::json(200, &json!({}))
@@ -158,7 +176,8 @@ fn describe(shared: &Shared, r: &RecordedRequest) -> Value {
         .header("authorization")
         .and_then(|v| v.trim().split_once(' '))
         .map(|(scheme, credentials)| (scheme.to_ascii_lowercase(), credentials.trim()));
-    let mut out = json!({"method": r.method, "path": r.path, "query": r.query});
+    let mut out =
+        json!({"method": r.method, "path": r.path, "query": r.query, "serving": r.serving});
     let auth = match &scheme {
         None => "none".to_owned(),
         Some((scheme, credentials)) => {

@@ -6,7 +6,10 @@
 //! `kbn-xsrf` check, API-key/Basic auth, spaces (`/s/{space}`), validation with Kibana's
 //! messages, optimistic concurrency via `version`, 406 for no-op updates, all-or-nothing
 //! bulk delete, the routes removed in 9.0, and injectable faults. Every request is kept
-//! in a log ([`Simulator::requests`]) for tests to check what Kibana received.
+//! in a log ([`Simulator::requests`]) for tests to check what Kibana received, with
+//! when it came and how many requests were being served then. A latency
+//! ([`SimConfig::latency`]) delays every answer, as a remote Kibana's would; requests
+//! on different connections are served concurrently (a thread per connection).
 
 mod alerts;
 mod case_comments;
@@ -28,10 +31,10 @@ mod tests;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use faults::Fault;
 pub use request::RecordedRequest;
@@ -58,6 +61,10 @@ pub struct SimConfig {
     /// Serve the control routes under `/_sim/` (faults, the request log), for a
     /// test in another process: see `control.rs`.
     pub control: bool,
+    /// How long every answer takes (before any fault's own delay), as a Kibana
+    /// across a network would; zero by default. [`Simulator::set_latency`] changes
+    /// it while the simulator runs.
+    pub latency: Duration,
 }
 
 impl Default for SimConfig {
@@ -70,6 +77,7 @@ impl Default for SimConfig {
             platinum: false,
             bump_version_after_create: false,
             control: false,
+            latency: Duration::ZERO,
         }
     }
 }
@@ -92,11 +100,14 @@ impl Simulator {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            latency_nanos: AtomicU64::new(nanos(config.latency)),
             config,
-            state: Mutex::new(State::default()),
+            state: RwLock::new(State::default()),
             shutdown: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(0),
+            serving: AtomicUsize::new(0),
+            started: Instant::now(),
         });
         let serving = Arc::clone(&shared);
         let listener_thread = std::thread::Builder::new()
@@ -130,6 +141,25 @@ impl Simulator {
     /// Queue a fault for the next request (FIFO; each fault is used once).
     pub fn inject(&self, fault: Fault) {
         self.shared.lock_state().faults.push_back(fault);
+    }
+
+    /// A fault for the first request that `matches` (used once), whenever it comes:
+    /// for requests whose order of arrival is not known, such as those sent
+    /// together. Such faults are looked at before the queue of [`Simulator::inject`].
+    pub fn inject_where(
+        &self,
+        matches: impl Fn(&RecordedRequest) -> bool + Send + Sync + 'static,
+        fault: Fault,
+    ) {
+        self.shared
+            .lock_state()
+            .targeted
+            .push((Box::new(matches), fault));
+    }
+
+    /// Sets how long every answer takes from now on (see [`SimConfig::latency`]).
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.set_latency(latency);
     }
 
     /// Number of cases in a space.
@@ -193,10 +223,23 @@ impl Drop for Simulator {
     }
 }
 
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
 /// What the server's threads share.
 pub(crate) struct Shared {
     pub(crate) config: SimConfig,
-    pub(crate) state: Mutex<State>,
+    /// [`SimConfig::latency`] as it is now, in nanoseconds.
+    pub(crate) latency_nanos: AtomicU64,
+    /// Requests received and not yet answered.
+    pub(crate) serving: AtomicUsize,
+    /// When the simulator started: requests' times are kept from it.
+    pub(crate) started: Instant,
+    /// Written under the write lock; `_find` of cases, the heaviest read and what
+    /// return-all sends together, reads under the read lock, so that pages asked for
+    /// together are worked out together.
+    pub(crate) state: RwLock<State>,
     pub(crate) shutdown: AtomicBool,
     /// A handle on every open connection, to close them when the simulator stops.
     pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
@@ -204,16 +247,32 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn lock_state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    pub(crate) fn lock_state(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn read_state(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn latency(&self) -> Duration {
+        Duration::from_nanos(self.latency_nanos.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_latency(&self, latency: Duration) {
+        self.latency_nanos.store(nanos(latency), Ordering::Relaxed);
     }
 }
+
+/// A fault for the first request a predicate matches.
+pub(crate) type Targeted = (Box<dyn Fn(&RecordedRequest) -> bool + Send + Sync>, Fault);
 
 /// All mutable simulator state, behind one mutex.
 #[derive(Default)]
 pub(crate) struct State {
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) faults: VecDeque<Fault>,
+    pub(crate) targeted: Vec<Targeted>,
     pub(crate) ids: Ids,
     pub(crate) spaces: HashMap<String, SpaceData>,
 }

@@ -2,6 +2,7 @@
 //! from the request log) and as route handlers see it ([`Ctx`]: space, user, query).
 
 use std::fmt;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -22,6 +23,11 @@ pub struct RecordedRequest {
     /// Header names lowercased, in the order received.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When it was received (its head and body), from the simulator's start.
+    pub received: Duration,
+    /// How many requests the simulator was serving when this one was received,
+    /// itself included: more than 1 means that it overlapped others in time.
+    pub serving: usize,
 }
 
 impl RecordedRequest {
@@ -72,6 +78,8 @@ impl fmt::Debug for RecordedRequest {
             .field("headers", &Headers(&self.headers))
             // Bodies can carry connector secrets: only their size is shown.
             .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("received", &self.received)
+            .field("serving", &self.serving)
             .finish()
     }
 }

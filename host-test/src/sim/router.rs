@@ -50,13 +50,15 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
     };
     let v8 = config.major_version < 9;
     let route: Vec<&str> = route.iter().map(String::as_str).collect();
+    if let ("GET", ["api", "cases", "_find"]) = (method, route.as_slice()) {
+        return cases::find(&ctx, &shared.read_state()).unwrap_or_else(|e| e);
+    }
     let mut guard = shared.lock_state();
     let state = &mut *guard;
     let result = match (method, route.as_slice()) {
         ("POST", ["api", "cases"]) => cases::create(&ctx, state),
         ("PATCH", ["api", "cases"]) => cases::update(&ctx, state),
         ("DELETE", ["api", "cases"]) => cases::delete(&ctx, state),
-        ("GET", ["api", "cases", "_find"]) => cases::find(&ctx, state),
         ("GET", ["api", "cases", "status"]) if v8 => cases::status(&ctx, state),
         ("GET", ["api", "cases", "tags"]) => cases::tags(&ctx, state),
         ("GET", ["api", "cases", "alerts", alert_id]) => {

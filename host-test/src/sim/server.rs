@@ -5,8 +5,9 @@
 //!
 //! Each connection has a thread of its own, running hyper on a single-threaded tokio
 //! runtime, as the server had it before hyper: a connection's requests never wait
-//! for another's, and no request is handed between threads, so that the benchmark's
-//! callers meet the same server as before.
+//! for another's (requests sent together on N connections are served together,
+//! latency included), and no request is handed between threads, so that the
+//! benchmark's callers meet the same server as before.
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -122,6 +123,8 @@ async fn answer(
             })
             .collect(),
         body: Vec::new(),
+        received: Duration::ZERO,
+        serving: 0,
     };
 
     // Like Kibana, a body declared larger than the limit is refused before it is read;
@@ -141,8 +144,13 @@ async fn answer(
     if shared.config.control && recorded.path.starts_with(control::PREFIX) {
         return Ok(to_http(control::handle(&shared, &recorded), keep_alive));
     }
+    let serving = Serving::enter(&shared);
+    recorded.received = shared.started.elapsed();
+    recorded.serving = serving.count;
+    let latency = shared.latency();
     if let Some(refusal) = early {
         shared.lock_state().requests.push(recorded);
+        sleep(latency).await;
         // The rest of the body is not read: the connection cannot be reused.
         return Ok(to_http(refusal, false));
     }
@@ -150,23 +158,64 @@ async fn answer(
     let fault = {
         let mut state = shared.lock_state();
         state.requests.push(recorded.clone());
-        state.faults.pop_front()
+        match state
+            .targeted
+            .iter()
+            .position(|(matches, _)| matches(&recorded))
+        {
+            Some(index) => Some(state.targeted.remove(index).1),
+            None => state.faults.pop_front(),
+        }
     };
     match Served::under(fault) {
         Served::Normally(delay) => {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
+            sleep(latency + delay).await;
             Ok(to_http(router::handle(&shared, &recorded), keep_alive))
         }
         Served::Late(delay) => {
             let response = router::handle(&shared, &recorded);
-            tokio::time::sleep(delay).await;
+            sleep(latency + delay).await;
             Ok(to_http(response, keep_alive))
         }
-        Served::Answer(response) => Ok(to_http(response, keep_alive)),
-        Served::StalledBody { body, pause } => Ok(stalled(body, pause)),
-        Served::Dropped => Err(Dropped),
+        Served::Answer(response) => {
+            sleep(latency).await;
+            Ok(to_http(response, keep_alive))
+        }
+        Served::StalledBody { body, pause } => {
+            sleep(latency).await;
+            Ok(stalled(body, pause))
+        }
+        Served::Dropped => {
+            sleep(latency).await;
+            Err(Dropped)
+        }
+    }
+}
+
+async fn sleep(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// A request being served: counted from when it is received until its answer is
+/// handed to hyper (or the connection goes away).
+struct Serving<'s> {
+    shared: &'s Shared,
+    /// Requests being served when this one was received, itself included.
+    count: usize,
+}
+
+impl<'s> Serving<'s> {
+    fn enter(shared: &'s Shared) -> Self {
+        let count = shared.serving.fetch_add(1, Ordering::SeqCst) + 1;
+        Serving { shared, count }
+    }
+}
+
+impl Drop for Serving<'_> {
+    fn drop(&mut self) {
+        self.shared.serving.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -198,14 +247,15 @@ fn wants_keep_alive(version: Version, headers: &HeaderMap) -> bool {
 
 /// A handler's answer as hyper sends it, with the headers Kibana adds.
 fn to_http(response: Response, keep_alive: bool) -> http::Response<Body> {
-    let body = Full::new(Bytes::from(response.body))
+    let (status, content_type) = (response.status, response.content_type);
+    let body = Full::new(Bytes::from(response.into_body()))
         .map_err(|never| match never {})
         .boxed_unsync();
     let mut answer = http::Response::new(body);
     *answer.status_mut() =
-        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = answer.headers_mut();
-    if let Some(content_type) = response.content_type {
+    if let Some(content_type) = content_type {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
     headers.insert(

@@ -760,6 +760,48 @@ fn percent_encoded_ids_are_decoded() {
 }
 
 #[test]
+fn latency_delays_every_answer_and_requests_on_other_connections_overlap() {
+    let sim = sim_with(|c| c.latency = Duration::from_millis(200));
+    // Four requests at once, each on its own connection: served together (the
+    // last one received finds the other three still being served).
+    let started = std::time::Instant::now();
+    let answers: Vec<Answer> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| req("GET", "/api/cases/_find").send(&sim)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let took = started.elapsed();
+    assert!(answers.iter().all(|a| a.status == 200));
+    assert!(took >= Duration::from_millis(200), "{took:?}");
+    let requests = sim.requests();
+    let mut serving: Vec<usize> = requests.iter().map(|r| r.serving).collect();
+    serving.sort();
+    assert_eq!(serving, [1, 2, 3, 4]);
+    // One after the other: each alone, each received after the one before's answer.
+    sim.clear_requests();
+    sim.set_latency(Duration::from_millis(50));
+    for _ in 0..2 {
+        req("GET", "/api/cases/_find").send(&sim);
+    }
+    let requests = sim.requests();
+    assert!(requests.iter().all(|r| r.serving == 1));
+    assert!(requests[1].received >= requests[0].received + Duration::from_millis(50));
+}
+
+#[test]
+fn a_targeted_fault_waits_for_the_request_it_matches() {
+    let sim = Simulator::start().expect("start");
+    sim.inject_where(|r| r.query.contains("page=3"), Fault::Status500);
+    sim.inject(Fault::Html502);
+    // The queue's fault goes to the next request; the targeted one to page 3 only.
+    assert_eq!(req("GET", "/api/cases/_find?page=1").send(&sim).status, 502);
+    assert_eq!(req("GET", "/api/cases/_find?page=2").send(&sim).status, 200);
+    assert_eq!(req("GET", "/api/cases/_find?page=3").send(&sim).status, 500);
+    assert_eq!(req("GET", "/api/cases/_find?page=3").send(&sim).status, 200);
+}
+
+#[test]
 fn faults_are_served_once_each() {
     let sim = Simulator::start().expect("start");
     sim.inject(Fault::Drop);
@@ -1199,6 +1241,7 @@ fn control_routes_queue_faults_and_describe_requests() {
     assert_eq!(log[4]["auth"], "api-key refused");
     assert_eq!(log[4]["auth-key-prefix"], "OBELISK_SECRET_");
     assert_eq!(log[5]["auth"], "none");
+    assert!(log.iter().all(|r| r["serving"] == 1), "{log:?}");
     assert!(!log.iter().any(|r| r.to_string().contains("sim-api-key")));
     assert_eq!(
         req("GET", "/_sim/cases").send(&sim).json()["soc-team"],
@@ -1206,4 +1249,17 @@ fn control_routes_queue_faults_and_describe_requests() {
     );
     req("DELETE", "/_sim/requests").send(&sim);
     assert_eq!(req("GET", "/_sim/requests").send(&sim).json(), json!([]));
+
+    // A latency for every answer from now on; the control routes never wait.
+    let set = req("POST", "/_sim/latency")
+        .json(&json!({"millis": 300}))
+        .send(&sim);
+    assert_eq!((set.status, set.json()), (200, json!({"millis": 300})));
+    let started = std::time::Instant::now();
+    req("GET", "/api/cases/_find").send(&sim);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let bad = req("POST", "/_sim/latency")
+        .json(&json!({"seconds": 1}))
+        .send(&sim);
+    assert_eq!(bad.status, 400);
 }

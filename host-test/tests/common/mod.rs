@@ -148,6 +148,7 @@ pub fn many_cases() -> cases::GetManyCasesInput {
         assignees: vec![],
         return_all: false,
         limit: None,
+        max_in_flight: None,
     }
 }
 
