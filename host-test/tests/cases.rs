@@ -29,12 +29,15 @@ fn create_case_with_every_option() {
         severity: Some(Severity::Critical),
         tags: strings(&["ransomware, edr", " host-17 ", ""]),
         assignees: strings(&["u_analyst_1"]),
+        idempotency_key: None,
     };
-    let c = kit
+    let created = kit
         .h
         .create_case(&kit.conn(), &input)
         .unwrap()
         .expect("created");
+    assert!(created.created);
+    let c = created.kibana_case;
 
     let req = kit.only_request();
     assert_eq!(
@@ -87,7 +90,8 @@ fn create_case_defaults() {
         .h
         .create_case(&kit.conn(), &input)
         .unwrap()
-        .expect("created");
+        .expect("created")
+        .kibana_case;
     let body = kit.only_request().body_json().unwrap();
     assert_eq!(
         body["description"], "Suspicious login",
@@ -773,7 +777,8 @@ fn spaces_are_kept_apart() {
         .h
         .create_case(&sec, &case_input("In security"))
         .unwrap()
-        .expect("created");
+        .expect("created")
+        .kibana_case;
     assert_eq!(kit.only_request().path, "/s/security/api/cases");
     assert_eq!(
         (

@@ -61,7 +61,7 @@ pub fn settle<T>(result: std::result::Result<T, Error>) -> Op<T> {
 macro_rules! with_operations {
     ($expand:ident) => {
         $expand! {
-            create_case: cases.call_create_case(input: &cases::CreateCaseInput) -> KibanaCase;
+            create_case: cases.call_create_case(input: &cases::CreateCaseInput) -> cases::CreatedCase;
             delete_case: cases.call_delete_case(input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
             get_case: cases.call_get_case(input: &cases::GetCaseInput) -> KibanaCase;
             get_many_cases: cases.call_get_many_cases(input: &cases::GetManyCasesInput) -> cases::CasePage;
