@@ -49,13 +49,16 @@ export function runFlow(
   // Before opening a case: is the alert in one already?
   const before = cases.getCasesByAlert(conn, { alertId, owners: ['security-solution'] });
 
-  const created = cases.createCase(conn, {
+  // One case per alert: the key makes a repeat of this call (after a lost answer,
+  // say) return the case the first call made. `createdNow` says which it was.
+  const { kibanaCase: created, created: createdNow } = cases.createCase(conn, {
     title,
     owner: 'security-solution',
     description: 'Several users reported the same credential-harvesting e-mail.',
     severity: 'high',
     tags: ['phishing'],
     assignees: [],
+    idempotencyKey: `alert-${alertId}`,
   });
 
   // One item may hold several comma-separated tags.
@@ -79,7 +82,7 @@ export function runFlow(
     limit: 500,
   });
 
-  return { before, created, tagged, comment, after, listed };
+  return { before, created, createdNow, tagged, comment, after, listed };
 }
 
 function connectionFromEnv(baseUrl) {
@@ -105,9 +108,9 @@ async function main() {
     conn = { baseUrl: stub.url, auth: { tag: 'api-key', val: STUB_API_KEY } };
   }
   try {
-    const { before, created, tagged, comment, after, listed } = runFlow(component, conn);
+    const { before, created, createdNow, tagged, comment, after, listed } = runFlow(component, conn);
     console.log(`alert in      ${before.length} case(s) before`);
-    console.log(`created case  ${created.caseId} "${created.title}" (${created.status}, ${created.severity})`);
+    console.log(`${createdNow ? 'created' : 'found  '} case  ${created.caseId} "${created.title}" (${created.status}, ${created.severity})`);
     console.log(`tagged        ${tagged.tags.join(', ')} (version ${tagged.version})`);
     console.log(`commented     ${comment.commentId}: ${comment.comment}`);
     console.log(`alert in      ${after.map((c) => c.caseId).join(', ')}`);

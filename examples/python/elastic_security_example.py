@@ -224,6 +224,9 @@ class ElasticSecurity:
     # A few operations with Python signatures; the others through `call`.
 
     def create_case(self, conn: dict, title: str, owner: str = "security-solution", **fields: Any) -> dict:
+        """The `created-case` record: `{"kibana-case": {...}, "created": bool}`
+        (`created` is False when `idempotency_key` found the case an earlier call
+        made)."""
         return self.call("cases", "create-case", conn, {"title": title, "owner": owner, **fields})
 
     def get_case(self, conn: dict, case_id: str, include_comments: bool = False) -> dict:

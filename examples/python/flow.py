@@ -39,14 +39,18 @@ def run_flow(client: ElasticSecurity, conn: dict, title: str, alert_id: str = "p
     # Before opening a case: is the alert in one already?
     before = client.get_cases_by_alert(conn, alert_id, owners=["security-solution"])
 
-    case = client.create_case(
+    # One case per alert: with the key, a repeat of this call (after a lost
+    # answer, say) returns the case the first call made ("created" False).
+    made = client.create_case(
         conn,
         title,
         owner="security-solution",
         description="Several users reported the same phishing mail.",
         severity="high",  # enum: the WIT case name as a str
         tags=["phishing"],
+        idempotency_key=f"alert-{alert_id}",
     )
+    case = made["kibana-case"]
     case_id = case["case-id"]
 
     # Tags: items are split on commas and trimmed by the component.
@@ -79,6 +83,7 @@ def run_flow(client: ElasticSecurity, conn: dict, title: str, alert_id: str = "p
         "after": after,
         "alerts": alerts,
         "created": case,
+        "created-now": made["created"],
         "tagged": tagged,
         "comment": comment,
         "listed": listed,
@@ -90,7 +95,7 @@ def run_flow(client: ElasticSecurity, conn: dict, title: str, alert_id: str = "p
 def _summary(results: dict) -> str:
     case = results["case"]
     lines = [
-        f"created   {case['case-id']}  {case['title']!r}  severity={case['severity']}",
+        f"{'created' if results['created-now'] else 'found  '}   {case['case-id']}  {case['title']!r}  severity={case['severity']}",
         f"alert in  {len(results['before'])} case(s) before, then "
         + ", ".join(c["case-id"] for c in results["after"]),
         f"tags      {results['tagged']['tags']}",
@@ -106,6 +111,8 @@ def _summary(results: dict) -> str:
 def main() -> int:
     client = ElasticSecurity()
     title = f"Phishing wave {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    # A new alert each run (the same one again would find the case made for it).
+    alert_id = f"py-alert-{time.strftime('%Y%m%d-%H%M%S')}"
     url = os.environ.get("KIBANA_URL")
     space = os.environ.get("KIBANA_SPACE") or None
     if url:
@@ -116,14 +123,14 @@ def main() -> int:
             password=os.environ.get("KIBANA_PASSWORD"),
             space_id=space,
         )
-        print(_summary(run_flow(client, conn, title)))
+        print(_summary(run_flow(client, conn, title, alert_id)))
         return 0
     with simulator() as sim_url:
         print(f"(no KIBANA_URL: using the simulator at {sim_url})")
         conn = connection(
             sim_url, api_key=os.environ.get("KIBANA_API_KEY", "sim-api-key"), space_id=space
         )
-        print(_summary(run_flow(client, conn, title)))
+        print(_summary(run_flow(client, conn, title, alert_id)))
     return 0
 
 

@@ -61,19 +61,21 @@ def test_flow_create_tag_comment_list(client: ElasticSecurity, conn: dict) -> No
 
     created = results["created"]
     case_id = created["case-id"]
+    marker = f"idempotency-key-alert-{alert_id}"
+    assert results["created-now"] is True
     assert case_id
     assert created["title"] == title
     assert created["owner"] == "security-solution"
     assert created["severity"] == "high"
     assert created["status"] == "open"
-    assert created["tags"] == ["phishing"]
+    assert created["tags"] == ["phishing", marker]
     assert created["created-by"] == "elastic"
     assert created["updated-at"] is None  # option<string>: None until updated
     assert created["comments"] == []
 
     tagged = results["tagged"]
     assert tagged["case-id"] == case_id
-    assert tagged["tags"] == ["phishing", "email", "triage"]
+    assert tagged["tags"] == ["phishing", marker, "email", "triage"]
     assert tagged["version"] != created["version"]
 
     comment = results["comment"]
@@ -91,7 +93,7 @@ def test_flow_create_tag_comment_list(client: ElasticSecurity, conn: dict) -> No
     assert (listed["page"], listed["per-page"]) == (1, 1)  # return-all: the number returned
     assert listed["total"] == 1
     assert [c["case-id"] for c in listed["cases"]] == [case_id]
-    assert listed["cases"][0]["tags"] == ["phishing", "email", "triage"]
+    assert listed["cases"][0]["tags"] == ["phishing", marker, "email", "triage"]
     assert listed["cases"][0]["total-comments"] == 1
 
     full = results["case"]
@@ -101,11 +103,18 @@ def test_flow_create_tag_comment_list(client: ElasticSecurity, conn: dict) -> No
     assert results["missing"]["status-code"] == 404
     assert results["missing"]["kind"] == "not-found"
 
+    # The same alert again: the key finds the case, the alert is attached once.
+    again = run_flow(client, conn, title, alert_id)
+    assert again["created-now"] is False
+    assert again["created"]["case-id"] == case_id
+    assert again["after"][0]["total-alerts"] == 1
+    assert [a["alert-id"] for a in again["alerts"]] == [alert_id]
+
 
 def test_list_cases_sees_every_new_case(client: ElasticSecurity, conn: dict) -> None:
     marker = uuid.uuid4().hex[:12]
     ids = {
-        client.create_case(conn, f"Batch {marker} #{i}", owner="cases", tags=[marker])["case-id"]
+        client.create_case(conn, f"Batch {marker} #{i}", owner="cases", tags=[marker])["kibana-case"]["case-id"]
         for i in range(3)
     }
     page = client.get_many_cases(conn, search=marker, search_fields=["title"], per_page=2)
@@ -192,7 +201,7 @@ def test_basic_auth_and_spaces(client: ElasticSecurity, kibana_url: str) -> None
     soc = connection(kibana_url, username="elastic", password="changeme", space_id="soc-team")
     default = connection(kibana_url, api_key=API_KEY)
     title = unique_title("Space case")
-    case = client.create_case(soc, title)
+    case = client.create_case(soc, title)["kibana-case"]
     assert client.get_case(soc, case["case-id"])["title"] == title
     assert client.get_many_cases(soc, search=title, search_fields=["title"])["total"] == 1
     assert client.get_many_cases(default, search=title, search_fields=["title"])["total"] == 0
@@ -204,7 +213,7 @@ def test_api_key_from_the_components_environment(kibana_url: str) -> None:
     with_env = ElasticSecurity(env={"KIBANA_API_KEY": API_KEY})
     conn = connection(kibana_url, api_key_env="KIBANA_API_KEY")
     title = unique_title("Env key case")
-    case = with_env.create_case(conn, title)
+    case = with_env.create_case(conn, title)["kibana-case"]
     assert with_env.get_case(conn, case["case-id"])["title"] == title
     with pytest.raises(ElasticSecurityError) as info:
         with_env.get_many_cases(connection(kibana_url, api_key_env="NOT_SET_HERE"))
