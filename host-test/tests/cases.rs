@@ -897,9 +897,10 @@ fn server_errors_are_reported() {
     assert!(e.retryable, "{e:?}");
 }
 
-/// The retry rule for the operations that create something: once the request
-/// may have reached Kibana, a failure is permanent (a repeat could create a
-/// second case); a 4xx is permanent for every operation; a 429 never is.
+/// The retry rule for a create without an idempotency key: once the request may
+/// have reached Kibana, a failure is permanent (a repeat could create a second
+/// case; with a key it is not, see idempotency.rs); a 4xx is permanent for every
+/// operation; a 429 never is.
 #[test]
 fn a_create_that_may_have_reached_kibana_is_not_to_be_retried() {
     let kit = Kit::new();
