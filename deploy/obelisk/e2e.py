@@ -27,6 +27,7 @@ Only the standard library is used. Exit status 0 when every check passed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -494,6 +495,15 @@ def main() -> int:
         check(again.get("ok") == made, "workflow: an alert already in a case", again)
         check(routes(sim.requests()) == ["GET /api/cases/alerts/alert-5f1c"],
               "workflow: only the lookup", routes(sim.requests()))
+        # An alert id that is not a key as it is: the key is its SHA-256.
+        odd = "siem:alert/5f1c"
+        result = obelisk.run(WORKFLOW, [conn, {
+            "title": "Obelisk: an alert with an odd id", "alert": {"id": odd}, "tags": []}])
+        check("ok" in result, "workflow: an odd alert id", result)
+        got = op("cases", "get-case", [{"case_id": result["ok"], "include_comments": False}])
+        digest = hashlib.sha256(odd.encode()).hexdigest()
+        check(got["tags"] == [f"idempotency-key-alert-sha256-{digest}"]
+              and got["total_alerts"] == 1, "workflow: the odd id's key hashed", got)
         print(f"workflow: case {made} with its alert and tags")
     except AssertionError as e:
         print(f"FAILED: {e}", file=sys.stderr)
