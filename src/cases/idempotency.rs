@@ -5,9 +5,9 @@
 //! Kibana has no idempotency key of its own, so the key travels as an ordinary
 //! tag, `idempotency-key-{key}`, found again with `_find`'s `tags` filter. Kibana
 //! builds that filter as a KQL `is` node on the case's `tags` (a keyword field, so
-//! the match is exact); some 8.x versions escape the value for KQL first and others
-//! do not, so a value with a character KQL gives a meaning to (`\():<>"*`, spaces)
-//! could match differently from one version to the next. Keys (and the marker's
+//! the match is exact); some Kibana versions escape the value for KQL first and
+//! others do not, so a value with a character KQL gives a meaning to (`\():<>"*`,
+//! spaces) could match differently from one version to the next. Keys (and the marker's
 //! prefix) are therefore made of letters, digits, `-`, `_` and `.` only.
 
 #[allow(unused_imports)]
