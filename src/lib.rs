@@ -11,8 +11,9 @@
 //!   WIT `error`, the routes and their percent-encoding, the `wasi:http` transport;
 //! - `validate`: the input rules every operation shares;
 //! - `retry`: whether a failure may be retried (`permanent` or `retryable`), by
-//!   the kind of failure and whether the operation is safe to repeat (marked
-//!   `Safe` or `Unsafe` on each export below);
+//!   the kind of failure and whether the call is safe to repeat (marked `Safe` or
+//!   `Unsafe` on each export below; `create-case` and `add-comment` ask `retry`,
+//!   which decides by their input);
 //! - `rt`: the `no_std` runtime of the component (allocator, panic handler,
 //!   `memcmp`, `cabi_realloc`).
 //!
@@ -84,9 +85,9 @@ use api::case_comments::{
 };
 use api::case_tags::TagsOutput;
 use api::cases::{
-    ActivityPage, CaseAlert, CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput,
-    DeleteCaseOutput, GetCaseActivityInput, GetCaseInput, GetCasesByAlertInput, GetManyCasesInput,
-    PushedCase, RelatedCase, UpdateCaseInput,
+    ActivityPage, CaseAlert, CasePage, CaseStatusInfo, CreateCaseInput, CreatedCase,
+    DeleteCaseInput, DeleteCaseOutput, GetCaseActivityInput, GetCaseInput, GetCasesByAlertInput,
+    GetManyCasesInput, PushedCase, RelatedCase, UpdateCaseInput,
 };
 use api::connectors::{Connector, ConnectorSummary, CreateConnectorInput};
 use kibana::Client;
@@ -118,7 +119,7 @@ pub struct Component;
 
 #[rustfmt::skip] // One line per operation: the map from the WIT to the code.
 impl api::cases::Guest for Component {
-    fn create_case(conn: Connection, input: CreateCaseInput) -> Result<KibanaCase, Error> { with_client(&conn, Unsafe, |c| cases::create_case(c, input)) }
+    fn create_case(conn: Connection, input: CreateCaseInput) -> Result<CreatedCase, Error> { with_client(&conn, Repeat::create_case(input.idempotency_key.as_deref()), |c| cases::create_case(c, input)) }
     fn delete_case(conn: Connection, input: DeleteCaseInput) -> Result<DeleteCaseOutput, Error> { with_client(&conn, Safe, |c| cases::delete_case(c, input)) }
     fn get_case(conn: Connection, input: GetCaseInput) -> Result<KibanaCase, Error> { with_client(&conn, Safe, |c| cases::get_case(c, input)) }
     fn get_many_cases(conn: Connection, input: GetManyCasesInput) -> Result<CasePage, Error> { with_client(&conn, Safe, |c| cases::get_many_cases(c, input)) }
@@ -132,7 +133,7 @@ impl api::cases::Guest for Component {
 
 #[rustfmt::skip]
 impl api::case_comments::Guest for Component {
-    fn add_comment(conn: Connection, input: AddCommentInput) -> Result<CaseComment, Error> { with_client(&conn, Unsafe, |c| case_comments::add_comment(c, input)) }
+    fn add_comment(conn: Connection, input: AddCommentInput) -> Result<CaseComment, Error> { with_client(&conn, Repeat::add_comment(input.comment_type), |c| case_comments::add_comment(c, input)) }
     fn get_comment(conn: Connection, case_id: String, comment_id: String) -> Result<CaseComment, Error> { with_client(&conn, Safe, |c| case_comments::get_comment(c, &case_id, &comment_id)) }
     fn get_many_comments(conn: Connection, input: GetManyCommentsInput) -> Result<CommentPage, Error> { with_client(&conn, Safe, |c| case_comments::get_many_comments(c, input)) }
     fn remove_comment(conn: Connection, case_id: String, comment_id: String) -> Result<RemoveCommentOutput, Error> { with_client(&conn, Safe, |c| case_comments::remove_comment(c, &case_id, &comment_id)) }

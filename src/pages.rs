@@ -12,7 +12,7 @@ use crate::validate::{MAX_PAGE_WINDOW, MAX_PER_PAGE};
 /// Items read per page: Kibana's maximum.
 pub const PER_PAGE: u32 = MAX_PER_PAGE;
 /// Pages read at most: Kibana serves no item past its 10000-item window.
-const MAX_PAGES: u32 = (MAX_PAGE_WINDOW / MAX_PER_PAGE as u64) as u32;
+pub const MAX_PAGES: u32 = (MAX_PAGE_WINDOW / MAX_PER_PAGE as u64) as u32;
 
 /// One page as read: its items (at most [`PER_PAGE`]) and the `total` it reports.
 struct Page<T> {

@@ -7,7 +7,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::api::case_comments::{AddCommentInput, GetManyCommentsInput, UpdateCommentInput};
 use crate::api::cases::{
@@ -406,19 +406,37 @@ proptest! {
         connector_id in opt_text(), connector_name in opt_text(),
         connector_type in prop::option::of(connector_type()),
         severity in prop::option::of(severity()), tags in texts(), assignees in texts(),
+        idempotency_key in prop::option::of(prop_oneof!["[A-Za-z0-9._-]{1,250}", text()]),
     ) {
-        let transport = FakeTransport::new()
-            .reply_json(200, &cases_fixture("create_case_response"));
+        // With a key: no case carries it yet, so the case is created.
+        let mut transport = FakeTransport::new();
+        if idempotency_key.is_some() {
+            transport = transport.reply_json(200, &json!({"cases": [], "page": 1, "per_page": 1, "total": 0}));
+        }
+        let transport = transport.reply_json(200, &cases_fixture("create_case_response"));
         let input = CreateCaseInput {
             title: title.clone(), owner, description, connector_id, connector_name,
-            connector_type, severity, tags, assignees,
+            connector_type, severity, tags, assignees, idempotency_key: idempotency_key.clone(),
         };
         let result = run(&transport, |client| cases::create_case(client, input));
-        let sent = sent_well_formed(&transport, &result, &[Method::Post])?;
+        let sent = sent_well_formed(&transport, &result, &[Method::Get, Method::Post])?;
         if !sent.is_empty() {
-            prop_assert_eq!(&sent, &vec![vec!["api".to_owned(), "cases".to_owned()]]);
-            let body = transport.only_request().body_json();
+            let create = vec!["api".to_owned(), "cases".to_owned()];
+            let find = vec!["api".to_owned(), "cases".to_owned(), "_find".to_owned()];
+            let expected = match &idempotency_key {
+                Some(_) => vec![find, create],
+                None => vec![create],
+            };
+            prop_assert_eq!(&sent, &expected);
+            let requests = transport.requests();
+            let body = requests[requests.len() - 1].body_json();
             prop_assert_eq!(&body["title"], &Value::String(title));
+            if let Some(key) = idempotency_key {
+                let marker = Value::String(format!("idempotency-key-{key}"));
+                let tags = body["tags"].as_array().cloned().unwrap_or_default();
+                prop_assert_eq!(tags.iter().filter(|tag| **tag == marker).count(), 1);
+                prop_assert!(tags.len() <= 200);
+            }
         }
     }
 
@@ -524,9 +542,12 @@ proptest! {
         alert_id in opt_text(), alert_index in opt_text(), rule_id in opt_text(),
         rule_name in opt_text(),
     ) {
-        let transport = FakeTransport::new()
-            .reply_json(200, &case_example())
-            .reply_json(200, &cases_fixture("add_comment_response"));
+        let mut transport = FakeTransport::new().reply_json(200, &case_example());
+        if comment_type == Some(CommentType::Alert) {
+            // The case holds no alert yet: the alert is posted.
+            transport = transport.reply_json(200, &json!([]));
+        }
+        let transport = transport.reply_json(200, &cases_fixture("add_comment_response"));
         let input = AddCommentInput {
             case_id: case_id.clone(), comment, comment_type, alert_id, alert_index, rule_id,
             rule_name,
@@ -669,7 +690,7 @@ proptest! {
         let input = CreateCaseInput {
             title: "t".into(), owner: Owner::Cases, description: None, connector_id: None,
             connector_name: None, connector_type: None, severity: None, tags: vec![],
-            assignees: vec![],
+            assignees: vec![], idempotency_key: None,
         };
         let result = run(&transport, |client| cases::create_case(client, input));
         bounded_error(&result, status)?;

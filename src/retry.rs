@@ -4,21 +4,48 @@
 //!
 //! What decides it is whether the request may have reached Kibana (the error's
 //! kind tells: `unreachable` means nothing was sent; `timeout`, `connection-lost`
-//! and 5xx mean it may have been carried out) and whether the operation is safe to
-//! repeat ([`Repeat`]).
+//! and 5xx mean it may have been carried out) and whether the call is safe to
+//! repeat ([`Repeat`]): for most operations that is fixed, for `create-case` and
+//! `add-comment` it depends on the input ([`Repeat::create_case`],
+//! [`Repeat::add_comment`]).
 
-use crate::types::{Error, ErrorInfo, ErrorKind};
+use crate::types::{CommentType, Error, ErrorInfo, ErrorKind};
 
-/// Whether an operation may be repeated after its request may have reached Kibana.
+/// Whether a call may be repeated after its request may have reached Kibana.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Repeat {
     /// A repeat changes nothing more: reads, updates that carry a version (a
     /// repeat of an applied one meets a 409), tag changes (they read the case
-    /// afresh), deletes (a repeat finds the item gone).
+    /// afresh), deletes (a repeat finds the item gone), a create-case with an
+    /// idempotency key (a repeat finds the case the first attempt made), an alert
+    /// comment (a repeat finds the alert attached).
     Safe,
-    /// A repeat could do it twice: the operations that create something (and
-    /// push-case, which may open an incident in the external system).
+    /// A repeat could do it twice: the operations that create something with
+    /// nothing to recognise it by (create-case without a key, a user comment,
+    /// create-connector), and push-case, which may open an incident in the
+    /// external system.
     Unsafe,
+}
+
+impl Repeat {
+    /// `create-case` with this `idempotency-key`: safe with a key, unsafe
+    /// without. (A key that is not valid fails before anything is sent: its error
+    /// is permanent anyway.)
+    pub fn create_case(idempotency_key: Option<&str>) -> Repeat {
+        match idempotency_key {
+            Some(_) => Repeat::Safe,
+            None => Repeat::Unsafe,
+        }
+    }
+
+    /// `add-comment` of this `comment-type`: safe for an alert (attached once),
+    /// unsafe for a user comment (the default type).
+    pub fn add_comment(comment_type: Option<CommentType>) -> Repeat {
+        match comment_type {
+            Some(CommentType::Alert) => Repeat::Safe,
+            Some(CommentType::User) | None => Repeat::Unsafe,
+        }
+    }
 }
 
 /// The WIT `error` for `info`: `retryable` or `permanent` by the rule.
@@ -99,6 +126,15 @@ mod tests {
             assert!(retryable(status, kind, Repeat::Safe), "{kind:?}");
             assert!(!retryable(status, kind, Repeat::Unsafe), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn create_case_and_add_comment_are_safe_to_repeat_by_their_input() {
+        assert_eq!(Repeat::create_case(Some("k")), Repeat::Safe);
+        assert_eq!(Repeat::create_case(None), Repeat::Unsafe);
+        assert_eq!(Repeat::add_comment(Some(CommentType::Alert)), Repeat::Safe);
+        assert_eq!(Repeat::add_comment(Some(CommentType::User)), Repeat::Unsafe);
+        assert_eq!(Repeat::add_comment(None), Repeat::Unsafe);
     }
 
     #[test]

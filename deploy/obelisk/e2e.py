@@ -10,7 +10,9 @@ directory), then, through Obelisk's HTTP API:
   received;
 - checks the retry rule as Obelisk applies it: a 404 is not retried (one request),
   a 503 on a read is retried `max_retries` times, a create-case whose answer comes
-  after its timeout is not retried (one request, one case);
+  after its timeout is not retried (one request, one case), unless it has an
+  idempotency key: then Obelisk retries it and the retry finds the case (one POST,
+  one case);
 - checks the secret: every request reached the simulator with the real API key,
   while the component held only Obelisk's placeholder (sent to an origin where
   Obelisk does not swap it in, the placeholder itself arrives), and the key is in
@@ -25,6 +27,7 @@ Only the standard library is used. Exit status 0 when every check passed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -318,10 +321,11 @@ def main() -> int:
 
         # ---- each operation once, against the simulator's log
         sim.clear()
-        case = op("cases", "create-case", [{
+        made = op("cases", "create-case", [{
             "title": "Obelisk: phishing wave", "owner": "security_solution",
             "severity": "high", "tags": ["phishing"], "assignees": []}])
-        case_id = case["case_id"]
+        check(made["created"] is True, "create-case: created now", made)
+        case_id = made["kibana_case"]["case_id"]
         check(routes(sim.requests()) == ["POST /api/cases"], "create-case: one POST",
               sim.requests())
         got = op("cases", "get-case", [{"case_id": case_id, "include_comments": False}])
@@ -424,7 +428,7 @@ def main() -> int:
 
         keep = op("cases", "create-case", [{
             "title": "Obelisk: retries", "owner": "security_solution", "tags": [],
-            "assignees": []}])
+            "assignees": []}])["kibana_case"]
         sim.clear()
         sim.fault(fault="status", status=503, message="Kibana is restarting",
                   times=MAX_RETRIES + 5)
@@ -453,7 +457,25 @@ def main() -> int:
               "timeout on create-case: one request, not retried", sim.requests())
         check(sim.case_count() == before + 1, "timeout on create-case: one case created",
               sim.case_count())
-        print("404 not retried; 503 on a read retried; create-case timeout not retried")
+
+        # With a key, the same late answer: Obelisk retries, and the retry finds the
+        # case the first attempt made.
+        sim.clear()
+        sim.fault(fault="pass")
+        sim.fault(fault="late-answer", millis=4000)
+        result = obelisk.run(f"{PACKAGE}/cases@{VERSION}.create-case", [slow_conn, {
+            "title": "Obelisk: slow Kibana, keyed", "owner": "security_solution",
+            "tags": [], "assignees": [], "idempotency_key": "e2e-late-answer"}])
+        check(result.get("ok", {}).get("created") is False,
+              "timeout on a keyed create-case: retried, the case found", result)
+        find = "GET /api/cases/_find"
+        check(routes(sim.requests()) == [find, "POST /api/cases", find],
+              "timeout on a keyed create-case: one POST, then the lookup finds it",
+              sim.requests())
+        check(sim.case_count() == before + 2, "timeout on a keyed create-case: one case",
+              sim.case_count())
+        print("404 not retried; 503 on a read retried; create-case timeout not retried "
+              "without a key, retried and found with one")
 
         # ---- the secret
         sim.clear()
@@ -485,12 +507,17 @@ def main() -> int:
         got = op("cases", "get-case", [{"case_id": made, "include_comments": False}])
         check(got["title"] == "Obelisk: alert on host-17" and got["severity"] == "critical",
               "workflow: the case", got)
-        check(sorted(got["tags"]) == ["edr", "host-17"], "workflow: the tags", got)
+        # The tags given, and the marker of the idempotency key the workflow derived
+        # from the alert's id.
+        check(sorted(got["tags"]) == ["edr", "host-17", "idempotency-key-alert-alert-5f1c"],
+              "workflow: the tags", got)
         # Kibana counts the alerts attached (comments/_find lists user comments only).
         check(got["total_alerts"] == 1, "workflow: the alert attached", got)
         steps = [r for r in routes(sim.requests()) if r.startswith("POST")]
         check(steps == ["POST /api/cases", f"POST /api/cases/{made}/comments"],
               "workflow: one create, one comment", routes(sim.requests()))
+        check("GET /api/cases/_find" in routes(sim.requests()),
+              "workflow: the key looked up before the create", routes(sim.requests()))
         # The same alert again: the case it is in, no second case.
         sim.clear()
         again = obelisk.run(WORKFLOW, [conn, {
@@ -499,6 +526,15 @@ def main() -> int:
         check(again.get("ok") == made, "workflow: an alert already in a case", again)
         check(routes(sim.requests()) == ["GET /api/cases/alerts/alert-5f1c"],
               "workflow: only the lookup", routes(sim.requests()))
+        # An alert id that is not a key as it is: the key is its SHA-256.
+        odd = "siem:alert/5f1c"
+        result = obelisk.run(WORKFLOW, [conn, {
+            "title": "Obelisk: an alert with an odd id", "alert": {"id": odd}, "tags": []}])
+        check("ok" in result, "workflow: an odd alert id", result)
+        got = op("cases", "get-case", [{"case_id": result["ok"], "include_comments": False}])
+        digest = hashlib.sha256(odd.encode()).hexdigest()
+        check(got["tags"] == [f"idempotency-key-alert-sha256-{digest}"]
+              and got["total_alerts"] == 1, "workflow: the odd id's key hashed", got)
         print(f"workflow: case {made} with its alert and tags")
     except AssertionError as e:
         print(f"FAILED: {e}", file=sys.stderr)

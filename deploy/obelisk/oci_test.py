@@ -191,7 +191,7 @@ def main() -> int:
             "title": "Pulled from the registry", "owner": "security_solution",
             "tags": ["oci"], "assignees": []}])
         check("ok" in created, "create-case through the pulled component", created)
-        case_id = created["ok"]["case_id"]
+        case_id = created["ok"]["kibana_case"]["case_id"]
         got = obelisk.run(f"{PACKAGE}/cases@{version}.get-case",
                           [conn, {"case_id": case_id, "include_comments": False}])
         check(got.get("ok", {}).get("title") == "Pulled from the registry",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
+import contextlib
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable, Iterator, Optional
 
 import e2e
 from e2e import (HERE, PACKAGE, VERSION, Obelisk, Simulator, deployment_dir, free_port,
@@ -62,6 +64,51 @@ def stop_postgres(root: Path) -> None:
                                 "-m", "fast", "stop"]), capture_output=True)
 
 
+@contextlib.contextmanager
+def cluster(obelisk: str, cli: str, component: str, workflow: str, names: str = "ab",
+            edit_deployment: Optional[Callable[[str], str]] = None
+            ) -> Iterator[tuple[Simulator, list[Obelisk]]]:
+    """PostgreSQL (a fresh cluster in a temporary directory), the simulator, and one
+    Obelisk server per name (its work directory `{name}`) with `server.toml`
+    switched from SQLite to that database and the shipped deployment
+    (`edit_deployment` may change its text first); all stopped and removed on exit.
+    Yields the simulator and the servers."""
+    root = Path(tempfile.mkdtemp(prefix="obelisk-pg-"))
+    os.chmod(root, 0o755)
+    servers: list[Obelisk] = []
+    sim = None
+    try:
+        sock = start_postgres(root)
+        sim = Simulator(cli)
+        deployment = deployment_dir(root, component, workflow) / "deployment.toml"
+        if edit_deployment is not None:
+            deployment.write_text(edit_deployment(deployment.read_text()))
+        config = (HERE / "server.toml").read_text().replace(
+            'database.sqlite.directory = "${OBELISK_WORK_DIR}/sqlite"',
+            'database.postgres.host = "${POSTGRES_HOST}"\n'
+            'database.postgres.user = "obelisk"\n'
+            'database.postgres.password = "unused"\n'
+            'database.postgres.db_name = "obelisk"\n'
+            'database.postgres.provision_policy = "auto"')
+        for name in names:
+            work = root / name
+            work.mkdir()
+            (work / "server.toml").write_text(config)
+            port = free_port()
+            env = e2e.server_env(work, port, POSTGRES_HOST=str(sock))
+            t0 = time.monotonic()
+            servers.append(Obelisk(obelisk, work, deployment, port, env))
+            print(f"server {name} up in {time.monotonic() - t0:.1f} s")
+        yield sim, servers
+    finally:
+        for server in servers:
+            server.server.stop()
+        if sim is not None:
+            sim.process.stop()
+        stop_postgres(root)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for flag in ("--obelisk", "--cli", "--component", "--workflow"):
@@ -76,31 +123,8 @@ def main() -> int:
                         help="wait on each submission's own stream (?follow=true) instead")
     args = parser.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="obelisk-pg-"))
-    os.chmod(root, 0o755)
-    servers: list[Obelisk] = []
-    sim = None
-    try:
-        sock = start_postgres(root)
-        sim = Simulator(args.cli)
-        deploy = deployment_dir(root, args.component, args.workflow)
-        config = (HERE / "server.toml").read_text().replace(
-            'database.sqlite.directory = "${OBELISK_WORK_DIR}/sqlite"',
-            'database.postgres.host = "${POSTGRES_HOST}"\n'
-            'database.postgres.user = "obelisk"\n'
-            'database.postgres.password = "unused"\n'
-            'database.postgres.db_name = "obelisk"\n'
-            'database.postgres.provision_policy = "auto"')
-        for name in "ab"[:args.servers]:
-            work = root / name
-            work.mkdir()
-            (work / "server.toml").write_text(config)
-            port = free_port()
-            env = e2e.server_env(work, port, POSTGRES_HOST=str(sock))
-            t0 = time.monotonic()
-            servers.append(Obelisk(args.obelisk, work, deploy / "deployment.toml", port, env))
-            print(f"server {name} up in {time.monotonic() - t0:.1f} s")
-
+    with cluster(args.obelisk, args.cli, args.component, args.workflow,
+                 "ab"[:args.servers]) as (sim, servers):
         conn = {"base_url": sim.url, "auth": {"api_key_env": "KIBANA_API_KEY"}}
         ffqn = f"{PACKAGE}/cases@{VERSION}.create-case"
         sim.clear()
@@ -170,13 +194,6 @@ def main() -> int:
         print("result: " + ("none lost, none ran twice" if good else
                             f"LOST {lost}, TWICE {len(twice)}"))
         return 0 if good else 1
-    finally:
-        for server in servers:
-            server.server.stop()
-        if sim is not None:
-            sim.process.stop()
-        stop_postgres(root)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

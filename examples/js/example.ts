@@ -20,9 +20,10 @@ const input: cases.CreateCaseInput = {
   tags: ['phishing'],
   assignees: [],
 };
-const created: KibanaCase = cases.createCase(conn, input);
+const made: cases.CreatedCase = cases.createCase(conn, input);
+const created: KibanaCase = made.kibanaCase;
 const tagged = caseTags.addTag(conn, created.caseId, ['email', 'triage']);
-console.log(`${created.caseId}: ${created.title} [${tagged.tags.join(', ')}]`);
+console.log(`${made.created ? 'created' : 'found'} ${created.caseId}: ${created.title} [${tagged.tags.join(', ')}]`);
 
 try {
   cases.getCase(conn, { caseId: 'no-such-id', includeComments: false });

@@ -30,13 +30,16 @@ export function runFlow(
   // Before opening a case: is the alert in one already?
   const before = cases.getCasesByAlert(conn, { alertId, owners: ['security-solution'] });
 
-  const created = cases.createCase(conn, {
+  // One case per alert: the key makes a repeat of this call (after a lost answer,
+  // say) return the case the first call made. `createdNow` says which it was.
+  const { kibanaCase: created, created: createdNow } = cases.createCase(conn, {
     title,
     owner: 'security-solution',
     description: 'Several users reported the same credential-harvesting e-mail.',
     severity: 'high',
     tags: ['phishing'],
     assignees: [],
+    idempotencyKey: `alert-${alertId}`,
   });
 
   // One item may hold several comma-separated tags.
@@ -62,7 +65,7 @@ export function runFlow(
     maxInFlight: 4,
   });
 
-  return { before, created, tagged, comment, after, listed };
+  return { before, created, createdNow, tagged, comment, after, listed };
 }
 
 function connectionFromEnv(baseUrl) {
@@ -86,9 +89,9 @@ async function main() {
   }
   const conn = connectionFromEnv(baseUrl);
   try {
-    const { before, created, tagged, comment, after, listed } = runFlow(conn);
+    const { before, created, createdNow, tagged, comment, after, listed } = runFlow(conn);
     console.log(`alert in      ${before.length} case(s) before`);
-    console.log(`created case  ${created.caseId} "${created.title}" (${created.status}, ${created.severity})`);
+    console.log(`${createdNow ? 'created' : 'found  '} case  ${created.caseId} "${created.title}" (${created.status}, ${created.severity})`);
     console.log(`tagged        ${tagged.tags.join(', ')} (version ${tagged.version})`);
     console.log(`commented     ${comment.commentId}: ${comment.comment}`);
     console.log(`alert in      ${after.map((c) => c.caseId).join(', ')}`);

@@ -55,6 +55,7 @@ from simulator import simulator
 class FlowResults:
     before: list[RelatedCase]
     created: KibanaCase
+    created_now: bool
     tagged: TagsOutput
     comment: CaseComment
     after: list[RelatedCase]
@@ -70,13 +71,17 @@ def run_flow(es: ElasticSecurity, conn: Connection, title: str, alert_id: str = 
     before = es.cases.get_cases_by_alert(
         conn, GetCasesByAlertInput(alert_id=alert_id, owners=[Owner.SECURITY_SOLUTION])
     )
-    created = es.cases.create_case(conn, CreateCaseInput(
+    # One case per alert: with the key, a repeat of this call (after a lost answer,
+    # say) returns the case the first call made (`created` False).
+    made = es.cases.create_case(conn, CreateCaseInput(
         title=title,
         owner=Owner.SECURITY_SOLUTION,
         description="Several users reported the same phishing mail.",
         severity=Severity.HIGH,
         tags=["phishing"],
+        idempotency_key=f"alert-{alert_id}",
     ))
+    created = made.kibana_case
     # Tags: items are split on commas and trimmed by the component.
     tagged = es.case_tags.add_tag(conn, created.case_id, ["email, triage"])
     comment = es.case_comments.add_comment(conn, AddCommentInput(
@@ -100,14 +105,14 @@ def run_flow(es: ElasticSecurity, conn: Connection, title: str, alert_id: str = 
         es.cases.get_case(conn, GetCaseInput(case_id="no-such-case-id"))
     except ElasticSecurityError as err:
         missing = err
-    return FlowResults(before, created, tagged, comment, after, alerts, listed, case, missing)
+    return FlowResults(before, created, made.created, tagged, comment, after, alerts, listed, case, missing)
 
 
 def summary(results: FlowResults) -> str:
     case = results.case
     missing = results.missing
     return "\n".join([
-        f"created   {case.case_id}  {case.title!r}  severity={case.severity.value}",
+        f"{'created' if results.created_now else 'found  '}   {case.case_id}  {case.title!r}  severity={case.severity.value}",
         f"alert in  {len(results.before)} case(s) before, then "
         + ", ".join(c.case_id for c in results.after),
         f"tags      {results.tagged.tags}",

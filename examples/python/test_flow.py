@@ -74,19 +74,21 @@ def test_flow_create_tag_comment_list(es: ElasticSecurity, conn: Connection) -> 
 
     created = results.created
     case_id = created.case_id
+    marker = f"idempotency-key-alert-{alert_id}"
+    assert results.created_now is True
     assert isinstance(created, KibanaCase)
     assert case_id
     assert created.title == title
     assert created.owner is Owner.SECURITY_SOLUTION
     assert created.severity is Severity.HIGH
     assert created.status is CaseStatus.OPEN
-    assert created.tags == ["phishing"]
+    assert created.tags == ["phishing", marker]
     assert created.created_by == "elastic"
     assert created.updated_at is None  # option<string>: None until updated
     assert created.comments == []
 
     assert results.tagged.case_id == case_id
-    assert results.tagged.tags == ["phishing", "email", "triage"]
+    assert results.tagged.tags == ["phishing", marker, "email", "triage"]
     assert results.tagged.version != created.version
 
     comment = results.comment
@@ -104,7 +106,7 @@ def test_flow_create_tag_comment_list(es: ElasticSecurity, conn: Connection) -> 
     assert (listed.page, listed.per_page) == (1, 1)  # return-all: the number returned
     assert listed.total == 1
     assert [c.case_id for c in listed.cases] == [case_id]
-    assert listed.cases[0].tags == ["phishing", "email", "triage"]
+    assert listed.cases[0].tags == ["phishing", marker, "email", "triage"]
     assert listed.cases[0].total_comments == 1
 
     assert results.case.total_comments == 1
@@ -113,6 +115,13 @@ def test_flow_create_tag_comment_list(es: ElasticSecurity, conn: Connection) -> 
     assert results.missing is not None
     assert results.missing.status_code == 404
     assert results.missing.kind == ErrorKind.NOT_FOUND
+
+    # The same alert again: the key finds the case, the alert is attached once.
+    again = run_flow(es, conn, title, alert_id)
+    assert again.created_now is False
+    assert again.created.case_id == case_id
+    assert again.after[0].total_alerts == 1
+    assert [a.alert_id for a in again.alerts] == [alert_id]
 
 
 def test_records_are_frozen_dataclasses_with_defaults() -> None:
@@ -129,7 +138,7 @@ def test_list_cases_sees_every_new_case(es: ElasticSecurity, conn: Connection) -
     ids = {
         es.cases.create_case(conn, CreateCaseInput(
             title=f"Batch {marker} #{i}", owner=Owner.CASES, tags=[marker]
-        )).case_id
+        )).kibana_case.case_id
         for i in range(3)
     }
     page = es.cases.get_many_cases(conn, GetManyCasesInput(
@@ -147,7 +156,7 @@ def test_return_all_with_pages_in_flight_together(es: ElasticSecurity, conn: Con
     made = [
         es.cases.create_case(conn, CreateCaseInput(
             title=f"Batch {marker} #{i}", owner=Owner.CASES, tags=[marker]
-        )).case_id
+        )).kibana_case.case_id
         for i in range(250)
     ]
     def find(max_in_flight: int) -> GetManyCasesInput:
@@ -228,7 +237,7 @@ def test_basic_auth_and_spaces(es: ElasticSecurity, kibana_url: str) -> None:
     )
     default = Connection(base_url=kibana_url, auth=AuthApiKey(API_KEY))
     title = unique_title("Space case")
-    case = es.cases.create_case(soc, CreateCaseInput(title=title, owner=Owner.CASES))
+    case = es.cases.create_case(soc, CreateCaseInput(title=title, owner=Owner.CASES)).kibana_case
     assert es.cases.get_case(soc, GetCaseInput(case_id=case.case_id)).title == title
     find = GetManyCasesInput(search=title, search_fields=["title"])
     assert es.cases.get_many_cases(soc, find).total == 1
@@ -241,7 +250,7 @@ def test_api_key_from_the_components_environment(kibana_url: str) -> None:
     with_env = ElasticSecurity(env={"KIBANA_API_KEY": API_KEY})
     conn = Connection(base_url=kibana_url, auth=AuthApiKeyEnv("KIBANA_API_KEY"))
     title = unique_title("Env key case")
-    case = with_env.cases.create_case(conn, CreateCaseInput(title=title, owner=Owner.CASES))
+    case = with_env.cases.create_case(conn, CreateCaseInput(title=title, owner=Owner.CASES)).kibana_case
     assert with_env.cases.get_case(conn, GetCaseInput(case_id=case.case_id)).title == title
     with pytest.raises(ElasticSecurityError) as info:
         with_env.cases.get_many_cases(

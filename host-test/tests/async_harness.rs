@@ -21,6 +21,7 @@ fn create_input(title: &str) -> cases::CreateCaseInput {
         severity: Some(Severity::Medium),
         tags: vec!["async".into()],
         assignees: vec![],
+        idempotency_key: None,
     }
 }
 
@@ -42,7 +43,8 @@ async fn create_and_read(
         .create_case(conn, &create_input(title))
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .kibana_case;
     let read = ah
         .get_case(conn, &get_input(&created.case_id))
         .await

@@ -119,7 +119,8 @@ fn fixture(kit: &Kit) -> (String, String, String) {
         .h
         .create_case(&kit.conn(), &case_input("fixture"))
         .unwrap()
-        .expect("create-case");
+        .expect("create-case")
+        .kibana_case;
     let comment = kit
         .h
         .add_comment(&kit.conn(), &user_comment(&c.case_id, "first"))
@@ -598,6 +599,34 @@ fn bad_case_fields() {
             },
         ));
     }
+    for (what, key) in [
+        ("empty idempotency key", String::new()),
+        ("blank idempotency key", "  ".into()),
+        ("idempotency key with `:`", "alert:1".into()),
+        ("idempotency key with `*`", "alert-*".into()),
+        ("idempotency key with a newline", "alert\n1".into()),
+        ("idempotency key with unicode", "alerté".into()),
+        ("241-char idempotency key", "k".repeat(241)),
+        ("2 MB idempotency key", huge()),
+    ] {
+        rows.push(create(
+            what,
+            "idempotency-key",
+            cases::CreateCaseInput {
+                idempotency_key: Some(key),
+                ..case_input("x")
+            },
+        ));
+    }
+    rows.push(create(
+        "200 tags and an idempotency key",
+        "tags",
+        cases::CreateCaseInput {
+            tags: (0..200).map(|i| format!("t{i}")).collect(),
+            idempotency_key: Some("k".into()),
+            ..case_input("x")
+        },
+    ));
 
     // delete-case
     for (what, ids) in [

@@ -6,19 +6,8 @@ use common::*;
 use host_test::harness::bindings::case_comments::{
     AddCommentInput, GetManyCommentsInput, UpdateCommentInput,
 };
-use host_test::harness::bindings::{
-    cases, AttachmentType, CaseStatus, CommentType, ErrorKind, KibanaCase,
-};
+use host_test::harness::bindings::{cases, AttachmentType, CaseStatus, ErrorKind, KibanaCase};
 use serde_json::json;
-
-fn alert_comment(case_id: &str, alert_id: &str) -> AddCommentInput {
-    AddCommentInput {
-        comment: None,
-        comment_type: Some(CommentType::Alert),
-        alert_id: Some(alert_id.into()),
-        ..user_comment(case_id, "")
-    }
-}
 
 #[test]
 fn add_comment_user_reads_owner_then_posts() {
@@ -75,7 +64,17 @@ fn add_comment_alert_defaults_index_and_rule() {
         .add_comment(&sec, &alert_comment(&c.case_id, "alert-1"))
         .unwrap()
         .expect("added");
-    let body = kit.requests()[1].body_json().unwrap();
+    // The case (for its owner), its alerts (the alert is not there yet), the alert.
+    let id = &c.case_id;
+    assert_eq!(
+        kit.routes(),
+        [
+            format!("GET /s/security/api/cases/{id}"),
+            format!("GET /s/security/api/cases/{id}/alerts"),
+            format!("POST /s/security/api/cases/{id}/comments"),
+        ]
+    );
+    let body = kit.requests()[2].body_json().unwrap();
     assert_eq!(
         body,
         json!({"type": "alert", "alertId": "alert-1", "index": ".alerts-security.alerts-security",
@@ -112,7 +111,7 @@ fn add_comment_alert_with_every_option() {
         .add_comment(&kit.conn(), &input)
         .unwrap()
         .expect("added");
-    let body = kit.requests()[1].body_json().unwrap();
+    let body = kit.requests()[2].body_json().unwrap();
     assert_eq!(
         body["index"],
         ".internal.alerts-security.alerts-default-000001"

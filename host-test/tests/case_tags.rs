@@ -16,7 +16,7 @@ fn tagged_case(kit: &Kit, tags: &[&str]) -> host_test::harness::bindings::Kibana
     };
     let c = kit.h.create_case(&kit.conn(), &input).unwrap().unwrap();
     kit.sim.clear_requests();
-    c
+    c.kibana_case
 }
 
 #[test]

@@ -29,12 +29,15 @@ fn create_case_with_every_option() {
         severity: Some(Severity::Critical),
         tags: strings(&["ransomware, edr", " host-17 ", ""]),
         assignees: strings(&["u_analyst_1"]),
+        idempotency_key: None,
     };
-    let c = kit
+    let created = kit
         .h
         .create_case(&kit.conn(), &input)
         .unwrap()
         .expect("created");
+    assert!(created.created);
+    let c = created.kibana_case;
 
     let req = kit.only_request();
     assert_eq!(
@@ -87,7 +90,8 @@ fn create_case_defaults() {
         .h
         .create_case(&kit.conn(), &input)
         .unwrap()
-        .expect("created");
+        .expect("created")
+        .kibana_case;
     let body = kit.only_request().body_json().unwrap();
     assert_eq!(
         body["description"], "Suspicious login",
@@ -798,7 +802,8 @@ fn spaces_are_kept_apart() {
         .h
         .create_case(&sec, &case_input("In security"))
         .unwrap()
-        .expect("created");
+        .expect("created")
+        .kibana_case;
     assert_eq!(kit.only_request().path, "/s/security/api/cases");
     assert_eq!(
         (
@@ -919,9 +924,10 @@ fn server_errors_are_reported() {
     assert!(e.retryable, "{e:?}");
 }
 
-/// The retry rule for the operations that create something: once the request
-/// may have reached Kibana, a failure is permanent (a repeat could create a
-/// second case); a 4xx is permanent for every operation; a 429 never is.
+/// The retry rule for a create without an idempotency key: once the request may
+/// have reached Kibana, a failure is permanent (a repeat could create a second
+/// case; with a key it is not, see idempotency.rs); a 4xx is permanent for every
+/// operation; a 429 never is.
 #[test]
 fn a_create_that_may_have_reached_kibana_is_not_to_be_retried() {
     let kit = Kit::new();

@@ -278,6 +278,68 @@ fn call_failures_say_whether_they_may_be_retried() {
     assert_eq!(routes, ["GET /api/cases/x", "POST /api/cases"]);
 }
 
+/// create-case with an `IdempotencyKey`: `Created` says whether the case was made
+/// now; after a 503, such a call may be retried, and a bad key is named as the
+/// CLI's user typed it. `call --help` states the retry rule.
+#[test]
+fn call_create_case_with_an_idempotency_key() {
+    let sim = Simulator::start().unwrap();
+    let input = r#"{"Title":"Keyed","Owner":"securitySolution","IdempotencyKey":"alert-7"}"#;
+    let (code, first) = call(&sim, "create-case", input);
+    assert_eq!(
+        (code, &first["Created"]),
+        (0, &Value::from(true)),
+        "{first}"
+    );
+    assert_eq!(first["Tags"], json!(["idempotency-key-alert-7"]));
+    let (code, again) = call(&sim, "create-case", input);
+    assert_eq!(
+        (code, &again["Created"]),
+        (0, &Value::from(false)),
+        "{again}"
+    );
+    assert_eq!(again["CaseId"], first["CaseId"]);
+    assert_eq!(sim.case_count("default"), 1);
+
+    sim.inject(Fault::Pass);
+    sim.inject(Fault::Status(
+        503,
+        r#"{"statusCode":503,"error":"Service Unavailable","message":"not ready"}"#.into(),
+    ));
+    let (code, out) = call(
+        &sim,
+        "create-case",
+        r#"{"Title":"Keyed 2","Owner":"securitySolution","IdempotencyKey":"alert-8"}"#,
+    );
+    assert_eq!(
+        (code, &out["StatusCode"], &out["Retryable"]),
+        (1, &Value::from(503), &Value::from(true)),
+        "{out}"
+    );
+
+    sim.clear_requests();
+    let (code, out) = call(
+        &sim,
+        "create-case",
+        r#"{"Title":"x","Owner":"cases","IdempotencyKey":"alert:9"}"#,
+    );
+    assert_eq!((code, &out["StatusCode"]), (1, &Value::from(-1)), "{out}");
+    assert!(
+        out["ErrorMessage"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("IdempotencyKey: ")),
+        "{out}"
+    );
+    assert!(sim.requests().is_empty());
+
+    let help = String::from_utf8(run(&["call", "--help"], &[]).stdout).unwrap();
+    assert!(
+        help.contains("create-case with an")
+            && help.contains("IdempotencyKey, and add-comment of an alert"),
+        "{help}"
+    );
+}
+
 #[test]
 fn call_kibana_errors_and_secrets() {
     let sim = Simulator::start().unwrap();

@@ -23,7 +23,7 @@ fn tagged_case(kit: &Kit, tags: &[String]) -> KibanaCase {
     };
     let c = kit.h.create_case(&kit.conn(), &input).unwrap().unwrap();
     kit.sim.clear_requests();
-    c
+    c.kibana_case
 }
 
 fn read_case(kit: &Kit, case_id: &str) -> KibanaCase {

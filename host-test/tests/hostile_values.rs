@@ -185,12 +185,14 @@ fn hostile_case_round_trips_in_hostile_space() {
         severity: None,
         tags: tags.clone(),
         assignees: strings(&["u_hostile-uid_0"]),
+        idempotency_key: None,
     };
     let c = kit
         .h
         .create_case(&conn(&kit), &input)
         .unwrap()
-        .expect("created");
+        .expect("created")
+        .kibana_case;
     let req = kit.only_request();
     assert_eq!(req.path, format!("/s/{SPACE}/api/cases"));
     let body = req.body_json().unwrap();

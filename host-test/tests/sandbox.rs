@@ -167,7 +167,8 @@ fn ordinary_calls_run_in_the_initial_memory_and_large_answers_grow_it() {
     let made = h
         .create_case(&kit.conn(), &case_input("sized"))
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .kibana_case;
     let read = cases::GetCaseInput {
         case_id: made.case_id,
         include_comments: false,
@@ -371,7 +372,8 @@ mod tls {
         let made = trusted
             .create_case(&conn, &case_input("over TLS"))
             .unwrap()
-            .expect("create-case over https");
+            .expect("create-case over https")
+            .kibana_case;
         assert_eq!(made.title, "over TLS");
         let got = trusted
             .get_case(

@@ -342,7 +342,8 @@ fn fixture(kit: &Kit) -> (String, String, String) {
         .h
         .create_case(&conn, &case_input("fixture"))
         .unwrap()
-        .expect("created");
+        .expect("created")
+        .kibana_case;
     let comment = kit
         .h
         .add_comment(

@@ -40,7 +40,7 @@ fn soak_mixed_operations_have_no_transport_errors() {
             ..case_input(&format!("soak {round}"))
         };
         let c = match kit.h.create_case(&conn, &input).unwrap() {
-            Ok(c) => c,
+            Ok(c) => c.kibana_case,
             Err(e) => {
                 tally.check("create-case", Err(e));
                 continue;

@@ -5,6 +5,7 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
+pub mod attached;
 #[cfg(test)]
 mod tests;
 
@@ -71,7 +72,9 @@ pub fn read_all_comments(
     )
 }
 
-/// `GET` the case for its owner, then `POST /api/cases/{id}/comments`.
+/// `GET` the case for its owner; for an alert, whether the case holds it already
+/// (then the attachment that holds it is the answer, see [`attached`]); then
+/// `POST /api/cases/{id}/comments`.
 pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseComment, ErrorInfo> {
     let case_id = validate::id("case-id", &input.case_id)?;
     let comment_type = input.comment_type.unwrap_or(CommentType::User);
@@ -107,6 +110,11 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
     };
     // Kibana requires the comment's owner to be the case's owner.
     let owner = routes::case_owner(client, case_id)?;
+    if let NewComment::Alert { alert_id, .. } = &body {
+        if attached::holds(client, case_id, alert_id)? {
+            return attached::attachment(client, case_id, alert_id);
+        }
+    }
     let path = comments_path(case_id);
     let request = match &body {
         NewComment::User(text) => Request::json(
@@ -142,8 +150,16 @@ pub fn add_comment(client: &Client, input: AddCommentInput) -> Result<CaseCommen
         &request,
         "a valid case with its comments",
         |case: wire::CaseComments| {
-            let comments = to_case_comments(case.comments.unwrap_or_default(), case_id);
-            Ok(newest_comment(comments).ok_or("it has no comments")?)
+            let mut comments = to_case_comments(case.comments.unwrap_or_default(), case_id);
+            let mut none = "it has no comments";
+            if let NewComment::Alert { alert_id, .. } = &body {
+                // The new attachment holds the alert (and if Kibana found the alert
+                // in the case after all and added nothing, the one that does is the
+                // answer).
+                comments.retain(|comment| comment.alert_ids.iter().any(|id| id == alert_id));
+                none = "none of its comments holds the alert";
+            }
+            Ok(newest_comment(comments).ok_or(none)?)
         },
     )
 }

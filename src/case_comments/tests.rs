@@ -25,7 +25,7 @@ fn alert_input() -> AddCommentInput {
     AddCommentInput {
         comment: None,
         comment_type: Some(CommentType::Alert),
-        alert_id: Some("6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42".into()),
+        alert_id: Some(ALERT_ID.into()),
         ..add_input()
     }
 }
@@ -43,6 +43,33 @@ fn case_of(owner: &str) -> serde_json::Value {
     let mut case = cases_fixture("get_case_response");
     case["owner"] = json!(owner);
     case
+}
+
+const ALERT_ID: &str = "6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42";
+
+/// Kibana's answer to an alert posted: the case, with the new attachment (holding
+/// [`ALERT_ID`]) after a user comment.
+fn alert_answer() -> serde_json::Value {
+    json!({
+        "id": CASE_ID, "version": "v2", "status": "open", "owner": "securitySolution",
+        "comments": [{
+            "id": "user-comment", "version": "WzEsMV0=", "type": "user", "comment": "later",
+            "owner": "securitySolution", "created_at": "2024-01-02T00:00:00.000Z"
+        }, {
+            "id": "alert-comment", "version": "WzEsMV0=", "type": "alert",
+            "owner": "securitySolution",
+            "alertId": ALERT_ID,
+            "index": ".alerts-security.alerts-soc-team",
+            "rule": {"id": null, "name": null},
+            "created_at": "2024-01-01T00:00:00.000Z",
+            "created_by": {"username": "analyst"}
+        }]
+    })
+}
+
+/// `GET /api/cases/{id}/alerts` of a case that holds none.
+fn no_alerts() -> serde_json::Value {
+    json!([])
 }
 
 #[test]
@@ -75,30 +102,23 @@ fn add_comment_user_reads_owner_then_posts() {
 
 #[test]
 fn add_comment_alert_defaults_index_and_null_rule() {
-    let answer = json!({
-        "id": CASE_ID, "version": "v2", "status": "open", "owner": "securitySolution",
-        "comments": [{
-            "id": "alert-comment", "version": "WzEsMV0=", "type": "alert",
-            "owner": "securitySolution",
-            "alertId": "6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42",
-            "index": ".alerts-security.alerts-soc-team",
-            "rule": {"id": null, "name": null},
-            "created_at": "2024-01-01T00:00:00.000Z",
-            "created_by": {"username": "analyst"}
-        }]
-    });
     let t = FakeTransport::new()
         .reply_json(200, &case_of("securitySolution"))
-        .reply_json(200, &answer);
+        .reply_json(200, &no_alerts())
+        .reply_json(200, &alert_answer());
     let client = Client::new(&conn_in_space("soc-team"), &t).unwrap();
     let comment = add_comment(&client, alert_input()).unwrap();
     let reqs = t.requests();
     assert_eq!(
-        reqs[1].line(),
-        format!("POST /s/soc-team/api/cases/{CASE_ID}/comments")
+        t.lines(),
+        vec![
+            format!("GET /s/soc-team/api/cases/{CASE_ID}"),
+            format!("GET /s/soc-team/api/cases/{CASE_ID}/alerts"),
+            format!("POST /s/soc-team/api/cases/{CASE_ID}/comments"),
+        ]
     );
     assert_eq!(
-        reqs[1].body_json(),
+        reqs[2].body_json(),
         json!({
             "type": "alert",
             "alertId": "6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42",
@@ -107,11 +127,10 @@ fn add_comment_alert_defaults_index_and_null_rule() {
             "owner": "securitySolution"
         })
     );
+    // The attachment that holds the alert, though a user comment is newer.
+    assert_eq!(comment.comment_id, "alert-comment");
     assert_eq!(comment.comment_type, AttachmentType::Alert);
-    assert_eq!(
-        comment.alert_ids,
-        vec!["6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42"]
-    );
+    assert_eq!(comment.alert_ids, vec![ALERT_ID]);
     assert_eq!(comment.comment, "");
     assert_eq!(comment.created_by, "analyst");
 }
@@ -120,26 +139,145 @@ fn add_comment_alert_defaults_index_and_null_rule() {
 fn add_comment_alert_default_space_and_given_rule() {
     let t = FakeTransport::new()
         .reply_json(200, &case_of("securitySolution"))
-        .reply_json(200, &cases_fixture("add_comment_response"));
+        .reply_json(200, &no_alerts())
+        .reply_json(200, &alert_answer());
     let input = AddCommentInput {
         rule_id: Some("rule-1".into()),
         rule_name: Some("My rule".into()),
         ..alert_input()
     };
     run(&t, |c| add_comment(c, input)).unwrap();
-    let body = t.requests()[1].body_json();
+    let body = t.requests()[2].body_json();
     assert_eq!(body["index"], ".alerts-security.alerts-default");
     assert_eq!(body["rule"], json!({"id": "rule-1", "name": "My rule"}));
 
     let t = FakeTransport::new()
         .reply_json(200, &case_of("securitySolution"))
-        .reply_json(200, &cases_fixture("add_comment_response"));
+        .reply_json(200, &no_alerts())
+        .reply_json(200, &alert_answer());
     let input = AddCommentInput {
         alert_index: Some("my-alerts".into()),
         ..alert_input()
     };
     run(&t, |c| add_comment(c, input)).unwrap();
-    assert_eq!(t.requests()[1].body_json()["index"], "my-alerts");
+    assert_eq!(t.requests()[2].body_json()["index"], "my-alerts");
+}
+
+/// A user action of the case's activity on an attachment of `alert_ids`.
+fn alert_action(action: &str, comment_id: &str, alert_ids: serde_json::Value) -> serde_json::Value {
+    json!({
+        "id": format!("ua-{action}-{comment_id}"), "type": "comment", "action": action,
+        "comment_id": comment_id, "created_at": "2024-01-01T00:00:00.000Z",
+        "created_by": {"username": "elastic"}, "owner": "securitySolution",
+        "payload": {"comment": {"type": "alert", "alertId": alert_ids, "owner": "securitySolution"}}
+    })
+}
+
+fn activity_page(page: u32, total: u32, actions: Vec<serde_json::Value>) -> serde_json::Value {
+    json!({"page": page, "perPage": 100, "total": total, "userActions": actions})
+}
+
+#[test]
+fn add_comment_alert_already_attached_returns_its_attachment_and_posts_nothing() {
+    let attached = json!([
+        {"id": "other-alert", "index": ".alerts-security.alerts-default", "attached_at": "2024-01-01T00:00:00.000Z"},
+        {"id": ALERT_ID, "index": ".alerts-security.alerts-default", "attached_at": "2024-01-01T00:00:00.000Z"}
+    ]);
+    // Newest first: an attachment of another alert; one of this alert, removed
+    // (its removal is newer); the one that holds it, with another alert.
+    let actions = activity_page(
+        1,
+        4,
+        vec![
+            alert_action("create", "newer-other", json!("other-alert")),
+            alert_action("delete", "removed", json!(ALERT_ID)),
+            alert_action("create", "removed", json!(ALERT_ID)),
+            alert_action("create", "holder", json!(["x", ALERT_ID])),
+        ],
+    );
+    let mut holder = cases_fixture("get_comment_response");
+    holder["id"] = json!("holder");
+    let t = FakeTransport::new()
+        .reply_json(200, &case_of("securitySolution"))
+        .reply_json(200, &attached)
+        .reply_json(200, &actions)
+        .reply_json(200, &holder);
+    let comment = run(&t, |c| add_comment(c, alert_input())).unwrap();
+    assert_eq!(
+        t.lines(),
+        vec![
+            format!("GET /api/cases/{CASE_ID}"),
+            format!("GET /api/cases/{CASE_ID}/alerts"),
+            format!("GET /api/cases/{CASE_ID}/user_actions/_find?page=1&perPage=100&sortOrder=desc&types=alert"),
+            format!("GET /api/cases/{CASE_ID}/comments/holder"),
+        ]
+    );
+    assert_eq!(comment.comment_id, "holder");
+}
+
+#[test]
+fn add_comment_alert_attached_reads_the_activity_page_after_page() {
+    let attached = json!([{"id": ALERT_ID, "index": "i", "attached_at": ""}]);
+    let others: Vec<serde_json::Value> = (0..100)
+        .map(|i| alert_action("create", &format!("c{i}"), json!(format!("a{i}"))))
+        .collect();
+    let t = FakeTransport::new()
+        .reply_json(200, &case_of("securitySolution"))
+        .reply_json(200, &attached)
+        .reply_json(200, &activity_page(1, 101, others))
+        .reply_json(
+            200,
+            &activity_page(
+                2,
+                101,
+                vec![alert_action("create", "first", json!(ALERT_ID))],
+            ),
+        )
+        .reply_json(200, &cases_fixture("get_comment_response"));
+    run(&t, |c| add_comment(c, alert_input())).unwrap();
+    let lines = t.lines();
+    assert!(
+        lines[3].ends_with("_find?page=2&perPage=100&sortOrder=desc&types=alert"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[4], format!("GET /api/cases/{CASE_ID}/comments/first"));
+    assert_eq!(lines.len(), 5);
+}
+
+#[test]
+fn add_comment_alert_attached_without_attachment_in_activity_is_502() {
+    let attached = json!([{"id": ALERT_ID, "index": "i", "attached_at": ""}]);
+    let t = FakeTransport::new()
+        .reply_json(200, &case_of("securitySolution"))
+        .reply_json(200, &attached)
+        .reply_json(
+            200,
+            &activity_page(1, 1, vec![alert_action("create", "c", json!("another"))]),
+        );
+    let err = run(&t, |c| add_comment(c, alert_input())).unwrap_err();
+    assert_eq!(
+        (err.status_code, err.kind),
+        (502, ErrorKind::InvalidResponse)
+    );
+    assert_eq!(
+        err.message,
+        format!("Kibana lists the alert `{ALERT_ID}` among the case's alerts, but the case's activity shows no attachment of it")
+    );
+    assert_eq!(t.requests().len(), 3, "nothing posted");
+}
+
+#[test]
+fn add_comment_alert_posted_but_not_in_answer_is_502() {
+    // Kibana answered without an attachment of the alert: not some other comment.
+    let t = FakeTransport::new()
+        .reply_json(200, &case_of("securitySolution"))
+        .reply_json(200, &no_alerts())
+        .reply_json(200, &cases_fixture("add_comment_response"));
+    let err = run(&t, |c| add_comment(c, alert_input())).unwrap_err();
+    assert_eq!(
+        err.message,
+        "Kibana answered 200 but the body is not a valid case with its comments: none of its comments holds the alert"
+    );
 }
 
 #[test]
@@ -188,6 +326,7 @@ fn add_comment_case_404_passes_through() {
 fn add_comment_closed_case_400() {
     let t = FakeTransport::new()
         .reply_json(200, &case_of("securitySolution"))
+        .reply_json(200, &no_alerts())
         .reply_json(400, &json!({"statusCode": 400, "error": "Bad Request", "message": "Alert comment cannot be attached to a closed case"}));
     let err = run(&t, |c| add_comment(c, alert_input())).unwrap_err();
     assert_eq!((err.status_code, err.kind), (400, ErrorKind::BadRequest));

@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use crate::rt::prelude::*;
 
-use super::wire;
 use crate::api::cases::{CaseAlert, GetCasesByAlertInput, RelatedCase};
 use crate::kibana::count;
 use crate::kibana::routes::{self, case_path};
 use crate::kibana::{Client, Request};
 use crate::types::ErrorInfo;
 use crate::validate;
+use elastic_security_wire::cases as wire;
 
 /// `GET /api/cases/alerts/{alert-id}`, with `owner` repeated when given.
 pub fn get_cases_by_alert(

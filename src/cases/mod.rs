@@ -7,12 +7,13 @@ use crate::rt::prelude::*;
 
 pub mod activity;
 pub mod alerts;
+pub mod idempotency;
 #[cfg(test)]
 mod tests;
 
 use crate::api::cases::{
-    CasePage, CaseStatusInfo, CreateCaseInput, DeleteCaseInput, DeleteCaseOutput, DeleteFailure,
-    ExternalService, GetCaseInput, GetManyCasesInput, PushedCase, UpdateCaseInput,
+    CasePage, CaseStatusInfo, CreateCaseInput, CreatedCase, DeleteCaseInput, DeleteCaseOutput,
+    DeleteFailure, ExternalService, GetCaseInput, GetManyCasesInput, PushedCase, UpdateCaseInput,
 };
 use crate::case_comments;
 use crate::kibana::client::to_json;
@@ -32,8 +33,9 @@ pub fn read_case(client: &Client, case_id: &str) -> Result<wire::Case, ErrorInfo
     client.get_json(case_path(case_id), A_CASE)
 }
 
-/// `POST /api/cases`.
-pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase, ErrorInfo> {
+/// `POST /api/cases`; with an idempotency key, the case that carries its marker
+/// when there is one (see [`idempotency`]).
+pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<CreatedCase, ErrorInfo> {
     let title = validate::text("title", &input.title, validate::MAX_TITLE)?;
     let description = match validate::optional(input.description.as_deref()) {
         Some(description) => {
@@ -55,8 +57,24 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
         ));
     }
     let connector_name = validate::optional(input.connector_name.as_deref()).unwrap_or("none");
-    let tags = validate::tags("tags", &input.tags)?;
+    let marker = match input.idempotency_key.as_deref() {
+        Some(key) => Some(idempotency::marker(key)?),
+        None => None,
+    };
+    let mut tags = validate::tags("tags", &input.tags)?;
+    if let Some(marker) = &marker {
+        tags = idempotency::mark(tags, marker.clone())?;
+    }
     let assignees = validate::assignees("assignees", &input.assignees)?;
+    let owner = input.owner.into();
+    if let Some(marker) = &marker {
+        if let Some(found) = idempotency::find(client, marker, owner)? {
+            return Ok(CreatedCase {
+                kibana_case: found,
+                created: false,
+            });
+        }
+    }
 
     let body = wire::NewCase {
         title,
@@ -69,12 +87,17 @@ pub fn create_case(client: &Client, input: CreateCaseInput) -> Result<KibanaCase
             fields: (),
         },
         settings: wire::Settings { sync_alerts: true },
-        owner: input.owner.into(),
+        owner,
         severity: input.severity.unwrap_or(Severity::Low).into(),
         assignees: assignee_refs(&assignees),
     };
     let request = Request::json(Method::Post, "/api/cases".into(), &body)?;
-    client.call(&request, A_CASE, |case| Ok(to_kibana_case(case)))
+    client.call(&request, A_CASE, |case| {
+        Ok(CreatedCase {
+            kibana_case: to_kibana_case(case),
+            created: true,
+        })
+    })
 }
 
 /// `DELETE /api/cases?ids=[...]`; when Kibana refuses the batch, one call per id

@@ -19,6 +19,7 @@ fn create_input() -> CreateCaseInput {
         severity: None,
         tags: vec!["tag 1".into()],
         assignees: vec![],
+        idempotency_key: None,
     }
 }
 
@@ -55,7 +56,9 @@ fn many_input() -> GetManyCasesInput {
 #[test]
 fn create_case_sends_kibana_body_and_decodes_fixture() {
     let t = FakeTransport::new().reply_json(200, &cases_fixture("create_case_response"));
-    let case = run(&t, |c| create_case(c, create_input())).unwrap();
+    let created = run(&t, |c| create_case(c, create_input())).unwrap();
+    assert!(created.created);
+    let case = created.kibana_case;
     let req = t.only_request();
     req.assert_standard_headers();
     assert_eq!(req.line(), "POST /api/cases");
@@ -106,7 +109,7 @@ fn create_case_full_input_in_space() {
         assignees: vec!["u1,u2".into()],
         ..create_input()
     };
-    let case = create_case(&client, input).unwrap();
+    let case = create_case(&client, input).unwrap().kibana_case;
     let req = t.only_request();
     assert_eq!(req.line(), "POST /s/soc-team/api/cases");
     assert_eq!(
@@ -184,6 +187,158 @@ fn create_case_validation_sends_nothing() {
         let err = run(&t, |c| create_case(c, input)).unwrap_err();
         assert_invalid(&err, expected);
         assert!(t.requests().is_empty());
+    }
+}
+
+/// A page of `_find` with these cases.
+fn find_page(cases: Vec<serde_json::Value>) -> serde_json::Value {
+    json!({"page": 1, "per_page": 1, "total": cases.len(), "cases": cases})
+}
+
+/// Kibana's example case, carrying `tags`.
+fn case_with_tags(tags: &[&str]) -> serde_json::Value {
+    let mut case = cases_fixture("create_case_response");
+    case["tags"] = json!(tags);
+    case
+}
+
+const FIND_KEYED: &str = "GET /api/cases/_find?tags=idempotency-key-alert-5f1c.x_y&owner=cases\
+     &sortField=createdAt&sortOrder=asc&page=1&perPage=1";
+
+fn keyed() -> CreateCaseInput {
+    CreateCaseInput {
+        idempotency_key: Some("alert-5f1c.x_y".into()),
+        ..create_input()
+    }
+}
+
+#[test]
+fn create_case_with_key_found_sends_no_post() {
+    let found = case_with_tags(&["tag 1", "idempotency-key-alert-5f1c.x_y"]);
+    let t = FakeTransport::new().reply_json(200, &find_page(vec![found]));
+    let created = run(&t, |c| create_case(c, keyed())).unwrap();
+    assert_eq!(t.lines(), [FIND_KEYED]);
+    t.only_request().assert_standard_headers();
+    assert!(!created.created);
+    assert_eq!(
+        created.kibana_case.case_id,
+        "66b9aa00-94fa-11ea-9f74-e7e108796192"
+    );
+    assert_eq!(
+        created.kibana_case.tags,
+        ["tag 1", "idempotency-key-alert-5f1c.x_y"]
+    );
+}
+
+#[test]
+fn create_case_with_key_not_found_posts_with_marker() {
+    let t = FakeTransport::new()
+        .reply_json(200, &find_page(vec![]))
+        .reply_json(200, &cases_fixture("create_case_response"));
+    let created = run(&t, |c| create_case(c, keyed())).unwrap();
+    assert_eq!(t.lines(), [FIND_KEYED, "POST /api/cases"]);
+    assert_eq!(
+        t.requests()[1].body_json()["tags"],
+        json!(["tag 1", "idempotency-key-alert-5f1c.x_y"])
+    );
+    assert!(created.created);
+}
+
+#[test]
+fn create_case_with_key_in_space_for_owner_and_marker_given_once() {
+    let t = FakeTransport::new()
+        .reply_json(200, &find_page(vec![]))
+        .reply_json(200, &cases_fixture("create_case_response"));
+    let client = Client::new(&conn_in_space("soc-team"), &t).unwrap();
+    let input = CreateCaseInput {
+        owner: Owner::SecuritySolution,
+        tags: vec!["idempotency-key-k".into(), "edr".into()],
+        idempotency_key: Some("k".into()),
+        ..create_input()
+    };
+    create_case(&client, input).unwrap();
+    assert_eq!(
+        t.lines(),
+        [
+            "GET /s/soc-team/api/cases/_find?tags=idempotency-key-k&owner=securitySolution\
+             &sortField=createdAt&sortOrder=asc&page=1&perPage=1",
+            "POST /s/soc-team/api/cases",
+        ]
+    );
+    assert_eq!(
+        t.requests()[1].body_json()["tags"],
+        json!(["idempotency-key-k", "edr"])
+    );
+}
+
+#[test]
+fn create_case_with_key_ignores_a_found_case_without_the_marker() {
+    // A Kibana that ignored the tags filter: its first case is not the keyed one.
+    let t = FakeTransport::new()
+        .reply_json(200, &find_page(vec![case_with_tags(&["tag 1"])]))
+        .reply_json(200, &cases_fixture("create_case_response"));
+    let created = run(&t, |c| create_case(c, keyed())).unwrap();
+    assert_eq!(t.lines(), [FIND_KEYED, "POST /api/cases"]);
+    assert!(created.created);
+}
+
+#[test]
+fn create_case_with_key_lookup_failure_sends_no_post() {
+    let t = FakeTransport::new().reply(
+        503,
+        r#"{"statusCode":503,"error":"Service Unavailable","message":"later"}"#,
+    );
+    let err = run(&t, |c| create_case(c, keyed())).unwrap_err();
+    assert_eq!((err.status_code, err.kind), (503, ErrorKind::ServerError));
+    assert_eq!(t.lines(), [FIND_KEYED]);
+}
+
+#[test]
+fn create_case_invalid_keys_send_nothing() {
+    let key = |k: &str| CreateCaseInput {
+        idempotency_key: Some(k.into()),
+        ..create_input()
+    };
+    let cases: Vec<(CreateCaseInput, &str)> = vec![
+        (key(""), "idempotency-key: must not be empty (leave it out to create a case at every call)"),
+        (key("a b"), "idempotency-key: may hold only letters A-Z and a-z, digits, `-`, `_` and `.` (got ` `)"),
+        (key("alert:1"), "idempotency-key: may hold only letters A-Z and a-z, digits, `-`, `_` and `.` (got `:`)"),
+        (key("a*"), "idempotency-key: may hold only letters A-Z and a-z, digits, `-`, `_` and `.` (got `*`)"),
+        (key("é"), "idempotency-key: may hold only letters A-Z and a-z, digits, `-`, `_` and `.` (got `\\u{e9}`)"),
+        (key("k\n"), "idempotency-key: may hold only letters A-Z and a-z, digits, `-`, `_` and `.` (got `\\n`)"),
+        (key(&"k".repeat(241)), "idempotency-key: must be at most 240 characters (got 241)"),
+        (
+            CreateCaseInput {
+                tags: (0..200).map(|i| i.to_string()).collect(),
+                ..key("k")
+            },
+            "tags: at most 199 tags with an idempotency-key, whose marker tag is the 200th (got 200)",
+        ),
+    ];
+    for (input, expected) in cases {
+        let t = FakeTransport::new();
+        let err = run(&t, |c| create_case(c, input)).unwrap_err();
+        assert_eq!(err.message, expected);
+        assert_eq!((err.status_code, err.kind), (-1, ErrorKind::InvalidInput));
+        assert!(t.requests().is_empty());
+    }
+    // The longest key, and 199 tags besides the marker: both accepted.
+    for (input, tags) in [
+        (key(&"k".repeat(240)), 2),
+        (
+            CreateCaseInput {
+                tags: (0..199).map(|i| i.to_string()).collect(),
+                ..key("k")
+            },
+            200,
+        ),
+    ] {
+        let t = FakeTransport::new()
+            .reply_json(200, &find_page(vec![]))
+            .reply_json(200, &cases_fixture("create_case_response"));
+        run(&t, |c| create_case(c, input)).unwrap();
+        let sent = t.requests()[1].body_json();
+        assert_eq!(sent["tags"].as_array().map(Vec::len), Some(tags));
     }
 }
 

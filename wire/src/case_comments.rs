@@ -35,6 +35,21 @@ pub struct Comment {
     pub updated_by: Option<User>,
 }
 
+/// The `payload` of a user action on an attachment (a case's activity):
+/// `{"comment": {"alertId": ...}}` for an alert. Any other shape reads as no alert.
+#[derive(Debug, Default, Deserialize)]
+pub struct AttachmentPayload {
+    #[serde(default)]
+    pub comment: Option<AttachmentAlerts>,
+}
+
+/// The alert ids an attachment's user action names.
+#[derive(Debug, Default, Deserialize)]
+pub struct AttachmentAlerts {
+    #[serde(rename = "alertId", default)]
+    pub alert_id: Option<AlertIds>,
+}
+
 /// An alert attachment's `alertId`: one id or several.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct AlertIds(pub Vec<String>);

@@ -75,6 +75,7 @@ answers!(
     case_comments::Comment,
     case_comments::CommentsPage,
     case_comments::CaseComments,
+    case_comments::AttachmentPayload,
     connectors::Connector,
     Vec<connectors::Connector>,
     KibanaError,

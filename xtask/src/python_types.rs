@@ -346,7 +346,7 @@ mod tests {
             "    WIT_CASE: ClassVar[str] = \"api-key\"",
             "Auth = Union[AuthApiKey, AuthBasic, AuthApiKeyEnv]",
             "class Cases:",
-            "    def create_case(self, conn: Connection, input: CreateCaseInput) -> KibanaCase:",
+            "    def create_case(self, conn: Connection, input: CreateCaseInput) -> CreatedCase:",
             "class CaseTags:",
             "    def add_tag(self, conn: Connection, case_id: str, tags: list[str]) -> TagsOutput:",
         ] {

@@ -58,10 +58,11 @@ describe('elastic-security component through jco + preview2-shim', () => {
   });
 
   test('find the cases of an alert, create a case, tag it, comment on it, list cases', () => {
-    const { before, created, tagged, comment, after, listed } = runFlow(conn, {
+    const { before, created, createdNow, tagged, comment, after, listed } = runFlow(conn, {
       title: 'Phishing wave (node --test)',
       alertId: 'node-test-alert',
     });
+    const marker = 'idempotency-key-alert-node-test-alert';
 
     assert.deepEqual(before, []);
     assert.equal(after.length, 1);
@@ -69,19 +70,20 @@ describe('elastic-security component through jco + preview2-shim', () => {
     assert.equal(after[0].status, 'open');
     assert.equal(after[0].totalAlerts, 1);
 
+    assert.equal(createdNow, true);
     assert.match(created.caseId, /\S/);
     assert.equal(created.title, 'Phishing wave (node --test)');
     assert.equal(created.owner, 'security-solution');
     assert.equal(created.status, 'open');
     assert.equal(created.severity, 'high');
-    assert.deepEqual(created.tags, ['phishing']);
+    assert.deepEqual(created.tags, ['phishing', marker]);
     assert.equal(created.createdBy, 'elastic');
     assert.equal(created.totalComments, 0);
     assert.equal(created.updatedAt, undefined); // option<string> none -> undefined
     assert.deepEqual(created.comments, []);
 
     assert.equal(tagged.caseId, created.caseId);
-    assert.deepEqual(tagged.tags, ['phishing', 'email', 'triage']);
+    assert.deepEqual(tagged.tags, ['phishing', marker, 'email', 'triage']);
     assert.notEqual(tagged.version, created.version);
 
     assert.equal(comment.caseId, created.caseId);
@@ -97,7 +99,7 @@ describe('elastic-security component through jco + preview2-shim', () => {
     // Return-all: PerPage is the number returned.
     assert.equal(listed.perPage, listed.cases.length);
     assert.equal(listed.total, listed.cases.length);
-    assert.deepEqual(listedCase.tags, ['phishing', 'email', 'triage']);
+    assert.deepEqual(listedCase.tags, ['phishing', marker, 'email', 'triage']);
     assert.equal(listedCase.totalComments, 1);
 
     // Read back with its comments; adding a tag that is there already writes nothing.
@@ -106,11 +108,19 @@ describe('elastic-security component through jco + preview2-shim', () => {
     const again = caseTags.addTag(conn, created.caseId, ['triage']);
     assert.deepEqual(again.tags, tagged.tags);
     assert.equal(again.version, read.version);
+
+    // The same key again: the case the first call made, not a second one; the
+    // alert, attached already, is not attached twice.
+    const repeat = runFlow(conn, { title: 'Phishing wave, again', alertId: 'node-test-alert' });
+    assert.equal(repeat.createdNow, false);
+    assert.equal(repeat.created.caseId, created.caseId);
+    assert.equal(repeat.created.title, 'Phishing wave (node --test)');
+    assert.equal(repeat.after[0].totalAlerts, 1);
   });
 
   test('basic authentication and a 30000-character comment (body sent in chunks)', () => {
     const basic = { baseUrl: stub.url, auth: { tag: 'basic', val: STUB_USER } };
-    const created = cases.createCase(basic, {
+    const { kibanaCase: created } = cases.createCase(basic, {
       title: 'Long comment', owner: 'cases', tags: [], assignees: [],
     });
     assert.equal(created.description, 'Long comment'); // Kibana needs one: the title is sent
@@ -136,7 +146,7 @@ describe('elastic-security component through jco + preview2-shim', () => {
     for (let i = 0; i < 250; i += 1) {
       made.push(cases.createCase(conn, {
         title: `${marker} ${i}`, owner: 'cases', tags: [], assignees: [],
-      }).caseId);
+      }).kibanaCase.caseId);
     }
     const input = {
       search: marker, searchFields: ['title'], owners: ['cases'], assignees: [], returnAll: true,

@@ -79,6 +79,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let id = h
         .create_case(&conn, &create)?
         .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .kibana_case
         .case_id;
     let input = host_in::get(&id);
     // OP=many (compare mode): get-many-cases of 100 cases with long descriptions.

@@ -169,6 +169,7 @@ macro_rules! inputs {
                     severity: Some(types::Severity::High),
                     tags: vec!["phishing".into(), "email".into()],
                     assignees: vec![],
+                    idempotency_key: None,
                 }
             }
 
@@ -464,7 +465,7 @@ fn seed(h: &Harness, url: &str, space: &str, n: usize, prefix: &str) -> Result<V
         .map(|i| {
             let input = host_in::create(&format!("{prefix} {i}"), i);
             let case = ok("seed", h.create_case(&host_conn(url, space), &input)?)?;
-            Ok(case.case_id)
+            Ok(case.kibana_case.case_id)
         })
         .collect()
 }
@@ -495,7 +496,8 @@ pub fn run(opts: &BenchOptions) -> Result<String> {
         let case = ok(
             "seed",
             h.create_case(&conn, &host_in::create("updated", 0))?,
-        )?;
+        )?
+        .kibana_case;
         Ok((case.case_id, case.version))
     };
     let mut component = ComponentSide {

@@ -163,6 +163,19 @@ Exit status:
     0 the operation succeeded; 1 it failed (the JSON says why: StatusCode -1 for a bad
     parameter, 0 for no answer, else Kibana's HTTP status); 2 usage error.
 
+Retryable (in a failure's JSON): whether the same call may be made again.
+    false: a bad parameter (-1), any 4xx but 408 and 429, a 2xx Kibana answered that
+        could not be read (502 invalid-response).
+    true: Kibana not reached (nothing sent), 408, 429.
+    A timeout, a lost connection or a 5xx (the request may have been carried out):
+        true for the reads, update-case and update-comment (they carry a Version),
+        add-tag, remove-tag, delete-case, remove-comment, create-case with an
+        IdempotencyKey, and add-comment of an alert (attached once); false for
+        create-case without an IdempotencyKey, add-comment of a user comment,
+        create-connector and push-case, where a repeat could do the work twice.
+    A repeat finds the earlier attempt's case or alert through Kibana's search,
+    which sees it about a second after it was made: pause at least that long.
+
 Examples:
     elastic-security call get-many-cases --url https://kibana.example:5601 \\
         --api-key \"$KEY\" --input '{\"Status\":\"open\",\"PerPage\":5}'

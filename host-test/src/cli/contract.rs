@@ -86,6 +86,7 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
             severity: i.opt_enum("Severity")?,
             tags: i.list("Tags")?,
             assignees: i.list("Assignees")?,
+            idempotency_key: i.opt_str("IdempotencyKey")?,
         }),
         "delete-case" => Call::DeleteCase(cases::DeleteCaseInput {
             case_ids: i.list("CaseIds")?,
@@ -177,7 +178,13 @@ fn parse_call(name: &str, i: &mut Input) -> Result<Call, Failure> {
 fn execute(h: &Harness, conn: &Connection, call: Call) -> anyhow::Result<Outcome> {
     let out = match call {
         Call::CreateCase(input) => h.create_case(conn, &input)?
-            .map(|c| (200, case_json(&c))),
+            .map(|c| {
+                let mut out = case_json(&c.kibana_case);
+                if let Value::Object(map) = &mut out {
+                    map.insert("Created".into(), json!(c.created));
+                }
+                (200, out)
+            }),
         Call::DeleteCase(input) => {
             let r = h.delete_case(conn, &input)?;
             return Ok(match r {
@@ -399,6 +406,7 @@ fn cli_field_names(message: &str) -> String {
         ("limit", "Limit"),
         ("max-in-flight", "MaxInFlight"),
         ("types", "Types"),
+        ("idempotency-key", "IdempotencyKey"),
     ];
     if let Some((field, rest)) = message.split_once(':') {
         if let Some((_, key)) = NAMES.iter().find(|(wit, _)| *wit == field) {

@@ -59,10 +59,11 @@ pub const OPERATIONS: &[Operation] = &[
             ("Severity", "optional: low (default) | medium | high | critical"),
             ("Tags", "optional: comma-separated or array"),
             ("Assignees", "optional: user profile uids, comma-separated or array"),
+            ("IdempotencyKey", "optional: 1 to 240 of A-Z a-z 0-9 - _ . ; the case carries the tag idempotency-key-<key>, and a call with the key of an existing case (same SpaceId and Owner) returns that case (Created false) instead of making another"),
             SPACE,
         ],
-        route: "POST /api/cases",
-        example: r#"{"Title":"Phishing wave","Owner":"securitySolution","Severity":"high","Tags":"phishing,email"}"#,
+        route: "POST /api/cases (with IdempotencyKey, GET /api/cases/_find?tags= first)",
+        example: r#"{"Title":"Phishing wave","Owner":"securitySolution","Severity":"high","Tags":"phishing,email","IdempotencyKey":"phishing-2024-06-01"}"#,
     },
     Operation {
         name: "delete-case",
@@ -180,7 +181,7 @@ pub const OPERATIONS: &[Operation] = &[
             ("RuleName", "optional, alert: default null"),
             SPACE,
         ],
-        route: "POST /api/cases/{id}/comments",
+        route: "POST /api/cases/{id}/comments (an alert: unless GET /api/cases/{id}/alerts has it)",
         example: r#"{"CaseId":"<case id>","CommentType":"alert","AlertId":"<alert _id>","RuleName":"Malware"}"#,
     },
     Operation {

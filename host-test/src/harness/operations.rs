@@ -65,7 +65,7 @@ pub fn settle<T>(result: std::result::Result<T, Error>) -> Op<T> {
 macro_rules! with_operations {
     ($expand:ident) => {
         $expand! {
-            create_case: cases "create-case" (input: &cases::CreateCaseInput) -> KibanaCase;
+            create_case: cases "create-case" (input: &cases::CreateCaseInput) -> cases::CreatedCase;
             delete_case: cases "delete-case" (input: &cases::DeleteCaseInput) -> cases::DeleteCaseOutput;
             get_case: cases "get-case" (input: &cases::GetCaseInput) -> KibanaCase;
             get_many_cases: cases "get-many-cases" (input: &cases::GetManyCasesInput) -> cases::CasePage;

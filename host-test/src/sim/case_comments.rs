@@ -107,6 +107,16 @@ pub(crate) fn add(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
             "Alert cannot be attached to a closed case",
         ));
     }
+    let Some(body) = without_attached_alerts(body, &space.comments, case_id) else {
+        // Every alert is in the case already: Kibana adds nothing and answers with
+        // the case as it is.
+        let case = &space.cases[idx];
+        return Ok(Response::ok(&render_case(
+            case,
+            &space.comments,
+            CommentsMode::All,
+        )));
+    };
     let now = now_ms();
     let comment = Comment {
         id: state.ids.new_id(),
@@ -124,6 +134,43 @@ pub(crate) fn add(ctx: &Ctx, state: &mut State, case_id: &str) -> Handled {
     let case = (case_id, space.cases[idx].owner.clone());
     user_actions::record(ctx, &mut state.ids, space, (case.0, &case.1), action);
     case_changed(ctx, &mut state.ids, space, idx, now)
+}
+
+/// An attachment without the alerts that the case holds already (or that it names
+/// twice), as Kibana drops them; `None` when no alert is left. Other attachments
+/// are kept whole.
+fn without_attached_alerts(
+    body: CommentBody,
+    comments: &[Comment],
+    case_id: &str,
+) -> Option<CommentBody> {
+    let CommentBody::Alert { rule, .. } = &body else {
+        return Some(body);
+    };
+    let mut seen: Vec<String> = comments
+        .iter()
+        .filter(|c| c.case_id == case_id)
+        .flat_map(|c| c.body.alerts())
+        .map(|(id, _)| id)
+        .collect();
+    let alerts = body.alerts();
+    let count = alerts.len();
+    let mut kept = Vec::new();
+    for (id, index) in alerts {
+        if !seen.contains(&id) {
+            seen.push(id.clone());
+            kept.push((id, index));
+        }
+    }
+    match kept.len() {
+        0 => None,
+        n if n == count => Some(body),
+        _ => Some(CommentBody::Alert {
+            alert_id: kept.iter().map(|(id, _)| json!(id)).collect(),
+            index: kept.iter().map(|(_, index)| json!(index)).collect(),
+            rule: rule.clone(),
+        }),
+    }
 }
 
 /// The user action of a comment created, updated or deleted.

@@ -1263,3 +1263,67 @@ fn control_routes_queue_faults_and_describe_requests() {
         .send(&sim);
     assert_eq!(bad.status, 400);
 }
+
+#[test]
+fn an_alert_already_in_the_case_is_dropped_like_kibana_does() {
+    let sim = Simulator::start().expect("start");
+    let case = create(&sim, "", "alerts once");
+    let id = case["id"].as_str().unwrap_or("");
+    let base = format!("/api/cases/{id}/comments");
+    let post = |alert_id: Value, index: Value| {
+        req("POST", &base)
+            .json(
+                &json!({"type": "alert", "alertId": alert_id, "index": index,
+                "rule": {"id": null, "name": null}, "owner": "cases"}),
+            )
+            .send(&sim)
+    };
+    let first = post(json!("a1"), json!("i1"));
+    assert_eq!(first.status, 200);
+    let version = first.json()["version"].clone();
+
+    // Only alerts the case holds: nothing added, the case as it is.
+    let again = post(json!(["a1", "a1"]), json!(["i1", "i1"]));
+    assert_eq!(again.status, 200);
+    let again = again.json();
+    assert_eq!(again["totalAlerts"], 1);
+    assert_eq!(again["version"], version);
+    assert_eq!(again["comments"].as_array().map(Vec::len), Some(1));
+
+    // Some new: only those are attached.
+    let mixed = post(json!(["a1", "a2", "a2"]), json!(["i1", "i2", "i2"])).json();
+    assert_eq!(mixed["totalAlerts"], 2);
+    assert_eq!(mixed["comments"][1]["alertId"], json!(["a2"]));
+    assert_eq!(mixed["comments"][1]["index"], json!(["i2"]));
+    let actions = req(
+        "GET",
+        &format!("/api/cases/{id}/user_actions/_find?types=alert"),
+    )
+    .send(&sim)
+    .json();
+    assert_eq!(actions["total"], 2, "no action for the alert dropped");
+}
+
+#[test]
+fn find_filters_by_tag_exactly() {
+    let sim = Simulator::start().expect("start");
+    let mut body = case_body("keyed");
+    body["tags"] = json!(["idempotency-key-k1", "other"]);
+    let keyed = req("POST", "/api/cases").json(&body).send(&sim).json();
+    create(&sim, "", "not keyed");
+    let found = |query: &str| {
+        req("GET", &format!("/api/cases/_find?{query}"))
+            .send(&sim)
+            .json()
+    };
+    let hit = found("tags=idempotency-key-k1&owner=cases");
+    assert_eq!(hit["total"], 1);
+    assert_eq!(hit["cases"][0]["id"], keyed["id"]);
+    for other in [
+        "tags=idempotency-key-k&owner=cases",
+        "tags=IDEMPOTENCY-KEY-K1&owner=cases",
+        "tags=idempotency-key-k1&owner=securitySolution",
+    ] {
+        assert_eq!(found(other)["total"], 0, "{other}");
+    }
+}

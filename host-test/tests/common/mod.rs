@@ -65,20 +65,16 @@ impl Kit {
             .unwrap()
             .expect("create-case succeeds");
         self.sim.clear_requests();
-        c
+        c.kibana_case
     }
 
     /// Attaches alert `alert_id` to case `case_id` (index from the space) and
     /// forgets the requests it took.
     pub fn attach_alert(&self, conn: &Connection, case_id: &str, alert_id: &str) {
         let input = case_comments::AddCommentInput {
-            case_id: case_id.into(),
-            comment: None,
-            comment_type: Some(CommentType::Alert),
-            alert_id: Some(alert_id.into()),
-            alert_index: None,
             rule_id: Some("rule-1".into()),
             rule_name: Some("Malware".into()),
+            ..alert_comment(case_id, alert_id)
         };
         self.h
             .add_comment(conn, &input)
@@ -163,6 +159,17 @@ pub fn case_input(title: &str) -> cases::CreateCaseInput {
         severity: None,
         tags: vec![],
         assignees: vec![],
+        idempotency_key: None,
+    }
+}
+
+/// add-comment's input for an alert (index from the space, no rule).
+pub fn alert_comment(case_id: &str, alert_id: &str) -> case_comments::AddCommentInput {
+    case_comments::AddCommentInput {
+        comment: None,
+        comment_type: Some(CommentType::Alert),
+        alert_id: Some(alert_id.into()),
+        ..user_comment(case_id, "")
     }
 }
 

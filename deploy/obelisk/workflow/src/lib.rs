@@ -5,6 +5,11 @@
 //! Obelisk runs as an activity of the deployed component: the workflow itself does
 //! no I/O, so Obelisk can replay it deterministically, and a step already done is
 //! never run again.
+//!
+//! A step whose activity was cut off (its answer lost, or its server gone) is run
+//! again, and each step is safe to run again: the case is created with an
+//! idempotency key derived from the alert's id (a repeat finds the case the first
+//! attempt made), the alert is attached once, and a tag already there is not added.
 
 mod bindings {
     wit_bindgen::generate!({
@@ -21,7 +26,6 @@ use bindings::automation::elastic_security::case_tags;
 use bindings::automation::elastic_security::cases::{self, CreateCaseInput, GetCasesByAlertInput};
 use bindings::automation::elastic_security::types::{CommentType, Connection, Error, Owner};
 use bindings::exports::automation::elastic_security_workflow::alert_triage::{Guest, TriageInput};
-
 struct AlertWorkflow;
 
 impl Guest for AlertWorkflow {
@@ -49,8 +53,10 @@ impl Guest for AlertWorkflow {
                 severity: input.severity,
                 tags: Vec::new(),
                 assignees: Vec::new(),
+                idempotency_key: idempotency_key(&input.alert.id),
             },
-        )?;
+        )?
+        .kibana_case;
         case_comments::add_comment(
             &conn,
             &AddCommentInput {
@@ -68,6 +74,29 @@ impl Guest for AlertWorkflow {
         }
         Ok(case.case_id)
     }
+}
+
+/// The key of the case for the alert `alert_id`: `alert-{alert_id}` when that is a
+/// key as the component takes it (at most 240 characters of `A-Za-z0-9-_.`), else
+/// `alert-sha256-{the id's SHA-256 in hex}`.
+#[cfg(not(feature = "without-keys"))]
+fn idempotency_key(alert_id: &str) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    const PREFIX: &str = "alert-";
+    let plain = PREFIX.len() + alert_id.len() <= 240
+        && alert_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    Some(match plain {
+        true => format!("{PREFIX}{alert_id}"),
+        false => format!("{PREFIX}sha256-{:x}", Sha256::digest(alert_id.as_bytes())),
+    })
+}
+
+/// No key: every attempt that reaches Kibana may create a case.
+#[cfg(feature = "without-keys")]
+fn idempotency_key(_alert_id: &str) -> Option<String> {
+    None
 }
 
 bindings::export!(AlertWorkflow with_types_in bindings);
