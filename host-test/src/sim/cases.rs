@@ -2,13 +2,15 @@
 
 use std::cmp::Ordering;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::json::{self as j, Obj};
 use super::request::{page_slice, Ctx};
 use super::response::{Handled, Response};
 use super::saved_objects::{
-    case_not_found, now_ms, render_case, timestamp, version_string, Case, CommentsMode, OWNERS,
+    case_not_found, now_ms, render_case, timestamp, version_string, Case, CaseView, CommentsMode,
+    OWNERS,
 };
 use super::user_actions::{self, Change};
 use super::{SpaceData, State};
@@ -461,22 +463,33 @@ pub(crate) fn find(ctx: &Ctx, state: &State) -> Handled {
         };
         primary.then_with(|| directed(a.seq.cmp(&b.seq), desc))
     });
-    let cases: Vec<Value> = page_slice(&hits, page, per_page)
+    #[derive(Serialize)]
+    struct Found<'a> {
+        page: u64,
+        per_page: u64,
+        total: usize,
+        cases: Vec<CaseView<'a>>,
+        count_open_cases: usize,
+        count_in_progress_cases: usize,
+        count_closed_cases: usize,
+    }
+    let cases = page_slice(&hits, page, per_page)
         .iter()
-        .map(|c| render_case(c, &space.comments, CommentsMode::Empty))
+        .map(|c| CaseView::of(c, &space.comments, CommentsMode::Empty))
         .collect();
-    // Up to 100 cases: written out by the server, once the state is released.
-    Ok(Response::json_later(
+    // Written out under the read lock: pages asked for together are still written
+    // together.
+    Ok(Response::json(
         200,
-        json!({
-            "page": page,
-            "per_page": per_page,
-            "total": hits.len(),
-            "cases": cases,
-            "count_open_cases": open,
-            "count_in_progress_cases": in_progress,
-            "count_closed_cases": closed,
-        }),
+        &Found {
+            page,
+            per_page,
+            total: hits.len(),
+            cases,
+            count_open_cases: open,
+            count_in_progress_cases: in_progress,
+            count_closed_cases: closed,
+        },
     ))
 }
 

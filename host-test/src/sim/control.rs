@@ -126,11 +126,11 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
                 Err(e) => return Response::bad_request(format!("fault: {e}")),
             };
             let (fault, times) = spec.into_faults();
-            let mut state = shared.lock_state();
+            let mut traffic = shared.traffic();
             for _ in 0..times.min(1000) {
-                state.faults.push_back(fault.clone());
+                traffic.faults.push_back(fault.clone());
             }
-            Response::json(200, &json!({"queued": state.faults.len()}))
+            Response::json(200, &json!({"queued": traffic.faults.len()}))
         }
         ("POST", "latency") => {
             let spec: Latency = match serde_json::from_slice(&req.body) {
@@ -141,12 +141,12 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
             Response::json(200, &json!({"millis": spec.millis}))
         }
         ("DELETE", "faults") => {
-            shared.lock_state().faults.clear();
+            shared.traffic().faults.clear();
             Response::json(200, &json!({}))
         }
         ("GET", "requests") => {
             let requests: Vec<Value> = shared
-                .lock_state()
+                .traffic()
                 .requests
                 .iter()
                 .map(|r| describe(shared, r))
@@ -154,11 +154,11 @@ pub(crate) fn handle(shared: &Shared, req: &RecordedRequest) -> Response {
             Response::json(200, &Value::Array(requests))
         }
         ("DELETE", "requests") => {
-            shared.lock_state().requests.clear();
+            shared.traffic().requests.clear();
             Response::json(200, &json!({}))
         }
         ("GET", "cases") => {
-            let state = shared.lock_state();
+            let state = shared.read_state();
             let counts: serde_json::Map<String, Value> = state
                 .spaces
                 .iter()

@@ -32,7 +32,7 @@ mod tests;
 use std::collections::{HashMap, VecDeque};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -61,8 +61,9 @@ pub struct SimConfig {
     /// Serve the control routes under `/_sim/` (faults, the request log), for a
     /// test in another process: see `control.rs`.
     pub control: bool,
-    /// How long every answer takes (before any fault's own delay), as a Kibana
-    /// across a network would; zero by default. [`Simulator::set_latency`] changes
+    /// How long every answer takes from its request, the simulator's own work
+    /// included (and any fault's delay added), as a Kibana across a network would;
+    /// zero by default. [`Simulator::set_latency`] changes
     /// it while the simulator runs.
     pub latency: Duration,
 }
@@ -103,6 +104,7 @@ impl Simulator {
             latency_nanos: AtomicU64::new(nanos(config.latency)),
             config,
             state: RwLock::new(State::default()),
+            traffic: Mutex::new(Traffic::default()),
             shutdown: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(0),
@@ -131,16 +133,16 @@ impl Simulator {
 
     /// Every request received so far, in order (rejected ones included).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.lock_state().requests.clone()
+        self.shared.traffic().requests.clone()
     }
 
     pub fn clear_requests(&self) {
-        self.shared.lock_state().requests.clear();
+        self.shared.traffic().requests.clear();
     }
 
     /// Queue a fault for the next request (FIFO; each fault is used once).
     pub fn inject(&self, fault: Fault) {
-        self.shared.lock_state().faults.push_back(fault);
+        self.shared.traffic().faults.push_back(fault);
     }
 
     /// A fault for the first request that `matches` (used once), whenever it comes:
@@ -152,7 +154,7 @@ impl Simulator {
         fault: Fault,
     ) {
         self.shared
-            .lock_state()
+            .traffic()
             .targeted
             .push((Box::new(matches), fault));
     }
@@ -240,6 +242,9 @@ pub(crate) struct Shared {
     /// return-all sends together, reads under the read lock, so that pages asked for
     /// together are worked out together.
     pub(crate) state: RwLock<State>,
+    /// The request log and the faults to come, behind a lock of their own: logging a
+    /// request never waits for another request's work on the state.
+    pub(crate) traffic: Mutex<Traffic>,
     pub(crate) shutdown: AtomicBool,
     /// A handle on every open connection, to close them when the simulator stops.
     pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
@@ -255,6 +260,10 @@ impl Shared {
         self.state.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    pub(crate) fn traffic(&self) -> MutexGuard<'_, Traffic> {
+        self.traffic.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub(crate) fn latency(&self) -> Duration {
         Duration::from_nanos(self.latency_nanos.load(Ordering::Relaxed))
     }
@@ -267,12 +276,17 @@ impl Shared {
 /// A fault for the first request a predicate matches.
 pub(crate) type Targeted = (Box<dyn Fn(&RecordedRequest) -> bool + Send + Sync>, Fault);
 
-/// All mutable simulator state, behind one mutex.
+/// The requests received, and the faults that coming requests will meet.
 #[derive(Default)]
-pub(crate) struct State {
+pub(crate) struct Traffic {
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) faults: VecDeque<Fault>,
     pub(crate) targeted: Vec<Targeted>,
+}
+
+/// Kibana's saved objects and the ids given out, shared by all spaces.
+#[derive(Default)]
+pub(crate) struct State {
     pub(crate) ids: Ids,
     pub(crate) spaces: HashMap<String, SpaceData>,
 }

@@ -1,6 +1,7 @@
 //! What a route handler answers: a status, a content type and a body, and Kibana's
 //! JSON error body.
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
@@ -11,41 +12,19 @@ pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) content_type: Option<&'static str>,
     pub(crate) body: Vec<u8>,
-    /// A JSON body not written yet: the server writes it once the handler has
-    /// released the state (see [`Response::json_later`]).
-    later: Option<Value>,
 }
 
 /// A handler's result: `Err` carries an error answer, so `?` can be used for validation.
 pub(crate) type Handled = Result<Response, Response>;
 
 impl Response {
-    pub(crate) fn json(status: u16, value: &Value) -> Response {
+    /// A JSON answer: a `Value`, or a view that writes the state's objects out
+    /// without copying them into one (a page of cases).
+    pub(crate) fn json(status: u16, value: &impl Serialize) -> Response {
         Response {
             status,
             content_type: Some(JSON_CONTENT_TYPE),
             body: serde_json::to_vec(value).unwrap_or_default(),
-            later: None,
-        }
-    }
-
-    /// A JSON answer written out (and its `Value` dropped) by the server, outside
-    /// the state's lock: for large answers, so that requests served together do not
-    /// wait for each other's serializing.
-    pub(crate) fn json_later(status: u16, value: Value) -> Response {
-        Response {
-            status,
-            content_type: Some(JSON_CONTENT_TYPE),
-            body: Vec::new(),
-            later: Some(value),
-        }
-    }
-
-    /// The body's bytes.
-    pub(crate) fn into_body(self) -> Vec<u8> {
-        match self.later {
-            Some(value) => serde_json::to_vec(&value).unwrap_or_default(),
-            None => self.body,
         }
     }
 
@@ -78,7 +57,6 @@ impl Response {
             status: 204,
             content_type: None,
             body: Vec::new(),
-            later: None,
         }
     }
 
@@ -91,7 +69,6 @@ impl Response {
             status,
             content_type: Some(content_type),
             body: body.into(),
-            later: None,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::response::Response;
@@ -228,55 +229,94 @@ pub(crate) enum CommentsMode {
     All,
 }
 
-/// The case as Kibana answers it (`case_response_properties`); `comments` are all
-/// the comments of the space (the case's are picked out).
-pub(crate) fn render_case(case: &Case, comments: &[Comment], mode: CommentsMode) -> Value {
-    let (total_comment, total_alerts) = comment_totals(comments, &case.id);
-    let mut out = Map::new();
-    let mut put = |k: &str, v: Value| {
-        out.insert(k.to_string(), v);
-    };
-    put("id", json!(case.id));
-    put("version", json!(version_string(case.version)));
-    put("incremental_id", json!(case.incremental_id));
-    put("totalComment", json!(total_comment));
-    put("totalAlerts", json!(total_alerts));
-    put("totalEvents", json!(0));
-    put("total_observables", json!(0));
-    put("observables", json!([]));
-    put("title", json!(case.title));
-    put("description", json!(case.description));
-    put("tags", json!(case.tags));
-    put("settings", case.settings.clone());
-    put("owner", json!(case.owner));
-    put("severity", json!(case.severity));
-    put("status", json!(case.status));
-    put("assignees", Value::Array(case.assignees.clone()));
-    put("connector", case.connector.clone());
-    put("category", json!(case.category));
-    put("customFields", case.custom_fields.clone());
-    put("created_at", json!(timestamp(case.created_at)));
-    put("created_by", case.created_by.clone());
-    put("updated_at", json!(case.updated_at.map(timestamp)));
-    put("updated_by", case.updated_by.clone().unwrap_or(Value::Null));
-    put("closed_at", json!(case.closed_at.map(timestamp)));
-    put("closed_by", case.closed_by.clone().unwrap_or(Value::Null));
-    put(
-        "duration",
-        json!(case
-            .closed_at
-            .map(|closed| closed.saturating_sub(case.created_at) / 1000)),
-    );
-    put(
-        "external_service",
-        case.external_service.clone().unwrap_or(Value::Null),
-    );
-    match mode {
-        CommentsMode::Omit => {}
-        CommentsMode::Empty => put("comments", json!([])),
-        CommentsMode::All => put("comments", Value::Array(comments_of(comments, &case.id))),
+/// The case as Kibana answers it (`case_response_properties`), written out from the
+/// stored case without copying it: a page of `_find` is serialized straight to its
+/// bytes.
+#[derive(Serialize)]
+pub(crate) struct CaseView<'a> {
+    id: &'a str,
+    version: String,
+    incremental_id: u64,
+    #[serde(rename = "totalComment")]
+    total_comment: usize,
+    #[serde(rename = "totalAlerts")]
+    total_alerts: usize,
+    #[serde(rename = "totalEvents")]
+    total_events: u64,
+    total_observables: u64,
+    observables: &'static [Value],
+    title: &'a str,
+    description: &'a str,
+    tags: &'a [String],
+    settings: &'a Value,
+    owner: &'a str,
+    severity: &'a str,
+    status: &'a str,
+    assignees: &'a [Value],
+    connector: &'a Value,
+    category: Option<&'a str>,
+    #[serde(rename = "customFields")]
+    custom_fields: &'a Value,
+    created_at: String,
+    created_by: &'a Value,
+    updated_at: Option<String>,
+    updated_by: Option<&'a Value>,
+    closed_at: Option<String>,
+    closed_by: Option<&'a Value>,
+    /// Seconds from creation to closing.
+    duration: Option<u64>,
+    external_service: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comments: Option<Vec<Value>>,
+}
+
+impl<'a> CaseView<'a> {
+    /// `comments` are all the comments of the space (the case's are picked out).
+    pub(crate) fn of(case: &'a Case, comments: &[Comment], mode: CommentsMode) -> Self {
+        let (total_comment, total_alerts) = comment_totals(comments, &case.id);
+        CaseView {
+            id: &case.id,
+            version: version_string(case.version),
+            incremental_id: case.incremental_id,
+            total_comment,
+            total_alerts,
+            total_events: 0,
+            total_observables: 0,
+            observables: &[],
+            title: &case.title,
+            description: &case.description,
+            tags: &case.tags,
+            settings: &case.settings,
+            owner: &case.owner,
+            severity: &case.severity,
+            status: &case.status,
+            assignees: &case.assignees,
+            connector: &case.connector,
+            category: case.category.as_deref(),
+            custom_fields: &case.custom_fields,
+            created_at: timestamp(case.created_at),
+            created_by: &case.created_by,
+            updated_at: case.updated_at.map(timestamp),
+            updated_by: case.updated_by.as_ref(),
+            closed_at: case.closed_at.map(timestamp),
+            closed_by: case.closed_by.as_ref(),
+            duration: case
+                .closed_at
+                .map(|closed| closed.saturating_sub(case.created_at) / 1000),
+            external_service: case.external_service.as_ref(),
+            comments: match mode {
+                CommentsMode::Omit => None,
+                CommentsMode::Empty => Some(Vec::new()),
+                CommentsMode::All => Some(comments_of(comments, &case.id)),
+            },
+        }
     }
-    Value::Object(out)
+}
+
+/// The case as Kibana answers it, as a `Value` (see [`CaseView`]).
+pub(crate) fn render_case(case: &Case, comments: &[Comment], mode: CommentsMode) -> Value {
+    // Infallible: every member is a string, a number or a `Value`.
+    serde_json::to_value(CaseView::of(case, comments, mode)).unwrap_or_default()
 }
 
 /// The comment as Kibana answers it.

@@ -12,7 +12,7 @@
 use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -145,56 +145,62 @@ async fn answer(
         return Ok(to_http(control::handle(&shared, &recorded), keep_alive));
     }
     let serving = Serving::enter(&shared);
+    let received = Instant::now();
     recorded.received = shared.started.elapsed();
     recorded.serving = serving.count;
-    let latency = shared.latency();
+    // The latency is the time from a request to its answer, the simulator's own work
+    // included, as a remote Kibana's answer time includes Kibana's work.
+    let answer_at = received + shared.latency();
     if let Some(refusal) = early {
-        shared.lock_state().requests.push(recorded);
-        sleep(latency).await;
+        shared.traffic().requests.push(recorded);
+        sleep_until(answer_at).await;
         // The rest of the body is not read: the connection cannot be reused.
         return Ok(to_http(refusal, false));
     }
 
     let fault = {
-        let mut state = shared.lock_state();
-        state.requests.push(recorded.clone());
-        match state
+        let mut traffic = shared.traffic();
+        traffic.requests.push(recorded.clone());
+        match traffic
             .targeted
             .iter()
             .position(|(matches, _)| matches(&recorded))
         {
-            Some(index) => Some(state.targeted.remove(index).1),
-            None => state.faults.pop_front(),
+            Some(index) => Some(traffic.targeted.remove(index).1),
+            None => traffic.faults.pop_front(),
         }
     };
     match Served::under(fault) {
         Served::Normally(delay) => {
-            sleep(latency + delay).await;
-            Ok(to_http(router::handle(&shared, &recorded), keep_alive))
+            sleep_until(received + delay).await;
+            let response = router::handle(&shared, &recorded);
+            sleep_until(answer_at + delay).await;
+            Ok(to_http(response, keep_alive))
         }
         Served::Late(delay) => {
             let response = router::handle(&shared, &recorded);
-            sleep(latency + delay).await;
+            sleep_until(answer_at + delay).await;
             Ok(to_http(response, keep_alive))
         }
         Served::Answer(response) => {
-            sleep(latency).await;
+            sleep_until(answer_at).await;
             Ok(to_http(response, keep_alive))
         }
         Served::StalledBody { body, pause } => {
-            sleep(latency).await;
+            sleep_until(answer_at).await;
             Ok(stalled(body, pause))
         }
         Served::Dropped => {
-            sleep(latency).await;
+            sleep_until(answer_at).await;
             Err(Dropped)
         }
     }
 }
 
-async fn sleep(delay: Duration) {
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+/// Waits until `deadline`, if it is still to come.
+async fn sleep_until(deadline: Instant) {
+    if deadline > Instant::now() {
+        tokio::time::sleep_until(deadline.into()).await;
     }
 }
 
@@ -248,7 +254,7 @@ fn wants_keep_alive(version: Version, headers: &HeaderMap) -> bool {
 /// A handler's answer as hyper sends it, with the headers Kibana adds.
 fn to_http(response: Response, keep_alive: bool) -> http::Response<Body> {
     let (status, content_type) = (response.status, response.content_type);
-    let body = Full::new(Bytes::from(response.into_body()))
+    let body = Full::new(Bytes::from(response.body))
         .map_err(|never| match never {})
         .boxed_unsync();
     let mut answer = http::Response::new(body);
