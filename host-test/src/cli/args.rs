@@ -83,8 +83,9 @@ Examples:
         /// process
         #[arg(long)]
         control: bool,
-        /// Delay every answer this long, as a Kibana across a network would (e.g.
-        /// 20ms, 0.25s); requests on different connections are served together
+        /// Answer every request this long after it arrives, the simulator's own work
+        /// included, as a Kibana across a network would (e.g. 20ms, 0.25s); requests
+        /// on different connections are served together
         #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
         latency: Option<Duration>,
     },

@@ -8,8 +8,10 @@
 //! bulk delete, the routes removed in 9.0, and injectable faults. Every request is kept
 //! in a log ([`Simulator::requests`]) for tests to check what Kibana received, with
 //! when it came and how many requests were being served then. A latency
-//! ([`SimConfig::latency`]) delays every answer, as a remote Kibana's would; requests
-//! on different connections are served concurrently (a thread per connection).
+//! ([`SimConfig::latency`]) is the time from every request to its answer, the
+//! simulator's own work included, as a remote Kibana's answer time includes Kibana's;
+//! requests on different connections are served concurrently (a thread per
+//! connection).
 
 mod alerts;
 mod case_comments;
