@@ -15,7 +15,10 @@
 //! (fresh-instance calls through several harnesses, interleaved: one per component
 //! of `COMPONENTS=a.wasm,b.wasm` (default: the built one) and per setting of
 //! `KEEP_RESIDENT=bytes,bytes`, or `READ_AHEAD=compare`; `OP=many` for
-//! get-many-cases of 100 cases).
+//! get-many-cases of 100 cases), and `read-all` (get-many-cases with ReturnAll of
+//! `CASES` cases, default 10,000, `MAX_IN_FLIGHT` pages together, default 1, the
+//! simulator answering `LATENCY_MS` after each request, default 0; with the default
+//! values, the time per page is the work of a page on both sides).
 //! `COMPONENT=file.wasm` loads another build, `KEEP_RESIDENT=bytes` sets the pool
 //! (the first of a list), `POOLING=off` allocates each instance on demand (as
 //! `valgrind` needs: the pool reserves more address space than it allows).
@@ -41,7 +44,7 @@ pub fn run(args: &[String]) -> Result<()> {
         [mode, calls] => (mode.as_str(), calls.parse::<usize>().context("calls")?),
         [mode] => (mode.as_str(), 10_000),
         _ => bail!(
-            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|async-threads|compare [calls]"
+            "usage: call_loop fresh|reused|async|native|instantiate|instantiate-compare|threads|native-threads|async-threads|compare|read-all [calls]"
         ),
     };
     let sim = Simulator::start_with(SimConfig::default(), "127.0.0.1:0")?;
@@ -95,6 +98,30 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     let many_input = host_in::many();
+    // read-all mode: `CASES` cases (default 10,000) in the space `security`, read with
+    // ReturnAll and `MAX_IN_FLIGHT` pages together (default 1), the simulator
+    // answering `LATENCY_MS` after each request (default 0: then a call is nothing
+    // but the work of its pages, the simulator's and the component's).
+    let all_conn = Connection {
+        space_id: Some("security".into()),
+        ..conn.clone()
+    };
+    let mut all_input = host_in::all(0, 1);
+    if mode == "read-all" {
+        let cases = env_number("CASES", 10_000)?;
+        for i in 0..cases {
+            h.create_case(
+                &all_conn,
+                &host_in::create(&format!("listed {i}"), i as usize),
+            )?
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        }
+        all_input = host_in::all(cases, env_number("MAX_IN_FLIGHT", 1)?);
+        sim.set_latency(std::time::Duration::from_millis(u64::from(env_number(
+            "LATENCY_MS",
+            0,
+        )?)));
+    }
     let before = Usage::now();
     let started = Instant::now();
     let mut counted = calls;
@@ -113,6 +140,23 @@ pub fn run(args: &[String]) -> Result<()> {
         "native-threads" => {
             let t = NativeTransport::new(true)?;
             counted = on_threads(calls, || native_get_case(&t, &url, &id).unwrap());
+        }
+        "read-all" => {
+            let expected = all_input.limit.unwrap_or(0).min(10_000) as usize;
+            for _ in 0..calls {
+                let read = h
+                    .get_many_cases(&all_conn, &all_input)?
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                    .cases
+                    .len();
+                if read != expected {
+                    bail!("read-all: {read} cases read, {expected} expected");
+                }
+            }
+            let pages = all_input.limit.unwrap_or(0).div_ceil(100).max(1);
+            let per_page =
+                started.elapsed().as_secs_f64() * 1e3 / (calls as f64 * f64::from(pages));
+            println!("read-all: {pages} pages per call, {per_page:.2} ms per page (mean)");
         }
         "reused" => {
             let mut i = h.instantiate(Some(&url))?;
@@ -284,6 +328,14 @@ pub fn run(args: &[String]) -> Result<()> {
         println!("{mode}: {}", after.since(&before).per_call(counted));
     }
     Ok(())
+}
+
+/// The number in the environment variable `name`, or `default`.
+fn env_number(name: &str, default: u32) -> Result<u32> {
+    match std::env::var(name) {
+        Ok(value) => value.trim().parse().with_context(|| name.to_owned()),
+        Err(_) => Ok(default),
+    }
 }
 
 /// How many callers the `threads` modes run: `THREADS`, 16 by default.
