@@ -146,7 +146,7 @@ async fn answer(
     }
     let serving = Serving::enter(&shared);
     let received = Instant::now();
-    recorded.received = shared.started.elapsed();
+    recorded.received = received.duration_since(shared.started);
     recorded.serving = serving.count;
     // The latency is the time from a request to its answer, the simulator's own work
     // included, as a remote Kibana's answer time includes Kibana's work.
