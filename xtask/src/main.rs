@@ -3,6 +3,7 @@
 //!
 //! - `elastic-security-<version>.wasm`: the component (wasm-opt'd, required);
 //! - `elastic-security-wit-<version>.wasm`: the WIT package in binary form;
+//! - `elastic-security.node.json`: the node manifest (also in the npm package);
 //! - `oci/<name>/{config.json,annotations.json}`: the OCI artifacts' config and
 //!   manifest annotations, for `packages/oci/publish.py`;
 //! - the npm tarball (`npm pack` of `packages/npm`) and the wheel (`python -m build`
@@ -49,6 +50,14 @@ enum Task {
     /// sha256. Needs binaryen's wasm-opt (version 108), Node.js 20+ with npm, and
     /// Python 3.10+ with venv.
     Release(ReleaseArgs),
+    /// Writes the node manifest (`elastic-security.node.json`): every operation's
+    /// inputs, outputs and JSON Schemas, made from the contract and wit/. The release
+    /// puts it in dist/ and in the npm package.
+    Manifest {
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -74,6 +83,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Release(args) => release(&args),
+        Task::Manifest { out } => manifest(out.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,6 +137,31 @@ fn output(dir: &Path, program: &str, args: &[&str]) -> Result<String> {
 
 fn step(what: &str) {
     eprintln!("\n== release: {what}");
+}
+
+/// The node manifest as its file holds it.
+fn manifest_json() -> Result<String> {
+    let manifest = elastic_security_manifest::build()?;
+    if manifest.version != VERSION {
+        bail!(
+            "the manifest says {} but the crates are {VERSION}: move the versions together",
+            manifest.version
+        );
+    }
+    elastic_security_manifest::to_json(&manifest)
+}
+
+fn manifest(out: Option<&Path>) -> Result<()> {
+    let json = manifest_json()?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            print!("{json}");
+            Ok(())
+        }
+    }
 }
 
 fn release(args: &ReleaseArgs) -> Result<()> {
@@ -220,11 +255,16 @@ fn release(args: &ReleaseArgs) -> Result<()> {
         &provenance,
     )?;
 
+    step("the node manifest");
+    let manifest = manifest_json()?;
+    std::fs::write(out.join(elastic_security_manifest::FILE_NAME), &manifest)?;
+
     step("the npm package (jco transpile, npm pack)");
     npm::pack(
         &root.join("packages").join("npm"),
         &root,
         &component,
+        &manifest,
         &out,
         &env,
     )?;

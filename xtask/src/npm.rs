@@ -1,6 +1,6 @@
 //! The npm package (`packages/npm`): the component transpiled by jco into an ES
-//! module with its TypeScript declarations, the component itself, and `npm pack`'s
-//! tarball of them. npm gives every entry of the tarball the same fixed time, so
+//! module with its TypeScript declarations, the component itself, the node manifest,
+//! and `npm pack`'s tarball of them. npm gives every entry of the tarball the same fixed time, so
 //! the tarball depends on the files alone.
 
 use std::path::Path;
@@ -13,6 +13,7 @@ pub fn pack(
     package: &Path,
     root: &Path,
     component: &[u8],
+    manifest: &str,
     out: &Path,
     env: &[(&str, String)],
 ) -> Result<()> {
@@ -27,6 +28,7 @@ pub fn pack(
     }
     // Build inputs the package ships, kept out of git (packages/npm/.gitignore).
     std::fs::write(package.join("elastic_security.wasm"), component)?;
+    std::fs::write(package.join(elastic_security_manifest::FILE_NAME), manifest)?;
     std::fs::copy(root.join("LICENSE"), package.join("LICENSE"))?;
     let generated = package.join("generated");
     if generated.exists() {

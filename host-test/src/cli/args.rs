@@ -4,10 +4,13 @@
 //! complete their names.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueHint};
+
+use elastic_security_manifest::{EnumOption, InputField, Kind, Manifest};
 
 use super::operations::{self, Operation, OPERATIONS};
 
@@ -276,18 +279,19 @@ impl Subcommand for OperationName {
     }
 }
 
-/// `call <operation>`: its title and route, then its inputs and an example.
+/// `call <operation>`: its title and route, then its inputs (as the node manifest
+/// describes them) and an example.
 fn operation_command(op: &'static Operation) -> clap::Command {
-    let width = op
-        .inputs
-        .iter()
-        .map(|(key, _)| key.len())
-        .max()
-        .unwrap_or(0);
+    let width = op.inputs.iter().map(|i| i.key.len()).max().unwrap_or(0);
+    let entry = manifest().and_then(|m| m.operations.iter().find(|e| e.name == op.name));
     let inputs: String = op
         .inputs
         .iter()
-        .map(|(key, what)| format!("    {key:<width$}  {what}\n"))
+        .map(|input| {
+            let field = entry.and_then(|e| e.inputs.iter().find(|f| f.name == input.key));
+            let what = field.map_or_else(|| input.help.to_string(), input_summary);
+            format!("    {:<width$}  {what}\n", input.key)
+        })
         .collect();
     clap::Command::new(op.name)
         .about(format!("{}: {}", op.title, op.route))
@@ -296,4 +300,77 @@ fn operation_command(op: &'static Operation) -> clap::Command {
              --url \"$KIBANA_URL\" --api-key \"$KIBANA_API_KEY\" \\\n        --input '{}'",
             op.name, op.example
         ))
+}
+
+/// The node manifest (made from the contract and the WIT the binary was built with),
+/// built once; `None` should the two disagree, which its tests rule out.
+fn manifest() -> Option<&'static Manifest> {
+    static MANIFEST: OnceLock<Option<Manifest>> = OnceLock::new();
+    MANIFEST
+        .get_or_init(|| elastic_security_manifest::build().ok())
+        .as_ref()
+}
+
+/// One input in a line: `optional: low (default) | medium | high: The case's severity.`
+fn input_summary(field: &InputField) -> String {
+    let default = field.default.as_ref().map(|d| match d {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    });
+    let enum_values = |options: &[EnumOption]| {
+        options
+            .iter()
+            .map(|o| {
+                if default.as_deref() == Some(o.value.as_str()) {
+                    format!("{} (default)", o.value)
+                } else {
+                    o.value.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let mut parts = vec![if field.required {
+        "required"
+    } else {
+        "optional"
+    }
+    .to_string()];
+    match field.kind {
+        Kind::Enum => parts.push(enum_values(field.options.as_deref().unwrap_or(&[]))),
+        Kind::List => {
+            let mut what = "comma-separated or a list".to_string();
+            if let Some(options) = field.items.as_ref().and_then(|i| i.options.as_deref()) {
+                what = format!("{what} of {}", enum_values(options));
+            }
+            if let Some(max) = field.max_items {
+                what = format!("{what}, at most {max}");
+            }
+            parts.push(what);
+        }
+        Kind::Integer => {
+            let mut what = match (field.minimum, field.maximum) {
+                (Some(min), Some(max)) if max != u32::MAX => format!("{min} to {max}"),
+                _ => "a whole number".to_string(),
+            };
+            if let Some(d) = &default {
+                what = format!("{what}, default {d}");
+            }
+            parts.push(what);
+        }
+        Kind::Boolean => parts.push(format!(
+            "true | false, default {}",
+            default.as_deref().unwrap_or("false")
+        )),
+        Kind::Json => parts.push("a JSON object, or a string holding one".to_string()),
+        _ => {
+            if let Some(max) = field.max_length {
+                parts.push(format!("at most {max} characters"));
+            }
+            if let Some(d) = &default {
+                parts.push(format!("default {d}"));
+            }
+        }
+    }
+    format!("{}: {}", parts.join(", "), field.help)
 }

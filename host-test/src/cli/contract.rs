@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::operations::Operation;
+use super::operations::{self, Operation, Target};
 use crate::harness::bindings::{
     case_comments, case_tags, cases, connectors, AttachmentType, CaseComment, CaseConnectorType,
     CaseStatus, CommentType, Connection, ErrorInfo, ErrorKind, KibanaCase, Owner, Severity,
@@ -36,7 +36,7 @@ pub fn run(
         Err(e) => return Ok(failure(&e)),
     };
     let parsed = (|| -> Result<Call, Failure> {
-        let allowed: Vec<&str> = op.inputs.iter().map(|(k, _)| *k).collect();
+        let allowed: Vec<&str> = op.inputs.iter().map(|i| i.key).collect();
         input.check_keys(&allowed)?;
         if let Some(space) = input.opt_str("SpaceId")? {
             conn.space_id = Some(space);
@@ -365,55 +365,35 @@ pub fn failure(e: &Failure) -> Outcome {
 
 /// The component names fields as the WIT does (`per-page`, `connection.base-url`);
 /// the CLI's user typed the contract's keys and flags, so a parameter error that
-/// starts with a field name is shown with the name the user knows.
+/// starts with a field name is shown with the name the user knows: the contract's
+/// key of the input that fills that field, or the flag of a connection field.
 fn cli_field_names(message: &str) -> String {
-    const NAMES: &[(&str, &str)] = &[
+    const FLAGS: &[(&str, &str)] = &[
         ("connection.base-url", "--url (KIBANA_URL)"),
         ("connection.space-id", "SpaceId"),
         ("connection.timeout-ms", "--timeout"),
         ("connection.auth.api-key", "--api-key (KIBANA_API_KEY)"),
         ("connection.auth.username", "--username (KIBANA_USERNAME)"),
         ("connection.auth.password", "--password (KIBANA_PASSWORD)"),
-        ("title", "Title"),
-        ("owner", "Owner"),
-        ("owners", "Owner"),
-        ("description", "Description"),
-        ("connector-id", "ConnectorId"),
-        ("connector-name", "ConnectorName"),
-        ("connector-type", "ConnectorType"),
-        ("severity", "Severity"),
-        ("tags", "Tags"),
-        ("assignees", "Assignees"),
-        ("case-id", "CaseId"),
-        ("case-ids", "CaseIds"),
-        ("page", "Page"),
-        ("per-page", "PerPage"),
-        ("search", "Search"),
-        ("search-fields", "SearchFields"),
-        ("status", "Status"),
-        ("version", "Version"),
-        ("comment", "Comment"),
-        ("comment-id", "CommentId"),
-        ("comment-type", "CommentType"),
-        ("alert-id", "AlertId"),
-        ("alert-index", "AlertIndex"),
-        ("rule-id", "RuleId"),
-        ("rule-name", "RuleName"),
-        ("name", "Name"),
-        ("connector-type-id", "ConnectorTypeId"),
-        ("config", "Config"),
-        ("secrets", "Secrets"),
-        ("limit", "Limit"),
-        ("max-in-flight", "MaxInFlight"),
-        ("types", "Types"),
-        ("idempotency-key", "IdempotencyKey"),
     ];
-    if let Some((field, rest)) = message.split_once(':') {
-        if let Some((_, key)) = NAMES.iter().find(|(wit, _)| *wit == field) {
-            return format!("{key}:{rest}");
-        }
+    let Some((field, rest)) = message.split_once(':') else {
+        return message.to_string();
+    };
+    let flag = FLAGS
+        .iter()
+        .find(|(wit, _)| *wit == field)
+        .map(|(_, flag)| *flag);
+    let key = flag.or_else(|| {
+        operations::OPERATIONS
+            .iter()
+            .flat_map(|op| op.inputs)
+            .find(|i| matches!(i.wit, Target::Field(f) | Target::Param(f) if f == field))
+            .map(|i| i.key)
+    });
+    match key {
+        Some(key) => format!("{key}:{rest}"),
+        None => message.to_string(),
     }
-    message.to_string()
 }
 
 /// A parameter error the CLI finds itself: status -1, like the component's.
@@ -457,35 +437,45 @@ fn tags_json(t: &case_tags::TagsOutput) -> Value {
     json!({"CaseId": t.case_id, "Tags": t.tags, "Version": t.version})
 }
 
-/// A WIT enum and the contract's name of each of its values: one table per enum
-/// serves the input (any spelling Kibana or the WIT uses), the output, and the
-/// messages that list the values.
+/// A WIT enum of the bindings and the WIT's name of each of its values; the
+/// contract's spelling of each comes from the node's contract
+/// ([`operations::enum_value_name`]). Serves the input (any spelling Kibana, the
+/// contract or the WIT uses), the output, and the messages that list the values.
 pub trait Named: Copy + PartialEq + 'static {
-    /// Every value with its name, in the order messages list them.
-    const NAMES: &'static [(Self, &'static str)];
+    /// The enum's WIT name.
+    const WIT: &'static str;
+    /// Every value with its WIT name, in the order messages list them.
+    const CASES: &'static [(Self, &'static str)];
 
-    fn name(self) -> &'static str {
-        Self::NAMES
+    /// The contract's name of the value.
+    fn name(self) -> String {
+        Self::CASES
             .iter()
             .find(|(value, _)| *value == self)
-            .map_or("", |(_, name)| name)
+            .map(|(_, case)| operations::enum_value_name(Self::WIT, case))
+            .unwrap_or_default()
     }
 
-    /// The value named `text`: Kibana's spelling or the WIT's kebab-case one, in any
-    /// letter case, with or without a leading dot.
+    /// The contract's names of every value, in order.
+    fn names() -> Vec<String> {
+        Self::CASES.iter().map(|(value, _)| value.name()).collect()
+    }
+
+    /// The value named `text`: the contract's spelling, Kibana's or the WIT's, in
+    /// any letter case, with or without a leading dot.
     fn parse(text: &str) -> Option<Self> {
         let wanted = loose(text);
-        Self::NAMES
+        Self::CASES
             .iter()
-            .find(|(_, name)| loose(name) == wanted)
+            .find(|(value, case)| loose(case) == wanted || loose(&value.name()) == wanted)
             .map(|(value, _)| *value)
     }
 
     /// `a, b or c`.
     fn listed() -> String {
-        let names: Vec<&str> = Self::NAMES.iter().map(|(_, name)| *name).collect();
+        let names = Self::names();
         match names.split_last() {
-            Some((last, [])) => (*last).to_string(),
+            Some((last, [])) => last.clone(),
             Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
             None => String::new(),
         }
@@ -500,37 +490,39 @@ fn loose(s: &str) -> String {
         .replace(['-', '_'], "")
 }
 
-/// Implements [`Named`] for each enum from its table: `Enum: Value = "name", ...;`.
-macro_rules! names {
-    ($($enum:ident: $($value:ident = $name:literal),+;)*) => {
+/// Implements [`Named`] for each enum of the bindings from its WIT name and cases:
+/// `Enum("wit-name"): Value = "wit-case", ...;`.
+macro_rules! wit_cases {
+    ($($enum:ident($wit:literal): $($value:ident = $case:literal),+;)*) => {
         $(
             impl Named for $enum {
-                const NAMES: &'static [(Self, &'static str)] = &[$(($enum::$value, $name)),+];
+                const WIT: &'static str = $wit;
+                const CASES: &'static [(Self, &'static str)] = &[$(($enum::$value, $case)),+];
             }
         )*
     };
 }
 
-names! {
-    Owner: Cases = "cases", Observability = "observability", SecuritySolution = "securitySolution";
-    Severity: Low = "low", Medium = "medium", High = "high", Critical = "critical";
-    CaseStatus: Open = "open", InProgress = "in-progress", Closed = "closed";
-    SortField: CreatedAt = "createdAt", UpdatedAt = "updatedAt", Title = "title",
+wit_cases! {
+    Owner("owner"): Cases = "cases", Observability = "observability", SecuritySolution = "security-solution";
+    Severity("severity"): Low = "low", Medium = "medium", High = "high", Critical = "critical";
+    CaseStatus("case-status"): Open = "open", InProgress = "in-progress", Closed = "closed";
+    SortField("sort-field"): CreatedAt = "created-at", UpdatedAt = "updated-at", Title = "title",
         Status = "status", Severity = "severity";
-    SortOrder: Asc = "asc", Desc = "desc";
-    ActivityType: Action = "action", Alert = "alert", Assignees = "assignees",
+    SortOrder("sort-order"): Asc = "asc", Desc = "desc";
+    ActivityType("activity-type"): Action = "action", Alert = "alert", Assignees = "assignees",
         Attachment = "attachment", Comment = "comment", Connector = "connector",
-        CreateCase = "create_case", Description = "description", Pushed = "pushed",
+        CreateCase = "create-case", Description = "description", Pushed = "pushed",
         Settings = "settings", Severity = "severity", Status = "status", Tags = "tags",
         Title = "title", User = "user", Workflow = "workflow";
-    CommentType: User = "user", Alert = "alert";
-    CaseConnectorType: None = ".none", Jira = ".jira", Servicenow = ".servicenow",
-        ServicenowSir = ".servicenow-sir", Resilient = ".resilient", Swimlane = ".swimlane",
-        CasesWebhook = ".cases-webhook";
-    AttachmentType: User = "user", Alert = "alert", Actions = "actions",
-        ExternalReference = "externalReference", PersistableState = "persistableState",
+    CommentType("comment-type"): User = "user", Alert = "alert";
+    CaseConnectorType("case-connector-type"): None = "none", Jira = "jira", Servicenow = "servicenow",
+        ServicenowSir = "servicenow-sir", Resilient = "resilient", Swimlane = "swimlane",
+        CasesWebhook = "cases-webhook";
+    AttachmentType("attachment-type"): User = "user", Alert = "alert", Actions = "actions",
+        ExternalReference = "external-reference", PersistableState = "persistable-state",
         Other = "other";
-    ErrorKind: InvalidInput = "invalid-input", Unreachable = "unreachable", Timeout = "timeout",
+    ErrorKind("error-kind"): InvalidInput = "invalid-input", Unreachable = "unreachable", Timeout = "timeout",
         ConnectionLost = "connection-lost",
         BadRequest = "bad-request", Unauthorized = "unauthorized", Forbidden = "forbidden",
         NotFound = "not-found", NotAcceptable = "not-acceptable", Conflict = "conflict",

@@ -1,12 +1,13 @@
 //! The `elastic-security` command line: [`args`] are its arguments and help texts,
-//! [`operations`] lists the 20 operations, [`contract`] turns the contract's JSON into
+//! [`operations`] lists the 20 operations (the node's contract, which the node
+//! manifest is made from too), [`contract`] turns the contract's JSON into
 //! a call through the component and its result back into JSON, [`demo`] walks an
 //! incident against the simulator; this module runs the commands.
 
 pub mod args;
 pub mod contract;
 pub mod demo;
-pub mod operations;
+pub use elastic_security_manifest::contract as operations;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -128,7 +129,7 @@ pub fn operations_text() -> String {
         .unwrap_or(0);
     for op in operations::OPERATIONS {
         let _ = writeln!(s, "{:<name$} {:<title$} {}", op.name, op.title, op.route);
-        let keys: Vec<&str> = op.inputs.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<&str> = op.inputs.iter().map(|i| i.key).collect();
         let _ = writeln!(s, "{:<name$} inputs: {}", "", keys.join(", "));
     }
     s.push_str("\nDetails: elastic-security help <operation>\n");
