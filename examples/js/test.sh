@@ -52,6 +52,14 @@ if [[ "$installed" != "$released" ]]; then
   exit 1
 fi
 
+echo "examples/js: the package's node manifest is the release's, readable from CommonJS"
+node -e "
+const installed = require('@elastic-security-wasm/component/elastic-security.node.json');
+const released = require(process.argv[1]);
+if (JSON.stringify(installed) !== JSON.stringify(released)) { console.error('not the release manifest'); process.exit(1); }
+if (installed.operations.length !== 20) { console.error('not 20 operations'); process.exit(1); }
+" "$dist/elastic-security.node.json"
+
 echo "examples/js: the package names no directory of the machine that built it"
 repo="$(cd "$here/../.." && pwd)"
 if grep -rlF -e "$repo" -e "$HOME/" node_modules/@elastic-security-wasm/component; then

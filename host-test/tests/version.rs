@@ -58,6 +58,20 @@ fn the_npm_package_and_its_example_are_the_crates_version() {
 }
 
 #[test]
+fn the_n8n_node_is_the_crates_version_on_this_component() {
+    let package = json("packages/n8n/package.json");
+    assert_eq!(package["name"], "n8n-nodes-elastic-security-wasm");
+    assert_eq!(package["version"], VERSION);
+    // By version, not by a path: it installs from a registry (or the release's tarball).
+    assert_eq!(
+        package["dependencies"]["@elastic-security-wasm/component"],
+        VERSION
+    );
+    let lock = json("packages/n8n/package-lock.json");
+    assert_eq!(lock["packages"][""]["version"], VERSION);
+}
+
+#[test]
 fn the_wheel_is_the_crates_version() {
     let pyproject = read("packages/python/pyproject.toml");
     let version = pyproject
