@@ -5,7 +5,8 @@
 //   - startSimulator(): `elastic-security stub --control` (the Kibana simulator of the
 //     native CLI) on a free port, with its request log and fault queue;
 //   - N8n.create(): a fresh N8N_USER_FOLDER with the packages installed as community
-//     packages, then importCredentials(), importWorkflows(), execute();
+//     packages, then importCredentials(), importWorkflows(), execute(), and
+//     startServer() (`n8n start`, for the editor);
 //   - workflow(): a workflow of nodes run one after the other from a manual trigger;
 //   - startRig(): all of it for the packages under test, with a credential of each
 //     kind, and rig.node() (esNode()): a node of the type under test for an operation
@@ -383,6 +384,73 @@ export class N8n {
     return stdout;
   }
 
+  /**
+   * `n8n start` (the editor and its REST API) on a free local port, offline; resolves
+   * `{ url, output(), stop() }` once the REST API answers, or rejects after `timeoutMs`.
+   * n8n runs in a process group of its own, ended by stop() or with this process.
+   */
+  async startServer({ timeoutMs = 180_000 } = {}) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(this.install.n8n, ['start'], {
+      env: {
+        ...this.env,
+        N8N_PORT: String(port),
+        N8N_LISTEN_ADDRESS: '127.0.0.1',
+        N8N_HOST: '127.0.0.1',
+        N8N_PROTOCOL: 'http',
+        N8N_SECURE_COOKIE: 'false',
+        // Offline: no lookups of n8n's lists of verified community nodes and of MCP
+        // servers (each logs a failed DNS lookup otherwise).
+        N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+        N8N_DISABLED_MODULES: 'mcp-registry',
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding('utf8').on('data', (chunk) => {
+        output += chunk;
+      });
+    }
+    const exited = once(child, 'exit');
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        killGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      // Its task runners, if they outlived it.
+      killGroup(child, 'SIGKILL');
+      running.delete(child);
+    };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        await stop();
+        throw new Error(`n8n start exited early:\n${output}`);
+      }
+      try {
+        // /healthz answers before the REST routes are there; the settings come after.
+        const response = await fetch(`${url}/rest/settings`, {
+          signal: AbortSignal.timeout(2_000),
+        });
+        if (response.ok) break;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`n8n start did not answer within ${timeoutMs} ms:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return { url, output: () => output, stop };
+  }
+
   /** Deletes the user folder and the input files. */
   cleanup() {
     removeTemporary(this.folder);
@@ -677,15 +745,7 @@ export async function startRig() {
       },
     };
     await n8n.importCredentials(Object.values(credentials));
-    const manifest = JSON.parse(
-      fs.readFileSync(
-        path.join(
-          n8n.dataDir,
-          'nodes/node_modules/@elastic-security-wasm/component/elastic-security.node.json',
-        ),
-        'utf8',
-      ),
-    );
+    const manifest = installedManifest(n8n);
     return {
       sim,
       n8n,
@@ -709,6 +769,19 @@ export async function startRig() {
     removeTemporary(work);
     throw error;
   }
+}
+
+/** The node manifest of the component installed in `n8n`'s user folder. */
+export function installedManifest(n8n) {
+  return JSON.parse(
+    fs.readFileSync(
+      path.join(
+        n8n.dataDir,
+        'nodes/node_modules/@elastic-security-wasm/component/elastic-security.node.json',
+      ),
+      'utf8',
+    ),
+  );
 }
 
 /**
