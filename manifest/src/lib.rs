@@ -422,13 +422,14 @@ fn input_field(wit: &Wit, params: &[(String, Type)], input: &Input) -> Result<In
             )
         }
         Target::Space => {
-            let Shape::Record(_, fields) = wit.shape(&Type::Id(wit_type_id(wit, "connection")?))
-            else {
+            let wit_parser::TypeDefKind::Record(connection) = &wit.named("connection")?.kind else {
                 bail!("`connection` is not a record");
             };
-            let (_, ty) = fields
-                .into_iter()
-                .find(|(f, _)| *f == "space-id")
+            let ty = connection
+                .fields
+                .iter()
+                .find(|f| f.name == "space-id")
+                .map(|f| f.ty)
                 .ok_or_else(|| anyhow!("`connection` has no `space-id`"))?;
             (
                 InputWit {
@@ -448,7 +449,7 @@ fn input_field(wit: &Wit, params: &[(String, Type)], input: &Input) -> Result<In
     let shape = wit.shape(&ty);
     // What the WIT makes optional: an option, a bool (false), a list (empty).
     let (optional, inner) = match shape {
-        Shape::Option(inner) => (true, *inner),
+        Shape::Option(inner) => (true, wit.shape(&inner)),
         Shape::Bool => (true, Shape::Bool),
         other => (false, other),
     };
@@ -502,7 +503,7 @@ fn input_field(wit: &Wit, params: &[(String, Type)], input: &Input) -> Result<In
         Shape::List(item) => {
             field.kind = Kind::List;
             field.max_items = input.max_len;
-            field.items = Some(match *item {
+            field.items = Some(match wit.shape(&item) {
                 Shape::String => Items {
                     kind: Kind::String,
                     options: None,
@@ -530,18 +531,6 @@ fn input_field(wit: &Wit, params: &[(String, Type)], input: &Input) -> Result<In
             .ok_or_else(|| anyhow!("it suggests from `{}`, no operation", s.operation))?;
     }
     Ok(field)
-}
-
-fn wit_type_id(wit: &Wit, name: &str) -> Result<wit_parser::TypeId> {
-    wit.resolve
-        .types
-        .iter()
-        .find(|(_, def)| {
-            def.name.as_deref() == Some(name)
-                && matches!(def.kind, wit_parser::TypeDefKind::Record(_))
-        })
-        .map(|(id, _)| id)
-        .ok_or_else(|| anyhow!("wit/ has no record `{name}`"))
 }
 
 /// A default as the contract spells it, typed as the field is.
@@ -639,7 +628,7 @@ fn output_field(
     let mut shape = wit.shape(ty);
     if let Shape::Option(inner) = shape {
         out.nullable = true;
-        shape = *inner;
+        shape = wit.shape(&inner);
     }
     match shape {
         Shape::String if outputs::JSON_TEXT.contains(&(record, field)) => out.kind = Kind::Json,
@@ -654,20 +643,13 @@ fn output_field(
             out.kind = Kind::Object;
             out.fields = Some(record_fields(wit, name, &fields, &[])?);
         }
-        Shape::List(item) => {
+        Shape::List(item_ty) => {
             out.kind = Kind::Array;
             out.omit_empty = outputs::OMITTED_WHEN_EMPTY.contains(&(record, field));
-            let item_ty = match ty {
-                Type::Id(id) => match &wit.resolve.types[*id].kind {
-                    wit_parser::TypeDefKind::List(t) => *t,
-                    _ => bail!("`{record}.{field}`: a list behind an alias"),
-                },
-                _ => bail!("`{record}.{field}`: not a list"),
-            };
             let wrapped = outputs::WRAPPED_ITEMS
                 .iter()
                 .find(|(r, f, _)| *r == record && *f == field);
-            let item = match (wrapped, *item) {
+            let item = match (wrapped, wit.shape(&item_ty)) {
                 (Some((_, _, key)), Shape::String) => OutputField {
                     fields: Some(vec![OutputField::new(*key, Kind::String, Some(vec![]))]),
                     ..OutputField::new("", Kind::Object, Some(vec![]))

@@ -32,8 +32,10 @@ pub enum Shape<'a> {
     Bool,
     Integer,
     Enum(&'a str, Vec<&'a str>),
-    Option(Box<Shape<'a>>),
-    List(Box<Shape<'a>>),
+    /// The type inside.
+    Option(Type),
+    /// The items' type.
+    List(Type),
     Record(&'a str, Vec<(&'a str, Type)>),
     Other(String),
 }
@@ -133,8 +135,8 @@ impl Wit {
                     TypeDefKind::Enum(e) => {
                         Shape::Enum(name, e.cases.iter().map(|c| c.name.as_str()).collect())
                     }
-                    TypeDefKind::Option(inner) => Shape::Option(Box::new(self.shape(inner))),
-                    TypeDefKind::List(inner) => Shape::List(Box::new(self.shape(inner))),
+                    TypeDefKind::Option(inner) => Shape::Option(*inner),
+                    TypeDefKind::List(inner) => Shape::List(*inner),
                     TypeDefKind::Record(r) => Shape::Record(
                         name,
                         r.fields.iter().map(|f| (f.name.as_str(), f.ty)).collect(),
@@ -156,14 +158,8 @@ impl Wit {
                 _ => "u32".into(),
             },
             Shape::Enum(name, _) | Shape::Record(name, _) => name.into(),
-            Shape::Option(_) | Shape::List(_) => match ty {
-                Type::Id(id) => match &self.def(*id).kind {
-                    TypeDefKind::Option(inner) => format!("option<{}>", self.type_text(inner)),
-                    TypeDefKind::List(inner) => format!("list<{}>", self.type_text(inner)),
-                    _ => String::new(),
-                },
-                _ => String::new(),
-            },
+            Shape::Option(inner) => format!("option<{}>", self.type_text(&inner)),
+            Shape::List(item) => format!("list<{}>", self.type_text(&item)),
             Shape::Other(text) => text,
         }
     }
